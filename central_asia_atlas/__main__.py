@@ -1,0 +1,69 @@
+"""Command line: `python -m central_asia_atlas validate|anchor|build-geometry`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import store
+
+
+def _validate(args: argparse.Namespace) -> int:
+    ds = store.load(Path(args.data), Path(args.seeds))
+    for problem in ds.problems:
+        print(problem)
+    counts = ", ".join(f"{n} {k}" for k, n in ds.counts().items())
+    if ds.problems:
+        print(f"FAILED: {len(ds.problems)} problem(s); loaded {counts}", file=sys.stderr)
+        return 1
+    print(f"OK: {counts}")
+    return 0
+
+
+def _anchor(args: argparse.Namespace) -> int:
+    from .curation import anchor_files
+
+    changed, problems = anchor_files(Path(args.data), Path(args.seeds))
+    for line in changed:
+        print(line)
+    for line in problems:
+        print(line, file=sys.stderr)
+    return 1 if problems else 0
+
+
+def _build_geometry(args: argparse.Namespace) -> int:
+    from .geometry import build
+
+    for line in build(Path(args.data), tolerance=args.tolerance):
+        print(line)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m central_asia_atlas")
+    parser.add_argument("--data", default=str(store.DATA_DIR), help="data directory")
+    parser.add_argument("--seeds", default=str(store.SEEDS_DIR), help="seeds directory")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("validate", help="check every file, fact, excerpt and indicator")
+    sub.add_parser("anchor", help="fill in start/end of excerpts that occur exactly once")
+    geo = sub.add_parser(
+        "build-geometry",
+        help="regenerate country shapes and the basemap "
+        "from Natural Earth (npm world-atlas); properties are kept",
+    )
+    geo.add_argument("--tolerance", type=float, default=0.02, help="simplification, degrees")
+    # accept --data/--seeds after the sub-command too
+    for p in sub.choices.values():
+        p.add_argument("--data", default=argparse.SUPPRESS)
+        p.add_argument("--seeds", default=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    handlers = {"validate": _validate, "anchor": _anchor, "build-geometry": _build_geometry}
+    try:
+        return handlers[args.command](args)
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,638 @@
+"""Read data/*.geojson and seeds/ into validated, typed objects; report every problem found.
+
+Loading never raises on bad data: each problem becomes a `Problem` naming the file, the
+feature, the fact and the field, and whatever is valid is kept, so nothing valid is lost.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+import shapely
+import yaml
+from pydantic import BaseModel, ValidationError
+from shapely.geometry import shape
+from shapely.geometry.base import BaseGeometry
+
+from .indicators import INDICATORS
+from .model import (
+    FIVE,
+    CountryProps,
+    EventProps,
+    Fact,
+    Kind,
+    RegionProps,
+    RouteProps,
+    Source,
+)
+from .provenance import check_excerpt, read_source_text
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = ROOT / "data"
+SEEDS_DIR = ROOT / "seeds"
+SOURCES_FILE = "sources.yaml"
+MAX_FILE_BYTES = 20 * 1024 * 1024
+
+FILES: dict[Kind, str] = {
+    Kind.country: "countries.geojson",
+    Kind.region: "region.geojson",
+    Kind.route: "routes.geojson",
+    Kind.event: "events.geojson",
+}
+GEOMETRY_TYPES: dict[Kind, tuple[str, ...]] = {
+    Kind.country: ("Polygon", "MultiPolygon"),
+    Kind.region: (),  # unlocated: geometry null
+    Kind.route: ("LineString", "MultiLineString"),
+    Kind.event: ("Point",),
+}
+PROPS: dict[Kind, type[BaseModel]] = {
+    Kind.country: CountryProps,
+    Kind.region: RegionProps,
+    Kind.route: RouteProps,
+    Kind.event: EventProps,
+}
+
+P = TypeVar("P", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the data, located as precisely as possible."""
+
+    file: str
+    message: str
+    feature: str | None = None
+    fact: str | None = None
+    field: str | None = None
+
+    def __str__(self) -> str:
+        where = [self.file]
+        if self.feature:
+            where.append(f"feature {self.feature}")
+        if self.fact:
+            where.append(f"fact {self.fact}")
+        if self.field:
+            where.append(f"field {self.field}")
+        return f"{', '.join(where)}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Feature(Generic[P]):
+    props: P
+    geometry: BaseGeometry | None
+
+
+@dataclass(frozen=True)
+class FactRef:
+    """A fact and where it is stored (kind of feature and its id)."""
+
+    fact: Fact
+    kind: Kind
+    owner: str
+
+    @property
+    def concerns(self) -> frozenset[str]:
+        """The countries the fact concerns: those it names, and the country that holds it."""
+        extra = {self.owner} if self.kind is Kind.country else set()
+        return frozenset(self.fact.countries) | extra
+
+
+@dataclass(frozen=True)
+class Dataset:
+    countries: tuple[Feature[CountryProps], ...] = ()
+    region: RegionProps | None = None
+    routes: tuple[Feature[RouteProps], ...] = ()
+    events: tuple[Feature[EventProps], ...] = ()
+    sources: Mapping[str, Source] = field(default_factory=dict)
+    texts: Mapping[str, str] = field(default_factory=dict)  # source id -> document text
+    problems: tuple[Problem, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def country(self, iso3: str) -> Feature[CountryProps] | None:
+        return next((c for c in self.countries if c.props.iso3 == iso3), None)
+
+    def route(self, route_id: str) -> Feature[RouteProps] | None:
+        return next((r for r in self.routes if r.props.id == route_id), None)
+
+    def event(self, event_id: str) -> Feature[EventProps] | None:
+        return next((e for e in self.events if e.props.id == event_id), None)
+
+    def fact_refs(self) -> Iterator[FactRef]:
+        for c in self.countries:
+            for f in c.props.facts:
+                yield FactRef(f, Kind.country, c.props.iso3)
+        if self.region is not None:
+            for f in self.region.facts:
+                yield FactRef(f, Kind.region, self.region.id)
+        for r in self.routes:
+            for f in r.props.facts:
+                yield FactRef(f, Kind.route, r.props.id)
+        for e in self.events:
+            for f in e.props.facts:
+                yield FactRef(f, Kind.event, e.props.id)
+
+    @cached_property
+    def _fact_index(self) -> dict[str, FactRef]:
+        return {ref.fact.id: ref for ref in self.fact_refs()}
+
+    def fact(self, fact_id: str) -> Fact | None:
+        ref = self._fact_index.get(fact_id)
+        return ref.fact if ref else None
+
+    def fact_ref(self, fact_id: str) -> FactRef | None:
+        return self._fact_index.get(fact_id)
+
+    def facts_for_country(self, iso3: str) -> list[FactRef]:
+        """Every fact that concerns `iso3`, wherever it is stored, oldest first."""
+        refs = [r for r in self._fact_index.values() if iso3 in r.concerns]
+        return sorted(refs, key=lambda r: (r.fact.date, r.fact.id))
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "facts": len(self._fact_index),
+            "sources": len(self.sources),
+            "countries": len(self.countries),
+            "routes": len(self.routes),
+            "events": len(self.events),
+        }
+
+
+# --- reading files ---------------------------------------------------------------------
+
+
+def _read_text(path: Path, label: str, problems: list[Problem]) -> str | None:
+    if not path.is_file():
+        problems.append(Problem(label, f"file not found at {path}"))
+        return None
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        problems.append(
+            Problem(
+                label, f"file is {size:,} bytes, over the {MAX_FILE_BYTES:,}-byte limit; refused"
+            )
+        )
+        return None
+    try:
+        return read_source_text(path)
+    except UnicodeDecodeError as exc:
+        problems.append(Problem(label, f"not valid UTF-8 (byte {exc.start}): save it as UTF-8"))
+        return None
+
+
+def _loc(loc: tuple[int | str, ...]) -> str:
+    return ".".join(str(p) for p in loc) or "(whole object)"
+
+
+def _errors(
+    exc: ValidationError, file: str, feature: str | None, fact: str | None, prefix: str = ""
+) -> list[Problem]:
+    out = []
+    for err in exc.errors():
+        where = prefix + _loc(tuple(err["loc"]))
+        msg = err["msg"]
+        if err["type"] == "extra_forbidden":
+            msg = "unknown field (not in the schema)"
+        elif err["type"] == "missing":
+            msg = "required field is missing"
+        out.append(Problem(file, msg, feature, fact, where.rstrip(".") or None))
+    return out
+
+
+def load_sources(
+    seeds_dir: Path, problems: list[Problem]
+) -> tuple[dict[str, Source], dict[str, str]]:
+    label = f"{seeds_dir.name}/{SOURCES_FILE}"
+    raw = _read_text(seeds_dir / SOURCES_FILE, label, problems)
+    if raw is None:
+        return {}, {}
+    try:
+        doc = yaml.safe_load(raw)
+    except yaml.YAMLError as exc:
+        problems.append(Problem(label, f"not valid YAML: {exc}".replace("\n", " ")))
+        return {}, {}
+    items = doc.get("sources") if isinstance(doc, dict) else None
+    if not isinstance(items, list):
+        problems.append(Problem(label, "expected a mapping with a list under 'sources'"))
+        return {}, {}
+    sources: dict[str, Source] = {}
+    texts: dict[str, str] = {}
+    for i, item in enumerate(items):
+        sid = item.get("id") if isinstance(item, dict) else None
+        name = str(sid) if sid else f"#{i}"
+        try:
+            src = Source.model_validate(item)
+        except ValidationError as exc:
+            problems.extend(_errors(exc, label, f"source {name}", None))
+            continue
+        if src.id in sources:
+            problems.append(Problem(label, "duplicate source id", f"source {src.id}", None, "id"))
+            continue
+        sources[src.id] = src
+        if src.file:
+            text = _read_text(seeds_dir / src.file, f"{seeds_dir.name}/{src.file}", problems)
+            if text is not None:
+                texts[src.id] = text
+    for src in sources.values():
+        if src.part_of and src.part_of not in sources:
+            problems.append(
+                Problem(
+                    label,
+                    f"part_of names unknown source {src.part_of!r}",
+                    f"source {src.id}",
+                    None,
+                    "part_of",
+                )
+            )
+    return sources, texts
+
+
+def _feature_name(props: Any, index: int) -> str:
+    if isinstance(props, dict):
+        for key in ("iso3", "id"):
+            if isinstance(props.get(key), str) and props[key]:
+                return str(props[key])
+    return f"#{index}"
+
+
+def _geometry(
+    kind: Kind, raw: Any, file: str, name: str, problems: list[Problem]
+) -> tuple[bool, BaseGeometry | None]:
+    expected = GEOMETRY_TYPES[kind]
+    if not expected:
+        if raw is not None:
+            problems.append(
+                Problem(file, "geometry must be null (unlocated feature)", name, None, "geometry")
+            )
+            return False, None
+        return True, None
+    if not isinstance(raw, dict) or raw.get("type") not in expected:
+        got = raw.get("type") if isinstance(raw, dict) else type(raw).__name__
+        problems.append(
+            Problem(
+                file,
+                f"geometry type {got!r}, expected {' or '.join(expected)}",
+                name,
+                None,
+                "geometry",
+            )
+        )
+        return False, None
+    try:
+        geom = shape(raw)
+    except Exception as exc:  # shapely raises several types for malformed coordinates
+        problems.append(Problem(file, f"malformed coordinates: {exc}", name, None, "geometry"))
+        return False, None
+    if geom.is_empty:
+        problems.append(Problem(file, "geometry is empty", name, None, "geometry"))
+        return False, None
+    minx, miny, maxx, maxy = geom.bounds
+    if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
+        problems.append(
+            Problem(
+                file,
+                "coordinates outside WGS84 lon/lat range (are they [lon, lat]?)",
+                name,
+                None,
+                "geometry",
+            )
+        )
+        return False, None
+    if not geom.is_valid:
+        reason = shapely.is_valid_reason(geom)
+        problems.append(Problem(file, f"invalid geometry: {reason}", name, None, "geometry"))
+        return False, None
+    return True, geom
+
+
+def _facts(raw: Any, file: str, name: str, problems: list[Problem]) -> list[Fact]:
+    if raw is None:
+        return []
+    if not isinstance(raw, list):
+        problems.append(Problem(file, "facts must be a list", name, None, "facts"))
+        return []
+    facts = []
+    for i, item in enumerate(raw):
+        fid = item.get("id") if isinstance(item, dict) else None
+        fact_name = str(fid) if fid else f"#{i}"
+        try:
+            facts.append(Fact.model_validate(item))
+        except ValidationError as exc:
+            problems.extend(_errors(exc, file, name, fact_name))
+    return facts
+
+
+def load_collection(kind: Kind, data_dir: Path, problems: list[Problem]) -> list[Feature[Any]]:
+    file = f"{data_dir.name}/{FILES[kind]}"
+    raw = _read_text(data_dir / FILES[kind], file, problems)
+    if raw is None:
+        return []
+    try:
+        doc = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        problems.append(
+            Problem(file, f"malformed JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}")
+        )
+        return []
+    if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection":
+        problems.append(Problem(file, "expected a GeoJSON FeatureCollection"))
+        return []
+    if not isinstance(doc.get("features"), list):
+        problems.append(Problem(file, "FeatureCollection has no 'features' list"))
+        return []
+    out: list[Feature[Any]] = []
+    for index, feat in enumerate(doc["features"]):
+        if not isinstance(feat, dict) or feat.get("type") != "Feature":
+            problems.append(Problem(file, "not a GeoJSON Feature", f"#{index}"))
+            continue
+        props = feat.get("properties")
+        name = _feature_name(props, index)
+        if not isinstance(props, dict):
+            problems.append(Problem(file, "properties must be an object", name, None, "properties"))
+            continue
+        geom_ok, geom = _geometry(kind, feat.get("geometry"), file, name, problems)
+        facts = _facts(props.get("facts"), file, name, problems)
+        rest = {k: v for k, v in props.items() if k != "facts"}
+        model = PROPS[kind]
+        try:
+            # facts were validated one by one above, so one bad fact does not sink the rest
+            parsed = model.model_validate({**rest, "facts": [f.model_dump() for f in facts]})
+        except ValidationError as exc:
+            problems.extend(_errors(exc, file, name, None))
+            continue
+        if geom_ok:
+            out.append(Feature(parsed, geom))
+    return out
+
+
+# --- cross-checks ----------------------------------------------------------------------
+
+
+def _check_facts(
+    refs: list[tuple[str, FactRef]],
+    sources: Mapping[str, Source],
+    texts: Mapping[str, str],
+    seeds_label: str,
+    problems: list[Problem],
+) -> set[str]:
+    """Check every fact against the others and its source; return the ids of the bad ones."""
+    bad: set[str] = set()
+    seen: dict[str, str] = {}
+    for file, ref in refs:
+        f, owner = ref.fact, ref.owner
+        if f.id in seen:
+            problems.append(
+                Problem(file, f"duplicate fact id (also in {seen[f.id]})", owner, f.id, "id")
+            )
+            bad.add(f.id)
+            continue
+        seen[f.id] = f"{file}, feature {owner}"
+        src = sources.get(f.source)
+        if src is None:
+            problems.append(
+                Problem(
+                    file,
+                    f"unknown source {f.source!r} (not in sources.yaml)",
+                    owner,
+                    f.id,
+                    "source",
+                )
+            )
+            bad.add(f.id)
+            continue
+        if src.file:
+            if f.excerpt is None or f.start is None or f.end is None:
+                problems.append(
+                    Problem(
+                        file,
+                        f"source {src.id!r} is a stored document: give the "
+                        "excerpt with its start and end",
+                        owner,
+                        f.id,
+                        "excerpt",
+                    )
+                )
+                bad.add(f.id)
+                continue
+            text = texts.get(src.id)
+            if text is None:
+                problems.append(
+                    Problem(
+                        file,
+                        f"text of source {src.id!r} could not be read ({seeds_label}/{src.file})",
+                        owner,
+                        f.id,
+                        "source",
+                    )
+                )
+                bad.add(f.id)
+                continue
+            msg = check_excerpt(text, f.excerpt, f.start, f.end)
+            if msg:
+                problems.append(
+                    Problem(file, f"{msg} in {seeds_label}/{src.file}", owner, f.id, "excerpt")
+                )
+                bad.add(f.id)
+        elif f.excerpt is not None:
+            problems.append(
+                Problem(
+                    file,
+                    f"source {src.id!r} has no stored text in seeds/, so an "
+                    "excerpt cannot be checked: put the words in 'note'",
+                    owner,
+                    f.id,
+                    "excerpt",
+                )
+            )
+            bad.add(f.id)
+    for file, ref in refs:
+        for i, rel in enumerate(ref.fact.relations):
+            if rel.fact not in seen:
+                problems.append(
+                    Problem(
+                        file,
+                        f"relation to unknown fact {rel.fact!r}",
+                        ref.owner,
+                        ref.fact.id,
+                        f"relations.{i}.fact",
+                    )
+                )
+                bad.add(ref.fact.id)
+    return bad
+
+
+def _check_unique(ids: list[str], file: str, what: str, problems: list[Problem]) -> None:
+    seen: set[str] = set()
+    for i in ids:
+        if i in seen:
+            problems.append(Problem(file, f"duplicate {what} id", i, None, "id"))
+        seen.add(i)
+
+
+def _drop(feature: Feature[P], bad: set[str]) -> Feature[P]:
+    facts: list[Fact] = getattr(feature.props, "facts")  # noqa: B009
+    if not any(f.id in bad for f in facts):
+        return feature
+    kept = [f for f in facts if f.id not in bad]
+    return Feature(feature.props.model_copy(update={"facts": kept}), feature.geometry)
+
+
+def _check_indicators(
+    countries: list[Feature[CountryProps]],
+    index: Mapping[str, FactRef],
+    file: str,
+    problems: list[Problem],
+) -> list[Feature[CountryProps]]:
+    out = []
+    for c in countries:
+        iso3 = c.props.iso3
+        kept = {}
+        for key, val in c.props.indicators.items():
+            where = f"indicators.{key}"
+            spec = INDICATORS.get(key)
+            if spec is None:
+                problems.append(
+                    Problem(
+                        file,
+                        f"unknown indicator (known: {', '.join(INDICATORS)})",
+                        iso3,
+                        None,
+                        where,
+                    )
+                )
+                continue
+            if spec.computed:
+                problems.append(
+                    Problem(
+                        file,
+                        "this indicator is computed from the facts' signals; do not store it",
+                        iso3,
+                        None,
+                        where,
+                    )
+                )
+                continue
+            if spec.class_for(val.value) is None:
+                allowed = ", ".join(repr(c.value) for c in spec.classes)
+                problems.append(
+                    Problem(
+                        file,
+                        f"value {val.value!r} is not one of {allowed}",
+                        iso3,
+                        None,
+                        f"{where}.value",
+                    )
+                )
+                continue
+            missing = [fid for fid in val.facts if fid not in index]
+            unrelated = [
+                fid for fid in val.facts if fid in index and iso3 not in index[fid].concerns
+            ]
+            if missing:
+                problems.append(
+                    Problem(
+                        file,
+                        f"no such fact(s): {', '.join(missing)} (a value needs facts that back it)",
+                        iso3,
+                        None,
+                        f"{where}.facts",
+                    )
+                )
+                continue
+            if unrelated:
+                problems.append(
+                    Problem(
+                        file,
+                        f"fact(s) {', '.join(unrelated)} do not concern {iso3}",
+                        iso3,
+                        None,
+                        f"{where}.facts",
+                    )
+                )
+                continue
+            kept[key] = val
+        if len(kept) != len(c.props.indicators):
+            c = Feature(c.props.model_copy(update={"indicators": kept}), c.geometry)
+        out.append(c)
+    return out
+
+
+def load(data_dir: Path = DATA_DIR, seeds_dir: Path = SEEDS_DIR) -> Dataset:
+    """Load and check everything. Never raises on bad data: see `Dataset.problems`."""
+    problems: list[Problem] = []
+    if not seeds_dir.is_dir():
+        problems.append(Problem(str(seeds_dir), "seeds directory not found"))
+    if not data_dir.is_dir():
+        problems.append(Problem(str(data_dir), "data directory not found"))
+    sources, texts = load_sources(seeds_dir, problems) if seeds_dir.is_dir() else ({}, {})
+    loaded = {
+        kind: load_collection(kind, data_dir, problems) if data_dir.is_dir() else []
+        for kind in FILES
+    }
+    countries: list[Feature[CountryProps]] = loaded[Kind.country]
+    regions: list[Feature[RegionProps]] = loaded[Kind.region]
+    routes: list[Feature[RouteProps]] = loaded[Kind.route]
+    events: list[Feature[EventProps]] = loaded[Kind.event]
+
+    cfile = f"{data_dir.name}/{FILES[Kind.country]}"
+    seen_iso: set[str] = set()
+    unique_countries = []
+    for c in countries:
+        if c.props.iso3 in seen_iso:
+            problems.append(Problem(cfile, "duplicate country", c.props.iso3, None, "iso3"))
+            continue
+        seen_iso.add(c.props.iso3)
+        unique_countries.append(c)
+    countries = unique_countries
+    for iso3 in FIVE:
+        if iso3 not in seen_iso and data_dir.is_dir():
+            problems.append(Problem(cfile, f"country {iso3} is missing (all five must be present)"))
+    if len(regions) > 1:
+        problems.append(
+            Problem(f"{data_dir.name}/{FILES[Kind.region]}", "expected one region feature")
+        )
+    route_file = f"{data_dir.name}/{FILES[Kind.route]}"
+    event_file = f"{data_dir.name}/{FILES[Kind.event]}"
+    _check_unique([r.props.id for r in routes], route_file, "route", problems)
+    _check_unique([e.props.id for e in events], event_file, "event", problems)
+
+    region = regions[0].props if regions else None
+    draft = Dataset(tuple(countries), region, tuple(routes), tuple(events), sources, texts)
+    file_of = {
+        Kind.country: cfile,
+        Kind.region: f"{data_dir.name}/{FILES[Kind.region]}",
+        Kind.route: route_file,
+        Kind.event: event_file,
+    }
+    refs = [(file_of[r.kind], r) for r in draft.fact_refs()]
+    bad = _check_facts(refs, sources, texts, seeds_dir.name, problems)
+    source_refs = (
+        [(cfile, c.props.iso3, "capital.source", c.props.capital.source) for c in countries]
+        + [
+            (route_file, r.props.id, f"geometry_sources.{i}", sid)
+            for r in routes
+            for i, sid in enumerate(r.props.geometry_sources)
+        ]
+        + [(event_file, e.props.id, "place_source", e.props.place_source) for e in events]
+    )
+    for file, owner, where, sid in source_refs:
+        if sid not in sources:
+            problems.append(Problem(file, f"unknown source {sid!r}", owner, None, where))
+    countries = [_drop(c, bad) for c in countries]
+    routes = [_drop(r, bad) for r in routes]
+    events = [_drop(e, bad) for e in events]
+    if region is not None and any(f.id in bad for f in region.facts):
+        region = region.model_copy(update={"facts": [f for f in region.facts if f.id not in bad]})
+    clean = Dataset(tuple(countries), region, tuple(routes), tuple(events), sources, texts)
+    index = {r.fact.id: r for r in clean.fact_refs()}
+    countries = _check_indicators(countries, index, cfile, problems)
+    return Dataset(
+        tuple(countries), region, tuple(routes), tuple(events), sources, texts, tuple(problems)
+    )

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Install everything the tests need (Python packages, Debian's Chromium) and run every check:
+# ruff, mypy, the data validator, then unit, app and browser tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/bootstrap.sh requirements-dev.txt
+if [ ! -x /usr/bin/chromium ]; then
+  echo "Installing Chromium from Debian's packages (browser tests need /usr/bin/chromium)..."
+  sudo_cmd=""
+  if [ "$(id -u)" != "0" ]; then sudo_cmd="sudo"; fi
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium >/dev/null
+fi
+.venv/bin/ruff check .
+.venv/bin/ruff format --check .
+.venv/bin/mypy
+.venv/bin/python -m central_asia_atlas validate
+exec .venv/bin/python -m pytest "$@"

@@ -1,0 +1,29 @@
+"""Entry point: page config, navigation, and the data-problem banner shared by every page."""
+
+import streamlit as st
+
+from central_asia_atlas.cache import dataset
+
+st.set_page_config(
+    page_title="Central Asia between Russia, the EU and China",
+    page_icon=":material/public:",
+    layout="wide",
+)
+
+pages = [
+    st.Page("pages/map.py", title="Map", icon=":material/map:", default=True),
+]
+nav = st.navigation(pages)
+
+ds = dataset()
+if ds.problems:
+    with st.sidebar:
+        st.error(
+            f"The data has {len(ds.problems)} problem(s). What is valid is shown; "
+            "the rest is left out until it is fixed."
+        )
+        with st.expander("Problems"):
+            for p in ds.problems:
+                st.text(str(p))
+
+nav.run()
