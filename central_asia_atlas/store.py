@@ -7,6 +7,7 @@ feature, the fact and the field, and whatever is valid is kept, so nothing valid
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -33,8 +34,9 @@ from .model import (
 from .provenance import check_excerpt, read_source_text
 
 ROOT = Path(__file__).resolve().parent.parent
-DATA_DIR = ROOT / "data"
-SEEDS_DIR = ROOT / "seeds"
+# Overridable so that a test (or a curator) can serve a copy of the data without touching it.
+DATA_DIR = Path(os.environ.get("CENTRAL_ASIA_ATLAS_DATA", ROOT / "data"))
+SEEDS_DIR = Path(os.environ.get("CENTRAL_ASIA_ATLAS_SEEDS", ROOT / "seeds"))
 SOURCES_FILE = "sources.yaml"
 MAX_FILE_BYTES = 20 * 1024 * 1024
 
