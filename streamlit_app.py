@@ -12,6 +12,11 @@ st.set_page_config(
 
 pages = [
     st.Page("pages/map.py", title="Map", icon=":material/map:", default=True),
+    st.Page("pages/sources.py", title="Sources", icon=":material/menu_book:", url_path="sources"),
+    st.Page("pages/timeline.py", title="Timeline", icon=":material/timeline:", url_path="timeline"),
+    st.Page("pages/compare.py", title="Compare", icon=":material/table_chart:", url_path="compare"),
+    st.Page("pages/data.py", title="Data", icon=":material/download:", url_path="data"),
+    st.Page("pages/about.py", title="About", icon=":material/info:", url_path="about"),
 ]
 nav = st.navigation(pages)
 

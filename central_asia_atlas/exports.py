@@ -1,0 +1,290 @@
+"""Tables and downloads: facts with full citations (CSV), routes, events, sources as CSL-JSON
+or BibTeX, and the GeoJSON files exactly as shipped."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from .model import Source, SourceKind
+
+if TYPE_CHECKING:
+    from .store import Dataset
+
+FACT_COLUMNS = (
+    "id",
+    "date",
+    "date_note",
+    "category",
+    "summary",
+    "countries",
+    "stored_in",
+    "actors",
+    "signals",
+    "source",
+    "source_title",
+    "outlet",
+    "author",
+    "published",
+    "url",
+    "source_kind",
+    "excerpt",
+    "start",
+    "end",
+    "note",
+)
+
+
+def _join(items: Any) -> str:
+    return "; ".join(str(getattr(i, "value", i)) for i in items)
+
+
+def facts_frame(ds: Dataset) -> pd.DataFrame:
+    """One row per fact, oldest first, with the full citation of its source."""
+    rows = []
+    for ref in ds.fact_refs():
+        f = ref.fact
+        src = ds.sources.get(f.source)
+        rows.append(
+            {
+                "id": f.id,
+                "date": f.date,
+                "date_note": f.date_note or "",
+                "category": f.category.value,
+                "summary": f.summary,
+                "countries": _join(sorted(ref.concerns)),
+                "stored_in": f"{ref.kind.value}:{ref.owner}",
+                "actors": _join(f.actors),
+                "signals": _join(f.signals),
+                "source": f.source,
+                "source_title": src.title if src else "",
+                "outlet": src.outlet if src else "",
+                "author": (src.author or "") if src else "",
+                "published": src.published if src else None,
+                "url": (src.url or "") if src else "",
+                "source_kind": src.kind.value if src else "",
+                "excerpt": f.excerpt or "",
+                "start": f.start,
+                "end": f.end,
+                "note": f.note or "",
+            }
+        )
+    frame = pd.DataFrame(rows, columns=list(FACT_COLUMNS))
+    frame["start"] = frame["start"].astype("Int64")
+    frame["end"] = frame["end"].astype("Int64")
+    return frame.sort_values(["date", "id"], kind="stable").reset_index(drop=True)
+
+
+def filter_facts(
+    frame: pd.DataFrame,
+    countries: list[str] | None = None,
+    categories: list[str] | None = None,
+    text: str = "",
+) -> pd.DataFrame:
+    """Rows concerning any of `countries`, of any of `categories`, containing `text`."""
+    keep = pd.Series(True, index=frame.index)
+    if countries:
+        keep &= frame["countries"].map(lambda c: bool(set(c.split("; ")) & set(countries)))
+    if categories:
+        keep &= frame["category"].isin(categories)
+    if text.strip():
+        needle = text.strip().lower()
+        hay = frame["summary"] + " " + frame["excerpt"] + " " + frame["id"]
+        keep &= hay.str.lower().str.contains(needle, regex=False)
+    return frame[keep].reset_index(drop=True)
+
+
+def facts_csv(ds: Dataset) -> bytes:
+    """The facts as UTF-8 CSV, one row per fact."""
+    text: str = facts_frame(ds).to_csv(index=False)
+    return text.encode("utf-8")
+
+
+def routes_frame(ds: Dataset) -> pd.DataFrame:
+    rows = [
+        {
+            "id": r.props.id,
+            "name": r.props.name,
+            "commodity": r.props.commodity.value,
+            "status": r.props.status.value,
+            "transits_russia": r.props.transits_russia,
+            "operator": r.props.operator,
+            "capacity": r.props.capacity or "",
+            "length_km": r.props.length_km,
+            "countries": _join(r.props.countries),
+            "geometry_quality": r.props.geometry_quality.value,
+            "geometry_note": r.props.geometry_note or "",
+            "geometry_sources": _join(r.props.geometry_sources),
+            "facts": len(r.props.facts),
+        }
+        for r in ds.routes
+    ]
+    columns = [
+        "id",
+        "name",
+        "commodity",
+        "status",
+        "transits_russia",
+        "operator",
+        "capacity",
+        "length_km",
+        "countries",
+        "geometry_quality",
+        "geometry_note",
+        "geometry_sources",
+        "facts",
+    ]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def events_frame(ds: Dataset) -> pd.DataFrame:
+    rows = [
+        {
+            "id": e.props.id,
+            "name": e.props.name,
+            "date": e.props.date,
+            "end_date": e.props.end_date,
+            "place": e.props.place,
+            "countries": _join(e.props.countries),
+            "lon": e.geometry.x if e.geometry is not None else None,
+            "lat": e.geometry.y if e.geometry is not None else None,
+            "facts": len(e.props.facts),
+        }
+        for e in ds.events
+    ]
+    columns = ["id", "name", "date", "end_date", "place", "countries", "lon", "lat", "facts"]
+    frame = pd.DataFrame(rows, columns=columns)
+    return frame.sort_values(["date", "id"], kind="stable").reset_index(drop=True)
+
+
+def sources_frame(ds: Dataset) -> pd.DataFrame:
+    rows = [
+        {
+            "id": s.id,
+            "title": s.title,
+            "outlet": s.outlet,
+            "author": s.author or "",
+            "published": s.published,
+            "kind": s.kind.value,
+            "url": s.url or "",
+            "licence": s.licence or "",
+            "attribution": s.attribution or "",
+            "part_of": s.part_of or "",
+        }
+        for s in sorted(ds.sources.values(), key=lambda s: s.id)
+    ]
+    columns = [
+        "id",
+        "title",
+        "outlet",
+        "author",
+        "published",
+        "kind",
+        "url",
+        "licence",
+        "attribution",
+        "part_of",
+    ]
+    return pd.DataFrame(rows, columns=columns)
+
+
+# --- citation files ----------------------------------------------------------------------
+
+_CSL_TYPE = {
+    SourceKind.opinion: "article-newspaper",
+    SourceKind.news_report: "article-newspaper",
+    SourceKind.teaser: "article-newspaper",
+    SourceKind.reference: "webpage",
+    SourceKind.dataset: "dataset",
+    SourceKind.software: "software",
+}
+
+
+def _date_parts(d: dt.date) -> dict[str, list[list[int]]]:
+    return {"date-parts": [[d.year, d.month, d.day]]}
+
+
+def csl_item(src: Source) -> dict[str, Any]:
+    """One source as a CSL-JSON item (authors as literal names: no guessing of name parts)."""
+    item: dict[str, Any] = {
+        "id": src.id,
+        "type": _CSL_TYPE[src.kind],
+        "title": src.title,
+        "container-title": src.outlet,
+    }
+    if src.author:
+        item["author"] = [{"literal": src.author}]
+    if src.published:
+        item["issued"] = _date_parts(src.published)
+    if src.url:
+        item["URL"] = src.url
+    if src.kind is SourceKind.opinion:
+        item["genre"] = "opinion"
+    notes = [n for n in (src.licence and f"Licence: {src.licence}", src.attribution) if n]
+    if notes:
+        item["note"] = "; ".join(notes)
+    return item
+
+
+def sources_csl_json(ds: Dataset) -> str:
+    items = [csl_item(s) for s in sorted(ds.sources.values(), key=lambda s: s.id)]
+    return json.dumps(items, ensure_ascii=False, indent=2) + "\n"
+
+
+_BIB_SPECIAL = re.compile(r"([\\{}%&$#_^~])")
+
+
+def _bib(value: str) -> str:
+    """Escape a value for a braced BibTeX field."""
+
+    def esc(m: re.Match[str]) -> str:
+        ch = m.group(1)
+        if ch == "\\":
+            return r"\textbackslash{}"
+        if ch in "^~":
+            return rf"\{ch}{{}}"
+        return "\\" + ch
+
+    return _BIB_SPECIAL.sub(esc, value)
+
+
+def sources_bibtex(ds: Dataset) -> str:
+    entries = []
+    for s in sorted(ds.sources.values(), key=lambda s: s.id):
+        kind = "article" if _CSL_TYPE[s.kind] == "article-newspaper" else "misc"
+        fields = [("title", "{" + _bib(s.title) + "}")]
+        fields.append(("journal" if kind == "article" else "publisher", _bib(s.outlet)))
+        if s.author:
+            fields.append(("author", "{" + _bib(s.author) + "}"))
+        if s.published:
+            fields.append(("date", s.published.isoformat()))
+            fields.append(("year", str(s.published.year)))
+        if s.url:
+            fields.append(("url", s.url))
+        notes = [n for n in (s.licence and f"Licence: {s.licence}", s.attribution) if n]
+        if notes:
+            fields.append(("note", _bib("; ".join(notes))))
+        body = ",\n".join(f"  {k} = {{{v}}}" for k, v in fields)
+        entries.append(f"@{kind}{{{s.id},\n{body}\n}}")
+    return "\n\n".join(entries) + "\n"
+
+
+# --- GeoJSON as shipped ------------------------------------------------------------------
+
+
+def geojson_files(data_dir: Path) -> dict[str, bytes]:
+    """File name -> bytes of every GeoJSON file in `data_dir`, exactly as shipped."""
+    return {p.name: p.read_bytes() for p in sorted(data_dir.glob("*.geojson"))}
+
+
+def with_passage_links(frame: pd.DataFrame) -> pd.DataFrame:
+    """The facts table with a relative link to each quoted passage on the Sources page."""
+    out = frame.copy()
+    has_text = out["excerpt"].astype(bool)
+    out.insert(1, "passage", out["id"].map(lambda i: f"sources?fact={i}").where(has_text, None))
+    return out

@@ -1,0 +1,65 @@
+"""Data: tables of facts, routes and events with filters; downloads with full citations."""
+
+import streamlit as st
+
+from central_asia_atlas import exports, store
+from central_asia_atlas.cache import dataset
+from central_asia_atlas.model import FIVE, Category
+
+ds = dataset()
+st.title("Data")
+st.caption("Everything on the map, as tables and files. Each fact row carries its full citation.")
+
+st.header("Facts")
+c1, c2, c3 = st.columns(3)
+countries = c1.multiselect("Countries", FIVE, key="data_countries")
+categories = c2.multiselect("Categories", [c.value for c in Category], key="data_categories")
+text = c3.text_input("Contains", key="data_text")
+facts = exports.filter_facts(exports.facts_frame(ds), countries, categories, text)
+st.write(f"{len(facts)} fact(s)")
+st.dataframe(
+    exports.with_passage_links(facts),
+    hide_index=True,
+    column_config={
+        "passage": st.column_config.LinkColumn("Passage", display_text="read"),
+        "url": st.column_config.LinkColumn("URL"),
+        "date": st.column_config.DateColumn("Date"),
+    },
+)
+
+st.header("Routes")
+st.dataframe(exports.routes_frame(ds), hide_index=True)
+st.header("Events")
+st.dataframe(exports.events_frame(ds), hide_index=True)
+
+st.header("Downloads")
+d1, d2, d3 = st.columns(3)
+d1.download_button(
+    "Facts (CSV, one row per fact)",
+    exports.facts_csv(ds),
+    file_name="facts.csv",
+    mime="text/csv",
+    icon=":material/download:",
+)
+d2.download_button(
+    "Sources (CSL-JSON)",
+    exports.sources_csl_json(ds),
+    file_name="sources.csl.json",
+    mime="application/vnd.citationstyles.csl+json",
+    icon=":material/download:",
+)
+d3.download_button(
+    "Sources (BibTeX)",
+    exports.sources_bibtex(ds),
+    file_name="sources.bib",
+    mime="application/x-bibtex",
+    icon=":material/download:",
+)
+for name, data in exports.geojson_files(store.DATA_DIR).items():
+    st.download_button(
+        f"{name} (GeoJSON, as shipped)",
+        data,
+        file_name=name,
+        mime="application/geo+json",
+        icon=":material/download:",
+    )
