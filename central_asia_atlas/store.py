@@ -26,6 +26,7 @@ from .model import (
     CountryProps,
     EventProps,
     Fact,
+    IndicatorValue,
     Kind,
     RegionProps,
     RouteProps,
@@ -39,6 +40,7 @@ DATA_DIR = Path(os.environ.get("CENTRAL_ASIA_ATLAS_DATA", ROOT / "data"))
 SEEDS_DIR = Path(os.environ.get("CENTRAL_ASIA_ATLAS_SEEDS", ROOT / "seeds"))
 SOURCES_FILE = "sources.yaml"
 MAX_FILE_BYTES = 20 * 1024 * 1024
+CAPITAL_TOLERANCE_DEG = 0.1  # how far (degrees) a capital may lie outside its simplified shape
 
 FILES: dict[Kind, str] = {
     Kind.country: "countries.geojson",
@@ -73,14 +75,22 @@ class Problem:
     field: str | None = None
 
     def __str__(self) -> str:
-        where = [self.file]
+        where = [_one_line(self.file)]
         if self.feature:
-            where.append(f"feature {self.feature}")
+            where.append(f"feature {_one_line(self.feature)}")
         if self.fact:
-            where.append(f"fact {self.fact}")
+            where.append(f"fact {_one_line(self.fact)}")
         if self.field:
-            where.append(f"field {self.field}")
-        return f"{', '.join(where)}: {self.message}"
+            where.append(f"field {_one_line(self.field)}")
+        return f"{', '.join(where)}: {_one_line(self.message)}"
+
+
+def _one_line(text: str) -> str:
+    """Names and messages may quote the data: escape line breaks and other control characters,
+    so that each problem prints as exactly one line."""
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text)
 
 
 @dataclass(frozen=True)
@@ -187,10 +197,13 @@ def _read_text(path: Path, label: str, problems: list[Problem]) -> str | None:
     except UnicodeDecodeError as exc:
         problems.append(Problem(label, f"not valid UTF-8 (byte {exc.start}): save it as UTF-8"))
         return None
+    except OSError as exc:  # unreadable (permissions, a directory, an I/O error)
+        problems.append(Problem(label, f"cannot be read: {exc.strerror or exc}"))
+        return None
 
 
 def _loc(loc: tuple[int | str, ...]) -> str:
-    return ".".join(str(p) for p in loc) or "(whole object)"
+    return ".".join(str(p) for p in loc)  # empty for a rule on the whole object
 
 
 def _errors(
@@ -218,6 +231,9 @@ def load_sources(
     try:
         doc = yaml.safe_load(raw)
     except yaml.YAMLError as exc:
+        problems.append(Problem(label, f"not valid YAML: {exc}".replace("\n", " ")))
+        return {}, {}
+    except (ValueError, RecursionError) as exc:  # e.g. a date like 2023-13-45; nesting too deep
         problems.append(Problem(label, f"not valid YAML: {exc}".replace("\n", " ")))
         return {}, {}
     items = doc.get("sources") if isinstance(doc, dict) else None
@@ -343,6 +359,9 @@ def load_collection(kind: Kind, data_dir: Path, problems: list[Problem]) -> list
             Problem(file, f"malformed JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}")
         )
         return []
+    except (ValueError, RecursionError) as exc:  # a number too long, nesting too deep
+        problems.append(Problem(file, f"malformed JSON: {exc}"))
+        return []
     if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection":
         problems.append(Problem(file, "expected a GeoJSON FeatureCollection"))
         return []
@@ -360,18 +379,70 @@ def load_collection(kind: Kind, data_dir: Path, problems: list[Problem]) -> list
             problems.append(Problem(file, "properties must be an object", name, None, "properties"))
             continue
         geom_ok, geom = _geometry(kind, feat.get("geometry"), file, name, problems)
+        # facts and indicators are validated one by one, so one bad item does not sink the rest
         facts = _facts(props.get("facts"), file, name, problems)
         rest = {k: v for k, v in props.items() if k != "facts"}
-        model = PROPS[kind]
-        try:
-            # facts were validated one by one above, so one bad fact does not sink the rest
-            parsed = model.model_validate({**rest, "facts": [f.model_dump() for f in facts]})
-        except ValidationError as exc:
-            problems.extend(_errors(exc, file, name, None))
+        if kind is Kind.country and "indicators" in props:
+            rest["indicators"] = _indicators(props["indicators"], file, name, problems)
+        parsed = _props(PROPS[kind], {**rest, "facts": facts}, file, name, problems)
+        if parsed is None or not geom_ok:
             continue
-        if geom_ok:
-            out.append(Feature(parsed, geom))
+        if isinstance(parsed, CountryProps) and not _capital_inside(parsed, geom, file, problems):
+            continue
+        out.append(Feature(parsed, geom))
     return out
+
+
+def _indicators(raw: Any, file: str, name: str, problems: list[Problem]) -> dict[str, Any]:
+    if not isinstance(raw, dict):
+        problems.append(Problem(file, "indicators must be an object", name, None, "indicators"))
+        return {}
+    out: dict[str, Any] = {}
+    for key, item in raw.items():
+        try:
+            out[key] = IndicatorValue.model_validate(item)
+        except ValidationError as exc:
+            problems.extend(_errors(exc, file, name, None, f"indicators.{key}."))
+    return out
+
+
+def _props(
+    model: type[BaseModel], data: dict[str, Any], file: str, name: str, problems: list[Problem]
+) -> BaseModel | None:
+    """Validate a feature's properties; unknown fields are reported and left out, the rest kept."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        problems.extend(_errors(exc, file, name, None))
+        errors = exc.errors()
+    unknown = {e["loc"][0] for e in errors if e["type"] == "extra_forbidden" and len(e["loc"]) == 1}
+    if len(unknown) < len(errors):
+        return None
+    try:
+        return model.model_validate({k: v for k, v in data.items() if k not in unknown})
+    except ValidationError:  # pragma: no cover - the same errors minus the unknown fields
+        return None
+
+
+def _capital_inside(
+    props: CountryProps, geom: BaseGeometry | None, file: str, problems: list[Problem]
+) -> bool:
+    """A country's capital lies in its shape: catches a shape with [lat, lon] swapped, which
+    stays inside the WGS84 range this close to the equator-to-pole middle latitudes."""
+    cap = props.capital
+    if geom is None or geom.distance(shapely.Point(cap.lon, cap.lat)) <= CAPITAL_TOLERANCE_DEG:
+        return True
+    problems.append(
+        Problem(
+            file,
+            f"the capital {cap.name} (lat {cap.lat}, lon {cap.lon}) lies outside the shape: "
+            "are the coordinates in [lon, lat] order?",
+            props.iso3,
+            None,
+            "geometry",
+        )
+    )
+    return False
 
 
 # --- cross-checks ----------------------------------------------------------------------
@@ -566,8 +637,17 @@ def _check_indicators(
     return out
 
 
-def load(data_dir: Path = DATA_DIR, seeds_dir: Path = SEEDS_DIR) -> Dataset:
-    """Load and check everything. Never raises on bad data: see `Dataset.problems`."""
+def load(data_dir: Path | None = None, seeds_dir: Path | None = None) -> Dataset:
+    """Load and check everything. Never raises on bad data: see `Dataset.problems`.
+
+    Without arguments, the directories come from CENTRAL_ASIA_ATLAS_DATA and
+    CENTRAL_ASIA_ATLAS_SEEDS as they are now (read at call time, so that a test running the
+    app in-process can point it at a copy), else data/ and seeds/.
+    """
+    if data_dir is None:
+        data_dir = Path(os.environ.get("CENTRAL_ASIA_ATLAS_DATA", DATA_DIR))
+    if seeds_dir is None:
+        seeds_dir = Path(os.environ.get("CENTRAL_ASIA_ATLAS_SEEDS", SEEDS_DIR))
     problems: list[Problem] = []
     if not seeds_dir.is_dir():
         problems.append(Problem(str(seeds_dir), "seeds directory not found"))
