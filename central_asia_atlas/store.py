@@ -637,6 +637,16 @@ def _check_indicators(
     return out
 
 
+def current_data_dir() -> Path:
+    """data/, or the directory CENTRAL_ASIA_ATLAS_DATA names now (read at call time)."""
+    return Path(os.environ.get("CENTRAL_ASIA_ATLAS_DATA", DATA_DIR))
+
+
+def current_seeds_dir() -> Path:
+    """seeds/, or the directory CENTRAL_ASIA_ATLAS_SEEDS names now (read at call time)."""
+    return Path(os.environ.get("CENTRAL_ASIA_ATLAS_SEEDS", SEEDS_DIR))
+
+
 def load(data_dir: Path | None = None, seeds_dir: Path | None = None) -> Dataset:
     """Load and check everything. Never raises on bad data: see `Dataset.problems`.
 
@@ -644,10 +654,8 @@ def load(data_dir: Path | None = None, seeds_dir: Path | None = None) -> Dataset
     CENTRAL_ASIA_ATLAS_SEEDS as they are now (read at call time, so that a test running the
     app in-process can point it at a copy), else data/ and seeds/.
     """
-    if data_dir is None:
-        data_dir = Path(os.environ.get("CENTRAL_ASIA_ATLAS_DATA", DATA_DIR))
-    if seeds_dir is None:
-        seeds_dir = Path(os.environ.get("CENTRAL_ASIA_ATLAS_SEEDS", SEEDS_DIR))
+    data_dir = data_dir if data_dir is not None else current_data_dir()
+    seeds_dir = seeds_dir if seeds_dir is not None else current_seeds_dir()
     problems: list[Problem] = []
     if not seeds_dir.is_dir():
         problems.append(Problem(str(seeds_dir), "seeds directory not found"))
