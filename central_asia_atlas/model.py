@@ -6,7 +6,15 @@ import datetime as dt
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 ISO3 = Literal["KAZ", "UZB", "KGZ", "TJK", "TKM"]
 FIVE: tuple[ISO3, ...] = ("KAZ", "UZB", "KGZ", "TJK", "TKM")
@@ -198,11 +206,14 @@ class EventProps(Strict):
     countries: list[ISO3] = []
     facts: Annotated[list[Fact], Field(min_length=1)]
 
-    @model_validator(mode="after")
-    def _dates_in_order(self) -> EventProps:
-        if self.end_date is not None and self.end_date < self.date:
+    @field_validator("end_date")
+    @classmethod
+    def _dates_in_order(cls, end_date: dt.date | None, info: ValidationInfo) -> dt.date | None:
+        # a field validator (not a model one) so that the error names the field end_date
+        date = info.data.get("date")
+        if end_date is not None and date is not None and end_date < date:
             raise ValueError("end_date is before date")
-        return self
+        return end_date
 
 
 class Kind(StrEnum):

@@ -420,15 +420,15 @@ def _props(
         return None
     try:
         return model.model_validate({k: v for k, v in data.items() if k not in unknown})
-    except ValidationError:  # pragma: no cover - the same errors minus the unknown fields
+    except ValidationError:  # cannot happen: the same data, less the fields it did not know
         return None
 
 
 def _capital_inside(
     props: CountryProps, geom: BaseGeometry | None, file: str, problems: list[Problem]
 ) -> bool:
-    """A country's capital lies in its shape: catches a shape with [lat, lon] swapped, which
-    stays inside the WGS84 range this close to the equator-to-pole middle latitudes."""
+    """A country's capital lies in (or next to) its shape. This catches a shape written as
+    [lat, lon]: at these latitudes and longitudes the swapped numbers stay within WGS84 range."""
     cap = props.capital
     if geom is None or geom.distance(shapely.Point(cap.lon, cap.lat)) <= CAPITAL_TOLERANCE_DEG:
         return True
@@ -454,9 +454,14 @@ def _check_facts(
     texts: Mapping[str, str],
     seeds_label: str,
     problems: list[Problem],
-) -> set[str]:
-    """Check every fact against the others and its source; return the ids of the bad ones."""
-    bad: set[str] = set()
+) -> dict[int, Fact | None]:
+    """Check every fact against the others and its source.
+
+    Returns the changes to make, keyed by `id()` of the fact object (two facts may share an
+    id string: the first is kept, the later one dropped): None drops a fact whose problem was
+    reported; a Fact replaces one whose relations to missing facts were taken out.
+    """
+    bad: set[int] = set()
     seen: dict[str, str] = {}
     for file, ref in refs:
         f, owner = ref.fact, ref.owner
@@ -464,7 +469,7 @@ def _check_facts(
             problems.append(
                 Problem(file, f"duplicate fact id (also in {seen[f.id]})", owner, f.id, "id")
             )
-            bad.add(f.id)
+            bad.add(id(f))
             continue
         seen[f.id] = f"{file}, feature {owner}"
         src = sources.get(f.source)
@@ -478,7 +483,7 @@ def _check_facts(
                     "source",
                 )
             )
-            bad.add(f.id)
+            bad.add(id(f))
             continue
         if src.file:
             if f.excerpt is None or f.start is None or f.end is None:
@@ -492,7 +497,7 @@ def _check_facts(
                         "excerpt",
                     )
                 )
-                bad.add(f.id)
+                bad.add(id(f))
                 continue
             text = texts.get(src.id)
             if text is None:
@@ -505,14 +510,14 @@ def _check_facts(
                         "source",
                     )
                 )
-                bad.add(f.id)
+                bad.add(id(f))
                 continue
             msg = check_excerpt(text, f.excerpt, f.start, f.end)
             if msg:
                 problems.append(
                     Problem(file, f"{msg} in {seeds_label}/{src.file}", owner, f.id, "excerpt")
                 )
-                bad.add(f.id)
+                bad.add(id(f))
         elif f.excerpt is not None:
             problems.append(
                 Problem(
@@ -524,36 +529,58 @@ def _check_facts(
                     "excerpt",
                 )
             )
-            bad.add(f.id)
+            bad.add(id(f))
+    changes: dict[int, Fact | None] = dict.fromkeys(bad)
+    kept = {ref.fact.id for _, ref in refs if id(ref.fact) not in bad}
     for file, ref in refs:
-        for i, rel in enumerate(ref.fact.relations):
-            if rel.fact not in seen:
-                problems.append(
-                    Problem(
-                        file,
-                        f"relation to unknown fact {rel.fact!r}",
-                        ref.owner,
-                        ref.fact.id,
-                        f"relations.{i}.fact",
-                    )
+        if id(ref.fact) in bad:
+            continue
+        dangling = [i for i, rel in enumerate(ref.fact.relations) if rel.fact not in kept]
+        for i in dangling:
+            other = ref.fact.relations[i].fact
+            why = "which is left out (see its problem)" if other in seen else "unknown"
+            problems.append(
+                Problem(
+                    file,
+                    f"relation to fact {other!r}, {why}; the relation is left out",
+                    ref.owner,
+                    ref.fact.id,
+                    f"relations.{i}.fact",
                 )
-                bad.add(ref.fact.id)
-    return bad
+            )
+        if dangling:
+            rels = [r for i, r in enumerate(ref.fact.relations) if i not in dangling]
+            changes[id(ref.fact)] = ref.fact.model_copy(update={"relations": rels})
+    return changes
 
 
-def _check_unique(ids: list[str], file: str, what: str, problems: list[Problem]) -> None:
+def _unique(
+    features: list[Feature[P]], file: str, what: str, problems: list[Problem]
+) -> list[Feature[P]]:
+    """The features with the first of each id; each later duplicate is reported and left out."""
     seen: set[str] = set()
-    for i in ids:
-        if i in seen:
-            problems.append(Problem(file, f"duplicate {what} id", i, None, "id"))
-        seen.add(i)
+    out = []
+    for feat in features:
+        fid: str = getattr(feat.props, "id")  # noqa: B009
+        if fid in seen:
+            problems.append(Problem(file, f"duplicate {what} id", fid, None, "id"))
+            continue
+        seen.add(fid)
+        out.append(feat)
+    return out
 
 
-def _drop(feature: Feature[P], bad: set[str]) -> Feature[P]:
-    facts: list[Fact] = getattr(feature.props, "facts")  # noqa: B009
-    if not any(f.id in bad for f in facts):
+def _apply(facts: list[Fact], changes: Mapping[int, Fact | None]) -> list[Fact] | None:
+    """`facts` with `changes` (from _check_facts) made; None when nothing changes."""
+    if not any(id(f) in changes for f in facts):
+        return None
+    return [g for f in facts if (g := changes.get(id(f), f)) is not None]
+
+
+def _drop(feature: Feature[P], changes: Mapping[int, Fact | None]) -> Feature[P]:
+    kept = _apply(getattr(feature.props, "facts"), changes)  # noqa: B009
+    if kept is None:
         return feature
-    kept = [f for f in facts if f.id not in bad]
     return Feature(feature.props.model_copy(update={"facts": kept}), feature.geometry)
 
 
@@ -683,15 +710,17 @@ def load(data_dir: Path | None = None, seeds_dir: Path | None = None) -> Dataset
     countries = unique_countries
     for iso3 in FIVE:
         if iso3 not in seen_iso and data_dir.is_dir():
-            problems.append(Problem(cfile, f"country {iso3} is missing (all five must be present)"))
+            problems.append(
+                Problem(cfile, f"country {iso3} is missing (all five must be present)", iso3)
+            )
     if len(regions) > 1:
         problems.append(
             Problem(f"{data_dir.name}/{FILES[Kind.region]}", "expected one region feature")
         )
     route_file = f"{data_dir.name}/{FILES[Kind.route]}"
     event_file = f"{data_dir.name}/{FILES[Kind.event]}"
-    _check_unique([r.props.id for r in routes], route_file, "route", problems)
-    _check_unique([e.props.id for e in events], event_file, "event", problems)
+    routes = _unique(routes, route_file, "route", problems)
+    events = _unique(events, event_file, "event", problems)
 
     region = regions[0].props if regions else None
     draft = Dataset(tuple(countries), region, tuple(routes), tuple(events), sources, texts)
@@ -702,7 +731,7 @@ def load(data_dir: Path | None = None, seeds_dir: Path | None = None) -> Dataset
         Kind.event: event_file,
     }
     refs = [(file_of[r.kind], r) for r in draft.fact_refs()]
-    bad = _check_facts(refs, sources, texts, seeds_dir.name, problems)
+    changes = _check_facts(refs, sources, texts, seeds_dir.name, problems)
     source_refs = (
         [(cfile, c.props.iso3, "capital.source", c.props.capital.source) for c in countries]
         + [
@@ -715,11 +744,12 @@ def load(data_dir: Path | None = None, seeds_dir: Path | None = None) -> Dataset
     for file, owner, where, sid in source_refs:
         if sid not in sources:
             problems.append(Problem(file, f"unknown source {sid!r}", owner, None, where))
-    countries = [_drop(c, bad) for c in countries]
-    routes = [_drop(r, bad) for r in routes]
-    events = [_drop(e, bad) for e in events]
-    if region is not None and any(f.id in bad for f in region.facts):
-        region = region.model_copy(update={"facts": [f for f in region.facts if f.id not in bad]})
+    countries = [_drop(c, changes) for c in countries]
+    routes = [_drop(r, changes) for r in routes]
+    events = [_drop(e, changes) for e in events]
+    region_facts = _apply(region.facts, changes) if region is not None else None
+    if region is not None and region_facts is not None:
+        region = region.model_copy(update={"facts": region_facts})
     clean = Dataset(tuple(countries), region, tuple(routes), tuple(events), sources, texts)
     index = {r.fact.id: r for r in clean.fact_refs()}
     countries = _check_indicators(countries, index, cfile, problems)
