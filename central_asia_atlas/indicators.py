@@ -121,6 +121,7 @@ INDICATORS: dict[str, IndicatorSpec] = {
             "Whether the country has signed an EPCA with the EU.",
             (
                 ClassSpec("in force", "Signed and in force", OI_BLUE),
+                ClassSpec("signed", "Signed (entry into force not recorded)", OI_SKY),
                 ClassSpec("not signed", "Not signed", OI_ORANGE),
             ),
         ),
