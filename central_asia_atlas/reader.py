@@ -326,7 +326,7 @@ def _render_block(
         cuts.update((a, z))
     points = sorted(p for p in cuts if a0 <= p <= z0)
     uncited = [(a, z) for a, z in sents if not any(s.start < z and s.end > a for s in spans_)]
-    parts: list[str] = []
+    runs: list[tuple[tuple[str, ...], list[str], list[Span]]] = []
     anchors_here: list[Span] = []
     for a, z in itertools.pairwise(points):
         if a >= z:
@@ -334,29 +334,38 @@ def _render_block(
         covering = [s for s in inside if s.start <= a and s.end >= z]
         is_hidden = any(h_a <= a and z <= h_z for h_a, h_z in hidden)
         piece = "" if is_hidden else html.escape(text[a:z])
+        new = [s for s in covering if s.fact not in anchored]
+        for s in new:
+            anchored.add(s.fact)
+            anchors_here.append(s)
         if covering:
-            new = [s for s in covering if s.fact not in anchored]
+            key: tuple[str, ...] = ("mark", *(s.fact for s in covering))
+        elif any(u_a <= a and z <= u_z for u_a, u_z in uncited):
+            key = ("uncited",)
+        else:
+            key = ("plain",)
+        if runs and runs[-1][0] == key and not new:
+            runs[-1][1].append(piece)
+        elif piece or new:
+            runs.append((key, [piece], new))
+    parts: list[str] = []
+    for key, pieces, new in runs:
+        body = "".join(pieces)
+        if key[0] == "mark":
+            ids = key[1:]
             for s in new[1:]:
                 parts.append(f'<mark id="fact-{html.escape(s.fact)}" class="src-anchor"></mark>')
-            if not piece and not new:
-                continue
-            ids = " ".join(s.fact for s in covering)
-            cls = ["src-hl"]
-            if target is not None and any(s.fact == target for s in covering):
-                cls.append("src-target")
+            cls = "src-hl src-target" if target in ids else "src-hl"
             id_attr = f' id="fact-{html.escape(new[0].fact)}"' if new else ""
+            title = html.escape("Quoted by: " + ", ".join(ids))
             parts.append(
-                f'<mark{id_attr} class="{" ".join(cls)}" data-facts="{html.escape(ids)}"'
-                f' title="{html.escape("Quoted by: " + ", ".join(s.fact for s in covering))}">'
-                f"{piece}</mark>"
+                f'<mark{id_attr} class="{cls}" data-facts="{html.escape(" ".join(ids))}"'
+                f' title="{title}">{body}</mark>'
             )
-            for s in new:
-                anchored.add(s.fact)
-                anchors_here.append(s)
-        elif piece and any(u_a <= a and z <= u_z for u_a, u_z in uncited):
-            parts.append(f'<span class="src-uncited" title="No fact quotes this">{piece}</span>')
+        elif key[0] == "uncited":
+            parts.append(f'<span class="src-uncited" title="No fact quotes this">{body}</span>')
         else:
-            parts.append(piece)
+            parts.append(body)
     return "".join(parts), anchors_here
 
 

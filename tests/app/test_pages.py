@@ -1,0 +1,233 @@
+"""AppTest of the pages beyond the map: sources, timeline, compare, data, about.
+
+Most tests run a page against a small synthetic dataset (tests/pages_data.py) put in place of
+the loader; one per page runs it against the shipped data, which is being filled in.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+from streamlit.testing.v1 import AppTest
+
+from central_asia_atlas import cache, store
+from tests import pages_data
+
+ROOT = Path(__file__).resolve().parents[2]
+PAGES = ("sources", "timeline", "compare", "data", "about")
+
+
+def page(name: str) -> AppTest:
+    return AppTest.from_file(str(ROOT / "pages" / f"{name}.py"), default_timeout=60)
+
+
+@pytest.fixture
+def synthetic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[store.Dataset]:
+    """The synthetic dataset in place of the shipped one, for every page run in the test."""
+    data, seeds = pages_data.write(tmp_path)
+    ds = store.load(data, seeds)
+    assert ds.ok
+    monkeypatch.setattr(store, "load", lambda *a, **k: ds)
+    monkeypatch.setattr(store, "DATA_DIR", data)
+    cache.dataset.clear()
+    yield ds
+    cache.dataset.clear()
+
+
+@pytest.fixture
+def shipped() -> Iterator[None]:
+    """The shipped data; `cache.dataset()` after a run is what the page saw."""
+    cache.dataset.clear()
+    yield
+    cache.dataset.clear()
+
+
+class Storages:
+    """Records the in-memory media stores that AppTest creates, to read downloads back."""
+
+    def __init__(self) -> None:
+        self.made: list[MemoryMediaFileStorage] = []
+
+    def read(self, url: str) -> bytes:
+        name = url.rsplit("/", 1)[-1]
+        for s in reversed(self.made):
+            try:
+                return bytes(s.get_file(name).content)
+            except Exception:  # not in this store; try the previous one
+                continue
+        raise AssertionError(f"no media file behind {url}")
+
+
+@pytest.fixture
+def media(monkeypatch: pytest.MonkeyPatch) -> Storages:
+    storages = Storages()
+    from streamlit.testing.v1 import app_test
+
+    class Recording(MemoryMediaFileStorage):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            storages.made.append(self)
+
+    monkeypatch.setattr(app_test, "MemoryMediaFileStorage", Recording)
+    return storages
+
+
+def html_of(at: AppTest) -> str:
+    return "\n".join(h.proto.body for h in at.get("html"))
+
+
+def downloads(at: AppTest) -> dict[str, str]:
+    return {b.proto.label: b.proto.url for b in at.get("download_button")}
+
+
+# --- every page --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_every_page_renders_with_the_shipped_data(name: str, shipped: None) -> None:
+    at = page(name).run()
+    assert not at.exception, at.exception
+    assert at.title and at.title[0].value
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_every_page_renders_with_synthetic_data(name: str, synthetic: store.Dataset) -> None:
+    at = page(name).run()
+    assert not at.exception, at.exception
+
+
+def test_the_app_lists_every_page(shipped: None) -> None:
+    text = (ROOT / "streamlit_app.py").read_text(encoding="utf-8")
+    for name in PAGES:
+        assert f'"pages/{name}.py"' in text and f'url_path="{name}"' in text
+
+
+# --- sources -----------------------------------------------------------------------------
+
+
+def test_sources_deep_link_opens_the_document_and_marks_the_passage(
+    synthetic: store.Dataset,
+) -> None:
+    at = page("sources")
+    at.query_params["fact"] = "kaz-refused"
+    at.run()
+    assert not at.exception
+    assert at.selectbox(key="source_doc").value == "doc"
+    body = html_of(at)
+    assert 'id="fact-kaz-refused" class="src-hl src-target"' in body
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body and "<script>alert" not in body
+    scripts = [h.proto.body for h in at.get("html") if "scrollIntoView" in h.proto.body]
+    assert len(scripts) == 1 and '"fact-kaz-refused"' in scripts[0]
+    assert any("4 of 5" in str(m.value) for m in at.metric)
+
+
+def test_sources_without_a_link_scroll_nowhere(synthetic: store.Dataset) -> None:
+    at = page("sources").run()
+    assert "src-target" not in html_of(at).replace(".src-doc mark.src-target", "")
+    assert not any("scrollIntoView" in h.proto.body for h in at.get("html"))
+    assert "Join EUobserver today" in html_of(at)  # in the furniture expander
+    assert at.expander[0].label.startswith("Page furniture folded away (3")
+
+
+def test_sources_deep_link_to_a_teaser_fact_opens_its_page(synthetic: store.Dataset) -> None:
+    at = page("sources")
+    at.query_params["fact"] = "kgz-teaser"
+    at.run()
+    assert at.selectbox(key="source_doc").value == "doc"
+    assert 'id="fact-kgz-teaser" class="src-hl src-target"' in html_of(at)
+
+
+def test_sources_link_to_a_reference_fact_or_an_unknown_fact(synthetic: store.Dataset) -> None:
+    at = page("sources")
+    at.query_params["fact"] = "kaz-epca"
+    at.run()
+    assert "The EU-Kazakhstan agreement entered into force" in at.info[0].value
+    at = page("sources")
+    at.query_params["fact"] = "no-such-fact"
+    at.run()
+    assert not at.exception and "not in the data" in at.warning[0].value
+
+
+def test_sources_lists_reference_sources(synthetic: store.Dataset) -> None:
+    at = page("sources").run()
+    refs = at.dataframe[0].value
+    assert list(refs["id"]) == ["ref"]
+    assert refs.loc[0, "licence"] == "CC BY 4.0"
+
+
+def test_choosing_another_document_drops_the_deep_link(shipped: None) -> None:
+    from central_asia_atlas import reader
+
+    ds = store.load()
+    docs = reader.documents(ds)
+    assert len(docs) >= 2
+    first = reader.spans(ds, docs[0].id)
+    assert first, "the first document should be quoted by at least one fact"
+    at = page("sources")
+    at.query_params["fact"] = first[0].fact
+    at.run()
+    assert at.selectbox(key="source_doc").value == docs[0].id
+    assert f'id="fact-{first[0].fact}"' in html_of(at)
+    at.selectbox(key="source_doc").set_value(docs[1].id).run()
+    assert not at.exception
+    assert "fact" not in at.query_params
+    assert at.selectbox(key="source_doc").value == docs[1].id
+    assert not any("scrollIntoView" in h.proto.body for h in at.get("html"))
+
+
+# --- data --------------------------------------------------------------------------------
+
+
+def test_data_filters_change_the_facts_table(synthetic: store.Dataset) -> None:
+    at = page("data").run()
+    assert len(at.dataframe[0].value) == 7
+    at.multiselect(key="data_countries").set_value(["UZB"]).run()
+    assert set(at.dataframe[0].value["id"]) == {"uzb-aid", "region-summit", "event-summit"}
+    at.multiselect(key="data_categories").set_value(["aid"]).run()
+    assert list(at.dataframe[0].value["id"]) == ["uzb-aid"]
+    at.multiselect(key="data_countries").set_value([]).run()
+    at.multiselect(key="data_categories").set_value([]).run()
+    at.text_input(key="data_text").input("refused").run()
+    assert list(at.dataframe[0].value["id"]) == ["kaz-refused"]
+
+
+def test_data_downloads_are_valid(synthetic: store.Dataset, media: Storages) -> None:
+    at = page("data").run()
+    urls = downloads(at)
+    rows = list(
+        csv.DictReader(io.StringIO(media.read(urls["Facts (CSV, one row per fact)"]).decode()))
+    )
+    assert len(rows) == 7 and {r["id"] for r in rows} == {r.fact.id for r in synthetic.fact_refs()}
+    assert all(r["source_title"] and r["outlet"] for r in rows)
+    items = json.loads(media.read(urls["Sources (CSL-JSON)"]))
+    assert {i["id"] for i in items} == {"doc", "doc-teaser", "ref"}
+    assert media.read(urls["Sources (BibTeX)"]).decode().count("@") == 3
+    for name in store.FILES.values():
+        raw = media.read(urls[f"{name} (GeoJSON, as shipped)"])
+        assert raw == (store.DATA_DIR / name).read_bytes()
+        assert json.loads(raw)["type"] == "FeatureCollection"
+
+
+def test_data_downloads_with_the_shipped_data(shipped: None, media: Storages) -> None:
+    at = page("data").run()
+    urls = downloads(at)
+    rows = list(
+        csv.DictReader(io.StringIO(media.read(urls["Facts (CSV, one row per fact)"]).decode()))
+    )
+    assert len(rows) == cache.dataset().counts()["facts"]
+    for name in store.FILES.values():
+        doc = json.loads(media.read(urls[f"{name} (GeoJSON, as shipped)"]))
+        assert doc["type"] == "FeatureCollection"
+
+
+def test_dates_are_dates(synthetic: store.Dataset) -> None:
+    at = page("data").run()
+    assert isinstance(at.dataframe[0].value["date"].iloc[0], dt.date)
