@@ -6,7 +6,9 @@ from central_asia_atlas.cache import dataset
 
 st.set_page_config(
     page_title="Central Asia between Russia, the EU and China",
-    page_icon=":material/public:",
+    # An emoji favicon is drawn locally (a data: URL); a ":material/...:" favicon would be
+    # fetched from fonts.gstatic.com, and the app must make no request to another host.
+    page_icon="🌐",
     layout="wide",
 )
 

@@ -1,9 +1,140 @@
-"""Map page (placeholder until the map lands): the dataset's counts."""
+"""Home page: the five states coloured by an indicator; click one (or a route) for its facts."""
+
+from dataclasses import replace
 
 import streamlit as st
+from streamlit_folium import st_folium
 
-from central_asia_atlas.cache import dataset
+from central_asia_atlas import mapview, panel
+from central_asia_atlas import selection as sel
+from central_asia_atlas.cache import basemap, dataset, indicator_table
+from central_asia_atlas.indicators import INDICATORS
+from central_asia_atlas.model import FIVE
 
+DEFAULT_INDICATOR = "distance_signals"
 ds = dataset()
-st.title("Central Asia between Russia, the EU and China")
-st.write(ds.counts())
+table = indicator_table()
+names = {c.props.iso3: c.props.name for c in ds.countries}
+lines = {
+    **{f"route:{r.props.id}": f"Route: {r.props.name}" for r in ds.routes},
+    **{f"event:{e.props.id}": f"Event: {e.props.name}" for e in ds.events},
+}
+known = {
+    "country": set(FIVE),
+    "route": {r.props.id for r in ds.routes},
+    "event": {e.props.id for e in ds.events},
+}
+ss = st.session_state
+
+if "atlas_view" not in ss:  # a new session: restore the view a deep link asks for
+    view, notices = sel.from_query_params(st.query_params.to_dict(), INDICATORS, known)
+    ss.atlas_view = replace(view, indicator=view.indicator or DEFAULT_INDICATOR)
+    for notice in notices:
+        st.info(notice, icon=":material/link_off:")
+
+
+def select(new: sel.Selection | None) -> None:
+    ss.atlas_view = replace(ss.atlas_view, selection=new)
+
+
+def on_map() -> None:  # runs before the page script, so the panel shows the new click
+    picked = sel.from_map_event(ss.get("atlas_map"), known)
+    if picked is not None:
+        select(picked)
+
+
+def on_country() -> None:
+    select(sel.Selection("country", ss.w_country) if ss.w_country else None)
+
+
+def on_line() -> None:
+    kind, _, ident = (ss.w_line or "").partition(":")
+    select(sel.Selection(kind, ident) if ident else None)  # type: ignore[arg-type]
+
+
+def on_view() -> None:
+    ss.atlas_view = replace(ss.atlas_view, indicator=ss.w_indicator, routes=ss.w_routes)
+
+
+view: sel.View = ss.atlas_view
+chosen = view.selection
+# Widgets show the canonical view (it survives page switches; widget state does not).
+ss.w_indicator, ss.w_routes = view.indicator, view.routes
+ss.w_country = chosen.id if chosen and chosen.kind == "country" else None
+ss.w_line = f"{chosen.kind}:{chosen.id}" if chosen and chosen.kind != "country" else None
+
+left, right = st.columns([3, 2], gap="medium")
+with left:
+    c1, c2 = st.columns([3, 2], vertical_alignment="bottom")
+    key = c1.selectbox(
+        "Colour the map by",
+        list(INDICATORS),
+        key="w_indicator",
+        format_func=lambda k: INDICATORS[k].label,
+        on_change=on_view,
+    )
+    show_routes = c2.toggle("Energy export routes", key="w_routes", on_change=on_view)
+    results = table[key]
+    st_folium(
+        mapview.base_map(basemap(), ds),
+        key="atlas_map",
+        height=mapview.HEIGHT,
+        use_container_width=True,
+        returned_objects=["last_active_drawing", "last_object_clicked_count"],
+        feature_group_to_add=mapview.layers(
+            ds,
+            results,
+            INDICATORS[key].label,
+            chosen,
+            show_routes,
+            online_tiles=ss.get("w_tiles", False),
+        ),
+        on_change=on_map,
+    )
+    st.html(panel.legend_html(INDICATORS[key], results))
+    if show_routes:
+        st.html(panel.routes_legend_html())
+    st.checkbox(
+        "Online background map (loads OpenStreetMap tiles from the internet)", key="w_tiles"
+    )
+with right:
+    st.selectbox(
+        "Country",
+        list(FIVE),
+        key="w_country",
+        format_func=names.__getitem__,
+        index=None,
+        placeholder="Choose a country, or click the map",
+        on_change=on_country,
+    )
+    st.selectbox(
+        "Energy route or event",
+        list(lines),
+        key="w_line",
+        format_func=lines.__getitem__,
+        index=None,
+        placeholder="Choose a route or event, or click it",
+        on_change=on_line,
+    )
+    st.button(
+        "Clear selection",
+        on_click=select,
+        args=(None,),
+        disabled=chosen is None,
+        icon=":material/close:",
+    )
+    if chosen is None:
+        st.markdown(
+            "Click a country, a route or an event on the map to read what the sources "
+            "say about it, in their own words."
+        )
+    elif chosen.kind == "country":
+        st.html(panel.country_html(ds, chosen.id, table))
+    elif chosen.kind == "route":
+        st.html(panel.route_html(ds, chosen.id))
+    else:
+        st.html(panel.event_html(ds, chosen.id))
+
+want = sel.to_query_params(ss.atlas_view, DEFAULT_INDICATOR)
+if st.query_params.to_dict() != want:
+    st.query_params.from_dict(want)

@@ -1,0 +1,295 @@
+"""The side panel and the legends as HTML: pure functions, every piece of data text escaped."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from html import escape
+from urllib.parse import quote
+
+from .indicators import INDICATORS, NO_DATA, NO_DATA_COLOR, IndicatorResult, IndicatorSpec
+from .mapview import EVENT_FILL, ROUTE_AVOIDING_RUSSIA, ROUTE_VIA_RUSSIA, events_at_same_place
+from .model import Category, EventProps, Fact, Kind, RelationKind, Source
+from .store import Dataset, FactRef
+
+READER_PAGE = "sources"  # the sources reader page, relative to the app's root
+
+_RELATION_LABELS = {
+    RelationKind.superseded_by: "Superseded by a later fact",
+    RelationKind.supersedes: "Supersedes an earlier fact",
+    RelationKind.disagrees_with: "Sources disagree",
+    RelationKind.corroborates: "Corroborated by",
+}
+
+STYLE = """<style>
+.atlas-panel h3 { margin: 0 0 .2rem 0; }
+.atlas-panel h4 { margin: 1rem 0 .3rem 0; font-size: 1rem; text-transform: capitalize; }
+.atlas-panel .atlas-meta { color: #555; font-size: .85rem; }
+.atlas-panel table { font-size: .85rem; border-collapse: collapse; width: 100%; }
+.atlas-panel td, .atlas-panel th { padding: .15rem .4rem; border-bottom: 1px solid #eee;
+  text-align: left; vertical-align: top; }
+.atlas-fact { margin: .5rem 0 .9rem 0; }
+.atlas-fact blockquote { margin: .3rem 0; padding: .2rem .7rem; border-left: 4px solid #999;
+  background: #f7f7f5; font-style: normal; }
+.atlas-badge { display: inline-block; font-size: .7rem; padding: 0 .35rem; border-radius: .3rem;
+  background: #e8e1d3; color: #333; text-transform: uppercase; letter-spacing: .03em; }
+.atlas-relation { font-size: .85rem; border-left: 4px solid #E69F00; padding-left: .5rem;
+  margin: .3rem 0; }
+.atlas-swatch { display: inline-block; width: 1rem; height: .8rem; margin-right: .4rem;
+  vertical-align: middle; border: 1px solid #555; }
+.atlas-line { display: inline-block; width: 1.8rem; height: 0; margin-right: .4rem;
+  vertical-align: middle; border-top-width: 4px; }
+.atlas-legend { font-size: .85rem; line-height: 1.5; }
+</style>"""
+
+
+def _date(d: dt.date | None) -> str:
+    return d.strftime("%-d %B %Y") if d else "undated"
+
+
+def reader_link(fact_id: str) -> str:
+    """Relative link to the highlighted passage in the sources reader."""
+    return f"{READER_PAGE}?fact={quote(fact_id, safe='')}"
+
+
+def _source_line(src: Source | None, source_id: str) -> str:
+    if src is None:
+        return (
+            f'<span class="atlas-meta">Source {escape(source_id)} (not in the sources list)</span>'
+        )
+    parts = [f"<b>{escape(src.outlet)}</b>"]
+    if src.author:
+        parts.append(escape(src.author))
+    parts.append(escape(_date(src.published)))
+    parts.append(f"<i>{escape(src.title)}</i>")
+    parts.append(escape(src.kind.value))
+    link = (
+        f' · <a href="{escape(src.url, quote=True)}" target="_blank" rel="noopener noreferrer">'
+        "source</a>"
+        if src.url
+        else ""
+    )
+    return f'<span class="atlas-meta">{" · ".join(parts)}{link}</span>'
+
+
+def _relations_html(fact: Fact, dataset: Dataset) -> str:
+    out = []
+    for rel in fact.relations:
+        other = dataset.fact(rel.fact)
+        target = (
+            f"{escape(other.summary)} ({escape(_date(other.date))})"
+            if other
+            else f"fact {escape(rel.fact)}"
+        )
+        out.append(
+            f'<div class="atlas-relation" data-relation="{escape(rel.kind.value, quote=True)}">'
+            f"<b>{escape(_RELATION_LABELS.get(rel.kind, rel.kind.value))}:</b> {target}. "
+            f"{escape(rel.note)}</div>"
+        )
+    return "".join(out)
+
+
+def fact_html(ref: FactRef, dataset: Dataset) -> str:
+    """One fact: date and summary, the source's own words as a quotation, the source, links."""
+    f = ref.fact
+    src = dataset.sources.get(f.source)
+    date = escape(_date(f.date)) + (f" ({escape(f.date_note)})" if f.date_note else "")
+    where = ""
+    if ref.kind is Kind.route:
+        route = dataset.route(ref.owner)
+        where = f" · route: {escape(route.props.name if route else ref.owner)}"
+    elif ref.kind is Kind.event:
+        event = dataset.event(ref.owner)
+        where = f" · event: {escape(event.props.name if event else ref.owner)}"
+    elif ref.kind is Kind.region:
+        where = " · region-wide"
+    head = f'<div class="atlas-meta">{date}{where}</div><div>{escape(f.summary)}</div>'
+    if f.excerpt is not None:
+        body = f"<blockquote>{escape(f.excerpt)}</blockquote>"
+        reader = f' · <a href="{escape(reader_link(f.id), quote=True)}">passage in the source</a>'
+        badge = ""
+    else:
+        body = ""
+        reader = ""
+        badge = '<span class="atlas-badge">reference</span> '
+    note = f'<div class="atlas-meta">Note: {escape(f.note)}</div>' if f.note else ""
+    return (
+        f'<div class="atlas-fact" data-fact="{escape(f.id, quote=True)}">{badge}{head}{body}'
+        f"{note}{_relations_html(f, dataset)}<div>{_source_line(src, f.source)}{reader}</div>"
+        "</div>"
+    )
+
+
+def facts_html(refs: Iterable[FactRef], dataset: Dataset) -> str:
+    """Facts grouped by category (in the schema's order), oldest first within each group."""
+    groups: dict[Category, list[FactRef]] = {}
+    for ref in sorted(refs, key=lambda r: (r.fact.date, r.fact.id)):
+        groups.setdefault(ref.fact.category, []).append(ref)
+    if not groups:
+        return '<p class="atlas-meta">No sourced facts yet.</p>'
+    out = []
+    for cat in Category:
+        if cat in groups:
+            items = "".join(fact_html(r, dataset) for r in groups[cat])
+            out.append(
+                f'<h4 data-category="{escape(cat.value, quote=True)}">{escape(cat.value)}</h4>'
+                f"{items}"
+            )
+    return "".join(out)
+
+
+def _panel(kind: str, ident: str, inner: str) -> str:
+    return (
+        f'{STYLE}<section class="atlas-panel" data-kind="{escape(kind, quote=True)}" '
+        f'data-id="{escape(ident, quote=True)}">{inner}</section>'
+    )
+
+
+def indicator_rows(iso3: str, table: Mapping[str, Mapping[str, IndicatorResult]]) -> str:
+    rows = []
+    for key, spec in INDICATORS.items():
+        res = table.get(key, {}).get(iso3)
+        if res is None:
+            continue
+        colour = res.color if res.value != NO_DATA else NO_DATA_COLOR
+        note = f'<div class="atlas-meta">{escape(res.note)}</div>' if res.note else ""
+        rows.append(
+            f'<tr><th>{escape(spec.label)}</th><td><span class="atlas-swatch" '
+            f'style="background:{escape(colour, quote=True)}"></span>{escape(res.label)}'
+            f"{note}</td></tr>"
+        )
+    return f"<table>{''.join(rows)}</table>"
+
+
+def region_refs(dataset: Dataset) -> list[FactRef]:
+    """Facts about the region as a whole (stored on the region, naming no single country)."""
+    return [r for r in dataset.fact_refs() if r.kind is Kind.region and not r.fact.countries]
+
+
+def country_html(
+    dataset: Dataset, iso3: str, table: Mapping[str, Mapping[str, IndicatorResult]]
+) -> str:
+    """Name, capital, every indicator value, and the facts that concern the country."""
+    c = dataset.country(iso3)
+    if c is None:
+        return _panel("country", iso3, f"<p>No country {escape(iso3)} in the data.</p>")
+    p = c.props
+    refs = dataset.facts_for_country(iso3)
+    region = region_refs(dataset)
+    region_part = f"<h4>Central Asia as a whole</h4>{facts_html(region, dataset)}" if region else ""
+    inner = (
+        f"<h3>{escape(p.name)}</h3>"
+        f'<div class="atlas-meta">Capital: {escape(p.capital.name)} · {len(refs)} '
+        f"sourced fact{'s' if len(refs) != 1 else ''}</div>"
+        f"<h4>Indicators</h4>{indicator_rows(iso3, table)}"
+        f"{facts_html(refs, dataset)}{region_part}"
+    )
+    return _panel("country", iso3, inner)
+
+
+def _attr_table(rows: Iterable[tuple[str, str | None]]) -> str:
+    body = "".join(
+        f"<tr><th>{escape(k)}</th><td>{escape(v)}</td></tr>" for k, v in rows if v is not None
+    )
+    return f"<table>{body}</table>"
+
+
+def _names(dataset: Dataset, iso3s: Iterable[str]) -> str | None:
+    names = []
+    for iso in iso3s:
+        c = dataset.country(iso)
+        names.append(c.props.name if c else iso)
+    return ", ".join(names) or None
+
+
+def route_html(dataset: Dataset, route_id: str) -> str:
+    r = dataset.route(route_id)
+    if r is None:
+        return _panel("route", route_id, f"<p>No route {escape(route_id)} in the data.</p>")
+    p = r.props
+    geometry_sources = ", ".join(
+        dataset.sources[s].outlet if s in dataset.sources else s for s in p.geometry_sources
+    )
+    rows = [
+        ("Commodity", p.commodity.value),
+        ("Transits Russia", "yes" if p.transits_russia else "no"),
+        ("Status", p.status.value),
+        ("Operator", p.operator),
+        ("Capacity", p.capacity),
+        ("Length", f"{p.length_km:,.0f} km" if p.length_km else None),
+        ("Countries", _names(dataset, p.countries)),
+        ("Line on the map", p.geometry_quality.value),
+        ("About the line", p.geometry_note),
+        ("Line drawn from", geometry_sources),
+        ("Attribution", p.attribution),
+    ]
+    refs = [ref for ref in dataset.fact_refs() if ref.kind is Kind.route and ref.owner == p.id]
+    inner = f"<h3>{escape(p.name)}</h3>{_attr_table(rows)}{facts_html(refs, dataset)}"
+    return _panel("route", p.id, inner)
+
+
+def _event_body(dataset: Dataset, p: EventProps) -> str:
+    src = dataset.sources.get(p.place_source)
+    rows = [
+        ("Date", _date(p.date)),
+        ("Until", _date(p.end_date) if p.end_date else None),
+        ("Place", p.place),
+        ("Place located by", src.outlet if src else p.place_source),
+        ("Countries", _names(dataset, p.countries)),
+    ]
+    refs = [ref for ref in dataset.fact_refs() if ref.kind is Kind.event and ref.owner == p.id]
+    return f"{_attr_table(rows)}{facts_html(refs, dataset)}"
+
+
+def event_html(dataset: Dataset, event_id: str) -> str:
+    """The event, then the other events marked at the same place (one marker on the map)."""
+    e = dataset.event(event_id)
+    if e is None:
+        return _panel("event", event_id, f"<p>No event {escape(event_id)} in the data.</p>")
+    p = e.props
+    others = next((ids for ids in events_at_same_place(dataset).values() if p.id in ids), [])
+    more = [o.props for i in others if i != p.id and (o := dataset.event(i)) is not None]
+    also = "".join(
+        f'<details data-event="{escape(o.id, quote=True)}"><summary>{escape(_date(o.date))}: '
+        f"{escape(o.name)}</summary>{_event_body(dataset, o)}</details>"
+        for o in more
+    )
+    also_part = f"<h4>Also at this place</h4>{also}" if more else ""
+    inner = f"<h3>{escape(p.name)}</h3>{_event_body(dataset, p)}{also_part}"
+    return _panel("event", p.id, inner)
+
+
+def legend_html(spec: IndicatorSpec, results: Mapping[str, IndicatorResult]) -> str:
+    """Every class of the indicator, and "No data", with how many of the five fall in each."""
+    counts: dict[str, int] = {}
+    for res in results.values():
+        counts[res.value] = counts.get(res.value, 0) + 1
+    entries = [(c.value, c.label, c.color) for c in spec.classes]
+    entries.append((NO_DATA, "No data", NO_DATA_COLOR))
+    items = "".join(
+        f'<div data-class="{escape(value, quote=True)}"><span class="atlas-swatch" '
+        f'style="background:{escape(color, quote=True)}"></span>{escape(label)} '
+        f'<span class="atlas-meta">({counts.get(value, 0)})</span></div>'
+        for value, label, color in entries
+    )
+    return (
+        f'{STYLE}<div class="atlas-legend"><b>{escape(spec.label)}</b>'
+        f'<div class="atlas-meta">{escape(spec.description)}</div>{items}</div>'
+    )
+
+
+def routes_legend_html() -> str:
+    def line(color: str, style: str, label: str) -> str:
+        return (
+            f'<div><span class="atlas-line" style="border-top: 4px {style} {color}"></span>'
+            f"{escape(label)}</div>"
+        )
+
+    return (
+        f'{STYLE}<div class="atlas-legend"><b>Energy export routes</b>'
+        + line(ROUTE_VIA_RUSSIA, "solid", "Transits Russia")
+        + line(ROUTE_AVOIDING_RUSSIA, "solid", "Avoids Russia")
+        + line("#555", "dashed", "Dashed: schematic line or proposed route")
+        + f'<div><span class="atlas-swatch" style="background:{EVENT_FILL};'
+        'border-radius:50%;width:.8rem"></span>Dated event (e.g. a disruption)</div></div>'
+    )

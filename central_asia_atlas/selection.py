@@ -1,0 +1,153 @@
+"""The st_folium return value and the URL's query parameters -> a validated view of the map."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from .model import FIVE
+
+SelectionKind = Literal["country", "route", "event"]
+KINDS: tuple[SelectionKind, ...] = ("country", "route", "event")
+_ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,79}$")
+_MAX_PARAM = 200  # longer query values are junk, not ids
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What the side panel shows: one country (ISO3), one route or one event (their ids)."""
+
+    kind: SelectionKind
+    id: str
+
+
+@dataclass(frozen=True)
+class View:
+    """The map's view as the URL carries it."""
+
+    selection: Selection | None = None
+    indicator: str | None = None  # None: the page's default
+    routes: bool = True
+
+
+def valid(sel: Selection, known: Mapping[str, Collection[str]] | None = None) -> bool:
+    """Whether `sel` names one of the five, or a well-formed id (known, if `known` is given)."""
+    if sel.kind == "country":
+        ok = sel.id in FIVE
+    elif sel.kind in ("route", "event"):
+        ok = bool(_ID.match(sel.id))
+    else:
+        return False
+    if ok and known is not None:
+        ok = sel.id in known.get(sel.kind, ())
+    return ok
+
+
+def from_map_event(
+    value: Any, known: Mapping[str, Collection[str]] | None = None
+) -> Selection | None:
+    """The feature a map click picked, from st_folium's return value; None for anything else.
+
+    The clicked feature comes back as GeoJSON under `last_active_drawing`; the map puts a
+    `kind` ("country", "route" or "event") and an `id` into the properties of each clickable
+    feature. Clicks on the neighbours, on water, or junk of any shape give None.
+    """
+    if not isinstance(value, Mapping):
+        return None
+    feature = value.get("last_active_drawing")
+    if not isinstance(feature, Mapping):
+        return None
+    props = feature.get("properties")
+    if not isinstance(props, Mapping):
+        return None
+    kind, ident = props.get("kind"), props.get("id")
+    if kind not in KINDS or not isinstance(ident, str):
+        return None
+    sel = Selection(kind, ident)
+    return sel if valid(sel, known) else None
+
+
+def _param(params: Mapping[str, Any], name: str) -> str | None:
+    raw = params.get(name)
+    if isinstance(raw, list | tuple):
+        raw = raw[-1] if raw else None
+    if raw is None:
+        return None
+    return str(raw).strip()
+
+
+def _shown(value: str) -> str:
+    """A query value as a notice may quote it: short, one line."""
+    one_line = " ".join(value.split())
+    return one_line if len(one_line) <= 40 else one_line[:39] + "…"
+
+
+def from_query_params(
+    params: Mapping[str, Any],
+    indicators: Collection[str],
+    known: Mapping[str, Collection[str]] | None = None,
+) -> tuple[View, list[str]]:
+    """The view a deep link asks for, e.g. `?country=KAZ&indicator=un_es11_1&routes=1`.
+
+    Also `route=<id>` and `event=<id>` select a route or an event. An invalid value is ignored
+    and explained in a short notice; this never raises. Unknown parameters are left alone
+    (other pages use their own).
+    """
+    notices: list[str] = []
+    selection: Selection | None = None
+    for kind in KINDS:
+        raw = _param(params, kind)
+        if raw is None or raw == "":
+            continue
+        candidate = Selection(kind, raw.upper() if kind == "country" else raw)
+        if len(raw) > _MAX_PARAM or not valid(candidate, known):
+            if kind == "country":
+                hint = f"use one of {', '.join(FIVE)}"
+            else:
+                hint = f"no {kind} has that id"
+            notices.append(f"Ignored {kind}={_shown(raw)!r} from the link: {hint}.")
+            continue
+        if selection is not None:
+            notices.append(
+                f"Ignored {kind}={_shown(raw)!r}: the link already selects "
+                f"{selection.kind} {selection.id}."
+            )
+            continue
+        selection = candidate
+
+    indicator: str | None = None
+    raw_ind = _param(params, "indicator")
+    if raw_ind:
+        if raw_ind in indicators:
+            indicator = raw_ind
+        else:
+            notices.append(
+                f"Ignored indicator={_shown(raw_ind)!r} from the link: no such indicator; "
+                "showing the default."
+            )
+
+    routes = True
+    raw_routes = _param(params, "routes")
+    if raw_routes:
+        flag = raw_routes.lower()
+        if flag in ("1", "true", "on", "yes"):
+            routes = True
+        elif flag in ("0", "false", "off", "no"):
+            routes = False
+        else:
+            notices.append(
+                f"Ignored routes={_shown(raw_routes)!r} from the link: use routes=1 or routes=0."
+            )
+    return View(selection, indicator, routes), notices
+
+
+def to_query_params(view: View, default_indicator: str) -> dict[str, str]:
+    """The query parameters that restore `view`, in the order a reader expects them."""
+    out: dict[str, str] = {}
+    if view.selection is not None:
+        out[view.selection.kind] = view.selection.id
+    out["indicator"] = view.indicator or default_indicator
+    out["routes"] = "1" if view.routes else "0"
+    return out
