@@ -1,0 +1,222 @@
+"""The loader: valid data loads whole; each kind of bad input is reported where it stands
+(file, feature, fact, field) and the valid rest is still loaded."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from central_asia_atlas import store
+from central_asia_atlas.model import FIVE, Kind
+from tests.unit import synthetic
+from tests.unit.bad_inputs import CASES, Case, build, expected_file
+
+
+def _fact_ids(ds: store.Dataset) -> set[str]:
+    return {ref.fact.id for ref in ds.fact_refs()}
+
+
+@pytest.fixture
+def valid(tmp_path: Path) -> store.Dataset:
+    return store.load(*synthetic.write(tmp_path, synthetic.docs()))
+
+
+def test_valid_synthetic_dataset_loads_whole(valid: store.Dataset) -> None:
+    assert valid.problems == ()
+    assert valid.ok
+    assert valid.counts() == {
+        "facts": 7,
+        "sources": 3,
+        "countries": 5,
+        "routes": 1,
+        "events": 1,
+    }
+    assert _fact_ids(valid) == synthetic.ALL_FACTS
+    assert [c.props.iso3 for c in valid.countries] == list(FIVE)
+    assert set(valid.texts) == {"seed-report"}
+    assert valid.texts["seed-report"] == synthetic.SEED_TEXT  # \r\n kept as is
+
+
+def test_facts_for_country_gathers_facts_wherever_stored(valid: store.Dataset) -> None:
+    kaz = [(r.fact.id, r.kind, r.owner) for r in valid.facts_for_country("KAZ")]
+    # oldest first; own facts, region facts naming it, route and event facts naming it
+    assert kaz == [
+        ("kaz-un-vote", Kind.country, "KAZ"),
+        ("kaz-rebuke", Kind.country, "KAZ"),
+        ("event-meeting", Kind.event, "test-meeting"),
+        ("region-summit", Kind.region, "central-asia"),
+        ("region-summit-ref", Kind.region, "central-asia"),
+        ("route-oil", Kind.route, "test-pipeline"),
+    ]
+    tjk = [r.fact.id for r in valid.facts_for_country("TJK")]
+    assert tjk == ["region-summit", "region-summit-ref"]
+
+
+def test_lookups(valid: store.Dataset) -> None:
+    kaz = valid.country("KAZ")
+    assert kaz is not None and kaz.geometry is not None
+    assert kaz.geometry.geom_type == "Polygon"
+    assert valid.country("RUS") is None
+    route = valid.route("test-pipeline")
+    assert route is not None and route.geometry is not None
+    assert route.geometry.geom_type == "LineString"
+    assert valid.route("nope") is None
+    event = valid.event("test-meeting")
+    assert event is not None and event.props.date == dt.date(2022, 10, 27)
+    assert valid.event("nope") is None
+    f = valid.fact("uzb-aid")
+    assert f is not None and f.date == dt.date(2022, 3, 10)
+    assert valid.fact("nope") is None
+    ref = valid.fact_ref("route-oil")
+    assert ref is not None and (ref.kind, ref.owner) == (Kind.route, "test-pipeline")
+    assert ref.concerns == frozenset({"KAZ"})
+
+
+def test_html_in_a_text_field_is_kept_as_text(tmp_path: Path) -> None:
+    """The loader neither rejects nor alters markup: escaping happens when rendering."""
+    markup = '<script>alert("x")</script> & <b>bold</b> &amp;'
+    d = synthetic.docs()
+    synthetic.fact(d, "route-oil")["summary"] = markup
+    synthetic.fact(d, "route-oil")["note"] = markup
+    synthetic.props(d, "countries.geojson", "KGZ")["name"] = markup
+    ds = store.load(*synthetic.write(tmp_path, d))
+    assert ds.problems == ()
+    f = ds.fact("route-oil")
+    assert f is not None and f.summary == markup and f.note == markup
+    kgz = ds.country("KGZ")
+    assert kgz is not None and kgz.props.name == markup
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_bad_input_is_located_and_the_rest_is_kept(case: Case, tmp_path: Path) -> None:
+    data, seeds = build(tmp_path, case)
+    ds = store.load(data, seeds)
+
+    got = [(p.file, p.feature, p.fact, p.field) for p in ds.problems]
+    for e in case.expect:
+        where = (expected_file(e, data, seeds), e.feature, e.fact, e.field)
+        matching = [p for p in ds.problems if (p.file, p.feature, p.fact, p.field) == where]
+        assert matching, f"expected a problem at {where}; got {got}"
+        assert any(e.message in p.message for p in matching), [p.message for p in matching]
+    if case.extra.get("exact", True):
+        assert len(ds.problems) == len(case.expect), [str(p) for p in ds.problems]
+    else:
+        assert len(ds.problems) >= len(case.expect)
+
+    # nothing valid lost
+    assert _fact_ids(ds) == synthetic.ALL_FACTS - case.lost_facts
+    assert {c.props.iso3 for c in ds.countries} == synthetic.ALL_COUNTRIES - case.lost_countries
+    assert len(ds.routes) == 1 - case.lost_routes
+    assert len(ds.events) == 1 - case.lost_events
+    assert set(ds.sources) == synthetic.ALL_SOURCES - case.lost_sources
+    expected_indicators = {
+        "KAZ": {"un_es11_1", "kremlin_rebuke"},
+        "UZB": {"humanitarian_aid"},
+        "KGZ": set(),
+        "TJK": set(),
+        "TKM": set(),
+    }
+    expected_indicators.update(case.extra.get("indicators", {}))
+    for c in ds.countries:
+        backed = {
+            key
+            for key, val in c.props.indicators.items()
+            if all(ds.fact(fid) is not None for fid in val.facts)
+        }
+        assert set(c.props.indicators) == backed, "an indicator kept without its facts"
+        if not (case.lost_facts & {"kaz-rebuke", "kaz-un-vote", "uzb-aid"}):
+            assert set(c.props.indicators) == expected_indicators[c.props.iso3]
+    for fid, n in case.extra.get("relations", {}).items():
+        f = ds.fact(fid)
+        assert f is not None and len(f.relations) == n
+
+
+def test_duplicate_fact_id_keeps_the_first(tmp_path: Path) -> None:
+    d = synthetic.docs()
+    synthetic.fact(d, "event-meeting")["id"] = "route-oil"
+    ds = store.load(*synthetic.write(tmp_path, d))
+    ref = ds.fact_ref("route-oil")
+    assert ref is not None and ref.kind is Kind.route
+    assert ref.fact.excerpt == "A pipeline carries oil across the steppe."
+    event = ds.event("test-meeting")
+    assert event is not None and event.props.facts == []
+
+
+def test_unknown_feature_property_keeps_the_feature(tmp_path: Path) -> None:
+    d = synthetic.docs()
+    synthetic.props(d, "countries.geojson", "KAZ")["flag"] = "x"
+    ds = store.load(*synthetic.write(tmp_path, d))
+    assert [(p.feature, p.field) for p in ds.problems] == [("KAZ", "flag")]
+    kaz = ds.country("KAZ")
+    assert kaz is not None
+    assert {f.id for f in kaz.props.facts} == {"kaz-rebuke", "kaz-un-vote"}
+    assert set(kaz.props.indicators) == {"un_es11_1", "kremlin_rebuke"}
+
+
+def test_unknown_feature_property_with_another_error_drops_the_feature(tmp_path: Path) -> None:
+    d = synthetic.docs()
+    p = synthetic.props(d, "routes.geojson", "test-pipeline")
+    p["flag"] = "x"
+    p["commodity"] = "water"
+    ds = store.load(*synthetic.write(tmp_path, d))
+    assert sorted((p.feature, p.field) for p in ds.problems) == [
+        ("test-pipeline", "commodity"),
+        ("test-pipeline", "flag"),
+    ]
+    assert ds.routes == ()
+
+
+def test_file_over_the_size_limit_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data, seeds = synthetic.write(tmp_path, synthetic.docs())
+    files = [data / f for f in synthetic.DATA_FILES] + [seeds / "sources.yaml"]
+    files.append(seeds / synthetic.SEED_FILE)
+    limit = (data / "events.geojson").stat().st_size - 1
+    too_big = {f"{p.parent.name}/{p.name}" for p in files if p.stat().st_size > limit}
+    assert "data/events.geojson" in too_big and len(too_big) < len(files)
+    monkeypatch.setattr(store, "MAX_FILE_BYTES", limit)
+    ds = store.load(data, seeds)
+    refused = {p.file for p in ds.problems if f"over the {limit:,}-byte limit" in p.message}
+    assert refused == too_big, [str(p) for p in ds.problems]
+    assert len(ds.events) == 0
+    assert len(ds.countries) == (0 if "data/countries.geojson" in too_big else 5)
+
+
+def test_problem_prints_on_one_line() -> None:
+    p = store.Problem("data/x.geojson", "bad\nvalue\r\u2028", "f\n1", "a\tb", "c")
+    assert str(p) == r"data/x.geojson, feature f\n1, fact a\tb, field c: bad\nvalue\r\u2028"
+    assert "\n" not in str(p)
+    assert str(store.Problem("data/x.geojson", "plain")) == "data/x.geojson: plain"
+
+
+def test_shipped_data_copy_breaks_where_we_break_it(data_copy: tuple[Path, Path]) -> None:
+    """On a copy of the shipped data: alter the first fact with an excerpt by one character;
+    exactly that fact is reported and left out, every other fact is kept."""
+    import json
+
+    data, seeds = data_copy
+    before = store.load(data, seeds)
+    assert before.problems == (), [str(p) for p in before.problems]
+    target = None
+    for name in synthetic.DATA_FILES:
+        doc = json.loads((data / name).read_text(encoding="utf-8"))
+        for feat in doc["features"]:
+            for f in feat["properties"].get("facts", []):
+                if f.get("excerpt"):
+                    target = (name, f["id"])
+                    f["excerpt"] = f["excerpt"][:-1] + ("#" if f["excerpt"][-1] != "#" else "%")
+                    break
+            if target:
+                break
+        if target:
+            (data / name).write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+            break
+    assert target is not None, "the shipped data has no fact with an excerpt"
+    after = store.load(data, seeds)
+    assert [(p.file, p.fact, p.field) for p in after.problems if p.fact == target[1]] == [
+        (f"data/{target[0]}", target[1], "excerpt")
+    ]
+    assert _fact_ids(after) == _fact_ids(before) - {target[1]}
