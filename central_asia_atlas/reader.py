@@ -424,7 +424,7 @@ def scroll_script(fact_id: str) -> str:
         f"var el=d.getElementById({target});"
         "if(el){el.scrollIntoView({block:'center'});el.setAttribute('tabindex','-1');"
         "el.focus({preventScroll:true});return;}"
-        "if(++n<100){setTimeout(go,100);}}go();})();</script>"
+        "if(100>++n){setTimeout(go,100);}}go();})();</script>"
     )
 
 
