@@ -13,7 +13,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -49,13 +49,23 @@ class Server:
     process: subprocess.Popen[bytes]
 
 
-def start_server(log: Path, port: int | None = None) -> Server:
-    """`streamlit run streamlit_app.py` on a free port; returns once /_stcore/health answers."""
+def start_server(
+    log: Path,
+    port: int | None = None,
+    *,
+    env: Mapping[str, str] | None = None,
+    python: str = sys.executable,
+) -> Server:
+    """`streamlit run streamlit_app.py` on a free port; returns once /_stcore/health answers.
+
+    `env` adds environment variables (e.g. CENTRAL_ASIA_ATLAS_DATA to serve a copy of the
+    data); `python` is the interpreter to run it with (e.g. a fresh virtual environment's).
+    """
     port = port or free_port()
     log.parent.mkdir(parents=True, exist_ok=True)
     out = log.open("wb")
     cmd = [
-        sys.executable,
+        python,
         "-m",
         "streamlit",
         "run",
@@ -71,7 +81,9 @@ def start_server(log: Path, port: int | None = None) -> Server:
         "--server.fileWatcherType",
         "none",
     ]
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})}
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + STARTUP_SECONDS
     while True:
