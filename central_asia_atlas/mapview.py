@@ -78,16 +78,24 @@ _CSS = f"""<style>
 
 
 def load_basemap(path: Path = BASEMAP_FILE) -> dict[str, Any]:
-    """The neighbours (Natural Earth, clipped to the region) as a slim FeatureCollection."""
-    doc = json.loads(path.read_text(encoding="utf-8"))
+    """The neighbours (Natural Earth, clipped to the region) as a slim FeatureCollection.
+
+    A missing or unreadable file gives an empty collection: the map then shows the five
+    states on water, and the data check reports the problem.
+    """
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        raw = doc.get("features", []) if isinstance(doc, dict) else []
+    except (OSError, ValueError):
+        raw = []
     features = [
         {
             "type": "Feature",
-            "properties": {"name": str(f["properties"].get("name", ""))},
+            "properties": {"name": str((f.get("properties") or {}).get("name", ""))},
             "geometry": f["geometry"],
         }
-        for f in doc.get("features", [])
-        if isinstance(f, dict) and f.get("geometry")
+        for f in raw
+        if isinstance(f, dict) and isinstance(f.get("geometry"), dict)
     ]
     return {"type": "FeatureCollection", "features": features}
 
@@ -123,6 +131,24 @@ def _inert(marker: folium.CircleMarker) -> folium.CircleMarker:
     marker.options["interactive"] = False
     marker.options["pane"] = "atlas-labels"
     return marker
+
+
+def _neighbours(basemap: Mapping[str, Any], dataset: Dataset) -> folium.GeoJson:
+    source = dataset.sources.get("natural-earth")
+    credit = (source.attribution or source.outlet) if source else "Natural Earth"
+    return folium.GeoJson(
+        dict(basemap),
+        name="Neighbours",
+        style_function=lambda _f: {
+            "fillColor": LAND,
+            "fillOpacity": 1.0,
+            "color": LAND_EDGE,
+            "weight": 0.8,
+        },
+        interactive=False,
+        pane="atlas-basemap",
+        attribution=html.escape(credit),
+    )
 
 
 def _label(text: str, class_name: str, direction: str) -> folium.Tooltip:
@@ -162,28 +188,8 @@ def base_map(basemap: Mapping[str, Any], dataset: Dataset) -> folium.Map:
     # Basemap below the tile pane (200), so optional online tiles cover it; labels on top.
     folium.map.CustomPane("atlas-basemap", z_index=150, pointer_events=False).add_to(m)
     folium.map.CustomPane("atlas-labels", z_index=640, pointer_events=False).add_to(m)
-    folium.GeoJson(
-        dict(basemap),
-        name="Neighbours",
-        style_function=lambda _f: {
-            "fillColor": LAND,
-            "fillOpacity": 1.0,
-            "color": LAND_EDGE,
-            "weight": 0.8,
-        },
-        interactive=False,
-        pane="atlas-basemap",
-        attribution=html.escape(
-            next(
-                (
-                    s.attribution or s.outlet
-                    for s in dataset.sources.values()
-                    if s.id == "natural-earth"
-                ),
-                "Natural Earth",
-            )
-        ),
-    ).add_to(m)
+    if basemap["features"]:
+        _neighbours(basemap, dataset).add_to(m)
     # Labels are permanent tooltips on invisible or small circle markers: no marker icon
     # (an icon image would be one more request), no pointer events.
     for name, lat, lon in label_points(basemap):
@@ -346,14 +352,16 @@ def layers(
         groups.append(tiles)
 
     choropleth = folium.FeatureGroup(name=CHOROPLETH)
-    folium.GeoJson(
-        country_features(dataset, results, indicator_label),
-        name="Countries",
-        style_function=_country_style,
-        highlight_function=lambda _f: {"weight": 3, "color": HIGHLIGHT},
-        tooltip=_tooltip(),
-        class_name=CLS_COUNTRY,
-    ).add_to(choropleth)
+    countries = country_features(dataset, results, indicator_label)
+    if countries["features"]:  # (folium's tooltip refuses an empty collection)
+        folium.GeoJson(
+            countries,
+            name="Countries",
+            style_function=_country_style,
+            highlight_function=lambda _f: {"weight": 3, "color": HIGHLIGHT},
+            tooltip=_tooltip(),
+            class_name=CLS_COUNTRY,
+        ).add_to(choropleth)
     groups.append(choropleth)
 
     selected = folium.FeatureGroup(name=SELECTED)
@@ -380,54 +388,61 @@ def layers(
         routes = folium.FeatureGroup(name=ROUTES)
         data = route_features(dataset)
         sel_route = selection.id if selection is not None and selection.kind == "route" else None
-        folium.GeoJson(
-            data,
-            name="Route casing",
-            style_function=lambda f: {
-                "color": ROUTE_CASING,
-                "weight": 9 if f["properties"]["id"] == sel_route else 6,
-                "opacity": 0.9,
-            },
-            interactive=False,
-        ).add_to(routes)
-        folium.GeoJson(
-            data,
-            name="Routes",
-            style_function=lambda f: _route_style(f, sel_route),
-            interactive=False,
-            class_name=CLS_ROUTE,
-        ).add_to(routes)
-        # A wide, invisible line on top makes thin routes easy to hover and click.
-        folium.GeoJson(
-            data,
-            name="Route hit area",
-            style_function=lambda _f: {"color": "#000000", "weight": 16, "opacity": 0.0},
-            highlight_function=lambda _f: {"opacity": 0.15},
-            tooltip=_tooltip(),
-            class_name=CLS_ROUTE_HIT,
-        ).add_to(routes)
+        if data["features"]:
+            _route_layers(data, sel_route, routes)
         groups.append(routes)
 
         events = folium.FeatureGroup(name=EVENTS)
+        places = event_features(dataset)
         sel_event = selection.id if selection is not None and selection.kind == "event" else None
-        folium.GeoJson(
-            event_features(dataset),
-            name="Events",
-            marker=folium.CircleMarker(radius=7),
-            style_function=lambda f: {
-                "radius": 10 if sel_event in f["properties"]["ids"].split(",") else 7,
-                "color": "#ffffff",
-                "weight": 2,
-                "fill": True,
-                "fillColor": EVENT_FILL,
-                "fillOpacity": 0.9,
-                "className": CLS_EVENT,  # pointToLayer builds the marker from this style
-            },
-            tooltip=_tooltip(),
-            class_name=CLS_EVENT,
-        ).add_to(events)
+        if places["features"]:
+            folium.GeoJson(
+                places,
+                name="Events",
+                marker=folium.CircleMarker(radius=7),
+                style_function=lambda f: {
+                    "radius": 10 if sel_event in f["properties"]["ids"].split(",") else 7,
+                    "color": "#ffffff",
+                    "weight": 2,
+                    "fill": True,
+                    "fillColor": EVENT_FILL,
+                    "fillOpacity": 0.9,
+                    "className": CLS_EVENT,  # pointToLayer builds the marker from this style
+                },
+                tooltip=_tooltip(),
+                class_name=CLS_EVENT,
+            ).add_to(events)
         groups.append(events)
     return groups
+
+
+def _route_layers(data: dict[str, Any], selected: str | None, group: folium.FeatureGroup) -> None:
+    """A white casing, the coloured line, and a wide invisible line on top to catch clicks."""
+    folium.GeoJson(
+        data,
+        name="Route casing",
+        style_function=lambda f: {
+            "color": ROUTE_CASING,
+            "weight": 9 if f["properties"]["id"] == selected else 6,
+            "opacity": 0.9,
+        },
+        interactive=False,
+    ).add_to(group)
+    folium.GeoJson(
+        data,
+        name="Routes",
+        style_function=lambda f: _route_style(f, selected),
+        interactive=False,
+        class_name=CLS_ROUTE,
+    ).add_to(group)
+    folium.GeoJson(
+        data,
+        name="Route hit area",
+        style_function=lambda _f: {"color": "#000000", "weight": 16, "opacity": 0.0},
+        highlight_function=lambda _f: {"opacity": 0.15},
+        tooltip=_tooltip(),
+        class_name=CLS_ROUTE_HIT,
+    ).add_to(group)
 
 
 def feature_counts(groups: Sequence[folium.FeatureGroup]) -> dict[str, int]:

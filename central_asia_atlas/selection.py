@@ -79,9 +79,14 @@ def _param(params: Mapping[str, Any], name: str) -> str | None:
 
 
 def _shown(value: str) -> str:
-    """A query value as a notice may quote it: short, one line."""
+    """A query value as a notice may quote it: short, one line, and inert.
+
+    The notice is shown as Markdown, so anything but letters, digits and a few marks
+    becomes "?": a crafted link cannot put a link or an image into the page.
+    """
     one_line = " ".join(value.split())
-    return one_line if len(one_line) <= 40 else one_line[:39] + "…"
+    short = one_line if len(one_line) <= 40 else one_line[:39] + "…"
+    return "".join(ch if ch.isalnum() or ch in " -_.…" else "?" for ch in short)
 
 
 def from_query_params(

@@ -1,0 +1,164 @@
+"""The map page in AppTest: renders, selects by select box and by link, refuses bad links.
+
+AppTest cannot click inside the map component; the click -> selection step is the pure
+`selection.from_map_event` (unit-tested), and the browser tests click the real map.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from central_asia_atlas import store
+from central_asia_atlas.model import FIVE
+
+ROOT = Path(__file__).resolve().parents[2]
+APP = str(ROOT / "streamlit_app.py")
+TIMEOUT = 60
+DS = store.load()
+
+
+def new_app(**params: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    for k, v in params.items():
+        at.query_params[k] = v
+    return at
+
+
+def ok(at: AppTest) -> AppTest:
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def panel(at: AppTest) -> str:
+    return "".join(h.value for h in at.html if 'class="atlas-panel"' in h.value)
+
+
+def component(at: AppTest) -> tuple[str, dict[str, object]]:
+    comps = at.get("component_instance")
+    assert len(comps) == 1
+    proto = comps[0].proto
+    assert proto.component_name == "streamlit_folium.st_folium"
+    return proto.id, json.loads(proto.json_args)
+
+
+def excerpts(iso3: str) -> list[str]:
+    return [r.fact.excerpt for r in DS.facts_for_country(iso3) if r.fact.excerpt]
+
+
+def escaped(text: str) -> str:
+    import html
+
+    return html.escape(text)
+
+
+def test_home_page_renders_the_map_without_exception() -> None:
+    at = ok(new_app())
+    at.run()
+    ok(at)
+    _, args = component(at)
+    assert args["js_links"] == ["/app/static/leaflet/leaflet.js"]
+    assert args["css_links"] == ["/app/static/leaflet/leaflet.css"]
+    assert at.toggle(key="w_routes").value is True
+    assert at.toggle(key="w_routes").label == "Energy export routes"
+    assert any("No data" in h.value for h in at.html)  # the legend
+    assert panel(at) == ""
+    assert at.query_params["indicator"] == "distance_signals"
+
+
+@pytest.mark.parametrize("iso3", FIVE)
+def test_choosing_a_country_in_the_select_box_shows_its_excerpts(iso3: str) -> None:
+    at = new_app()
+    at.run()
+    at.selectbox(key="w_country").select(iso3).run()
+    ok(at)
+    html = panel(at)
+    country = DS.country(iso3)
+    assert country is not None
+    assert f"<h3>{escaped(country.props.name)}</h3>" in html
+    quoted = excerpts(iso3)
+    assert quoted, f"{iso3} has no fact with an excerpt"
+    for ex in quoted:
+        assert f"<blockquote>{escaped(ex)}</blockquote>" in html
+    assert at.query_params["country"] == iso3
+
+
+def test_a_country_link_restores_the_view() -> None:
+    at = new_app(country="UZB", indicator="un_es11_1", routes="0")
+    at.run()
+    ok(at)
+    assert 'data-id="UZB"' in panel(at)
+    assert escaped(excerpts("UZB")[0]) in panel(at)
+    assert at.selectbox(key="w_country").value == "UZB"
+    assert at.selectbox(key="w_indicator").value == "un_es11_1"
+    assert at.toggle(key="w_routes").value is False
+    assert not at.info
+
+
+def test_a_route_link_shows_the_route() -> None:
+    route = DS.routes[0].props
+    at = new_app(route=route.id)
+    at.run()
+    ok(at)
+    html = panel(at)
+    assert f"<h3>{escaped(route.name)}</h3>" in html
+    assert "Transits Russia" in html
+    for f in route.facts:
+        if f.excerpt:
+            assert escaped(f.excerpt) in html
+
+
+def test_invalid_parameters_give_notices_and_no_exception() -> None:
+    at = new_app(country="RUS", indicator="<script>", routes="maybe", route="no-such-route")
+    at.run()
+    ok(at)
+    notices = [i.value for i in at.info]
+    assert len(notices) == 4, notices
+    assert panel(at) == ""
+    assert at.selectbox(key="w_indicator").value == "distance_signals"
+    assert at.toggle(key="w_routes").value is True
+    # the URL now says what is shown
+    assert "country" not in at.query_params and "route" not in at.query_params
+
+
+def test_clear_selection_empties_the_panel() -> None:
+    at = new_app(country="KGZ")
+    at.run()
+    assert panel(at)
+    at.button[0].click().run()
+    ok(at)
+    assert panel(at) == ""
+    assert at.selectbox(key="w_country").value is None
+    assert "country" not in at.query_params
+
+
+def test_route_select_box_and_toggle() -> None:
+    at = new_app()
+    at.run()
+    event = DS.events[0].props
+    at.selectbox(key="w_line").select(f"event:{event.id}").run()
+    ok(at)
+    assert f'data-id="{event.id}"' in panel(at)
+    assert at.query_params["event"] == event.id
+    at.toggle(key="w_routes").set_value(False).run()
+    ok(at)
+    assert at.query_params["routes"] == "0"
+    assert f'data-id="{event.id}"' in panel(at)  # the selection stays
+
+
+def test_the_map_component_keeps_its_identity_across_choices() -> None:
+    """Same component id and key whatever is chosen: the browser never remounts the map."""
+    at = new_app()
+    at.run()
+    first_id, first = component(at)
+    at.selectbox(key="w_country").select("TJK").run()
+    at.selectbox(key="w_indicator").select("governance").run()
+    at.toggle(key="w_routes").set_value(False).run()
+    ok(at)
+    last_id, last = component(at)
+    assert last_id == first_id
+    assert last["key"] == first["key"] and last["script"] == first["script"]
+    assert last["feature_group"] != first["feature_group"]

@@ -1,0 +1,191 @@
+"""The folium map: its layers, its stability across reruns, and its offline assets."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import branca
+import folium
+import folium.elements
+from streamlit_folium import _get_feature_group_string, _get_map_string, generate_js_hash
+
+from central_asia_atlas import indicators, mapview
+from central_asia_atlas.indicators import INDICATORS
+from central_asia_atlas.model import FIVE, GeometryQuality, RouteStatus
+from central_asia_atlas.selection import Selection
+from tests.unit.atlas_samples import HOSTILE, sample, shipped
+
+ROOT = Path(__file__).resolve().parents[2]
+BASEMAP = mapview.load_basemap()
+
+
+def build(
+    ds: Any, key: str, selection: Selection | None, routes: bool, tiles: bool = False
+) -> tuple[folium.Map, list[folium.FeatureGroup]]:
+    results = indicators.compute(ds, key)
+    m = mapview.base_map(BASEMAP, ds)
+    groups = mapview.layers(ds, results, INDICATORS[key].label, selection, routes, tiles)
+    return m, groups
+
+
+def component_args(m: folium.Map, groups: list[folium.FeatureGroup]) -> dict[str, Any]:
+    """What st_folium sends to the component, computed the way st_folium computes it."""
+    m.get_root().render()
+    m.render()
+    script = _get_map_string(m)
+    fg = "".join(_get_feature_group_string(g, m, i) for i, g in enumerate(groups))
+    js: list[str] = []
+    css: list[str] = []
+
+    def walk(el: Any) -> Any:
+        yield el
+        for child in getattr(el, "_children", {}).values():
+            yield from walk(child)
+
+    colormaps = 0
+    for el in walk(m):
+        colormaps += isinstance(el, branca.colormap.ColorMap)
+        if isinstance(el, folium.elements.JSCSSMixin) or hasattr(el, "default_js"):
+            js += [src for _, src in getattr(el, "default_js", [])]
+            css += [href for _, href in getattr(el, "default_css", [])]
+    return {
+        "script": script,
+        "key": generate_js_hash(script, "atlas_map", False),
+        "feature_group": fg,
+        "js": list(dict.fromkeys(js)),
+        "css": list(dict.fromkeys(css)),
+        "colormaps": colormaps,
+    }
+
+
+def test_the_choropleth_holds_the_five_countries() -> None:
+    ds = shipped()
+    _, groups = build(ds, "distance_signals", None, routes=True)
+    counts = mapview.feature_counts(groups)
+    assert counts[mapview.CHOROPLETH] == 5
+    data = mapview.country_features(ds, indicators.compute(ds, "un_es11_1"), "UN vote")
+    assert sorted(f["properties"]["id"] for f in data["features"]) == sorted(FIVE)
+
+
+def test_the_route_toggle_adds_and_removes_routes_and_events() -> None:
+    ds = shipped()
+    assert len(ds.routes) > 0
+    _, on = build(ds, "distance_signals", None, routes=True)
+    _, off = build(ds, "distance_signals", None, routes=False)
+    on_counts, off_counts = mapview.feature_counts(on), mapview.feature_counts(off)
+    assert on_counts[mapview.ROUTES] == len(ds.routes)
+    assert on_counts[mapview.EVENTS] == len(mapview.events_at_same_place(ds))
+    assert mapview.ROUTES not in off_counts and mapview.EVENTS not in off_counts
+    assert off_counts[mapview.CHOROPLETH] == 5
+
+
+def test_layers_count_the_sample_routes() -> None:
+    for two in (True, False):
+        ds = sample(two_routes=two)
+        _, groups = build(ds, "distance_signals", None, routes=True)
+        assert mapview.feature_counts(groups)[mapview.ROUTES] == (2 if two else 1)
+        # two events at one place make one marker
+        assert mapview.feature_counts(groups)[mapview.EVENTS] == 1
+
+
+def test_base_map_code_is_identical_across_selections_indicators_and_toggles() -> None:
+    ds = shipped()
+    route_id = ds.routes[0].props.id
+    states = [
+        ("distance_signals", None, True, False),
+        ("un_es11_1", Selection("country", "KAZ"), True, False),
+        ("governance", Selection("country", "TKM"), False, False),
+        ("eu_agreement", Selection("route", route_id), True, True),
+    ]
+    args = [component_args(*build(ds, k, s, r, t)) for k, s, r, t in states]
+    assert len({a["script"] for a in args}) == 1
+    assert len({a["key"] for a in args}) == 1  # st_folium's component key: no remount
+    # ...while what changes does reach the component, through the feature groups
+    assert len({a["feature_group"] for a in args}) == len(states)
+
+
+def test_the_selected_country_is_highlighted_in_a_feature_group() -> None:
+    ds = shipped()
+    _, groups = build(ds, "distance_signals", Selection("country", "UZB"), True)
+    assert mapview.feature_counts(groups)[mapview.SELECTED] == 1
+    _, groups = build(ds, "distance_signals", None, True)
+    assert mapview.feature_counts(groups)[mapview.SELECTED] == 0
+
+
+def test_every_asset_is_the_vendored_leaflet_served_by_the_app() -> None:
+    for tiles in (False, True):
+        a = component_args(*build(shipped(), "distance_signals", None, True, tiles))
+        assert a["js"] == ["/app/static/leaflet/leaflet.js"]
+        assert a["css"] == ["/app/static/leaflet/leaflet.css"]
+        assert a["colormaps"] == 0  # a branca colormap would make st_folium load d3 from a CDN
+    for url in ("/app/static/leaflet/leaflet.js", "/app/static/leaflet/leaflet.css"):
+        assert (ROOT / url.removeprefix("/app/")).is_file()
+    assert (ROOT / "static/leaflet/LICENSE").is_file()
+
+
+def test_no_tile_server_unless_asked_for() -> None:
+    default = component_args(*build(shipped(), "distance_signals", None, True))
+    assert "tileLayer" not in default["script"] + default["feature_group"]
+    assert "http" not in default["script"] + default["feature_group"]
+    online = component_args(*build(shipped(), "distance_signals", None, True, tiles=True))
+    assert "tile.openstreetmap.org" in online["feature_group"]
+    assert "tile.openstreetmap.org" not in online["script"]
+
+
+def test_the_browser_gets_ids_and_values_but_no_excerpts() -> None:
+    ds = shipped()
+    a = component_args(*build(ds, "distance_signals", Selection("country", "KAZ"), True))
+    sent = a["script"] + a["feature_group"]
+    excerpts = [
+        r.fact.excerpt for r in ds.fact_refs() if r.fact.excerpt and len(r.fact.excerpt) > 30
+    ]
+    assert excerpts
+    for ex in excerpts:
+        assert json.dumps(ex)[1:-1] not in sent and ex not in sent
+
+
+def test_tooltips_and_labels_escape_data_text() -> None:
+    ds = sample(HOSTILE)
+    results = indicators.compute(ds, "distance_signals")
+    for data in (
+        mapview.country_features(ds, results, HOSTILE),
+        mapview.route_features(ds),
+        mapview.event_features(ds),
+    ):
+        for f in data["features"]:
+            tip = f["properties"]["tip"]
+            assert "<script" not in tip and "&lt;script&gt;" in tip
+    a = component_args(*build(ds, "distance_signals", None, True))
+    assert "<script" not in a["script"] and "&lt;script&gt;" in a["script"]
+
+
+def test_route_colour_and_dash_follow_the_data() -> None:
+    assert mapview.route_color(True) == mapview.ROUTE_VIA_RUSSIA
+    assert mapview.route_color(False) == mapview.ROUTE_AVOIDING_RUSSIA
+    assert mapview.ROUTE_VIA_RUSSIA != mapview.ROUTE_AVOIDING_RUSSIA
+    assert not mapview.route_dashed(GeometryQuality.traced, RouteStatus.operating)
+    assert mapview.route_dashed(GeometryQuality.schematic, RouteStatus.operating)
+    assert mapview.route_dashed(GeometryQuality.traced, RouteStatus.proposed)
+    props = {
+        f["properties"]["id"]: f["properties"] for f in mapview.route_features(sample())["features"]
+    }
+    assert props["pipe-a"]["color"] == mapview.ROUTE_VIA_RUSSIA and not props["pipe-a"]["dashed"]
+    assert props["pipe-b"]["color"] == mapview.ROUTE_AVOIDING_RUSSIA and props["pipe-b"]["dashed"]
+
+
+def test_events_at_one_place_share_a_marker_oldest_first() -> None:
+    data = mapview.event_features(sample())
+    assert len(data["features"]) == 1
+    assert data["features"][0]["properties"]["id"] == "event-3"
+    assert data["features"][0]["properties"]["ids"] == "event-3,event-7"
+
+
+def test_labels_are_computed_inside_the_view() -> None:
+    (south, west), (north, east) = mapview.FIT_BOUNDS
+    labels = mapview.label_points(BASEMAP)
+    names = {n for n, _, _ in labels}
+    assert {"Russia", "China", "Iran", "Afghanistan"} <= names
+    for _, lat, lon in labels:
+        assert south - 2 <= lat <= north + 2 and west - 2 <= lon <= east + 2

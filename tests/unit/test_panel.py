@@ -1,0 +1,144 @@
+"""The side panel and legends: what they show, in what order, and that data text is escaped."""
+
+from __future__ import annotations
+
+import re
+
+from central_asia_atlas import indicators, panel
+from central_asia_atlas.indicators import INDICATORS, NO_DATA_COLOR
+from tests.unit.atlas_samples import HOSTILE, sample, shipped
+
+
+def table(ds):  # type: ignore[no-untyped-def]
+    return {key: indicators.compute(ds, key) for key in INDICATORS}
+
+
+def every_panel(ds) -> list[str]:  # type: ignore[no-untyped-def]
+    t = table(ds)
+    out = [panel.country_html(ds, c.props.iso3, t) for c in ds.countries]
+    out += [panel.route_html(ds, r.props.id) for r in ds.routes]
+    out += [panel.event_html(ds, e.props.id) for e in ds.events]
+    out += [panel.legend_html(INDICATORS[k], t[k]) for k in INDICATORS]
+    return out
+
+
+def test_hostile_text_in_every_field_is_escaped() -> None:
+    ds = sample(HOSTILE)
+    for html in every_panel(ds):
+        assert "<script" not in html.lower()
+    kaz = panel.country_html(ds, "KAZ", table(ds))
+    # each field made it into the panel, escaped: name, capital, summary, excerpt, note,
+    # date note, relation note, source title, outlet and author
+    escaped = "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;"
+    for label in (
+        "Kazakhstan",
+        "Astana",
+        "Summary kaz-late",
+        "Excerpt kaz-late",
+        "Note",
+        "Date note",
+        "N",
+        "Title",
+        "Outlet",
+        "Author",
+        "Ref outlet",
+    ):
+        assert f"{label} {escaped}" in kaz, label
+    route = panel.route_html(ds, "pipe-a")
+    for label in ("Pipe A", "Operator", "Capacity", "Geometry note", "Attribution"):
+        assert f"{label} {escaped}" in route, label
+    event = panel.event_html(ds, "event-3")
+    for label in ("Event 3", "Port", "Event 7"):
+        assert f"{label} {escaped}" in event, label
+
+
+def test_hostile_ids_in_unknown_selections_are_escaped() -> None:
+    ds = sample()
+    for html in (
+        panel.country_html(ds, HOSTILE, table(ds)),
+        panel.route_html(ds, HOSTILE),
+        panel.event_html(ds, HOSTILE),
+    ):
+        assert "<script" not in html and "&lt;script&gt;" in html
+
+
+def test_a_country_panel_groups_facts_by_category_oldest_first() -> None:
+    ds = sample()
+    html = panel.country_html(ds, "KGZ", table(ds))
+    assert "<h3>Kyrgyzstan plain</h3>" in html
+    assert "Capital: Bishkek plain" in html
+    cats = re.findall(r'<h4 data-category="([a-z]+)"', html)
+    assert cats[:3] == ["stance", "trade", "economy"]  # the schema's order of categories
+    order = re.findall(r'data-fact="([a-z0-9-]+)"', html)
+    assert order.index("kgz-early") < order.index("kgz-late")
+    assert "<blockquote>Excerpt kgz-early plain</blockquote>" in html
+    assert 'href="sources?fact=kgz-early"' in html
+    assert 'href="https://example.org/news?a=1&amp;b=2"' in html
+    assert "<b>Outlet plain</b> · Author plain · 1 February 2023" in html
+
+
+def test_a_reference_fact_has_no_quotation_and_is_marked() -> None:
+    ds = sample()
+    html = panel.country_html(ds, "TJK", table(ds))
+    ref = html[html.index('data-fact="tjk-ref"') :]
+    ref = ref[: ref.index('<div class="atlas-fact"') if '<div class="atlas-fact"' in ref else None]
+    assert "reference</span>" in ref
+    assert "<blockquote>" not in ref
+    assert "sources?fact=tjk-ref" not in ref
+    assert "Summary tjk-ref plain" in ref and "Note: Note plain" in ref
+    assert 'href="https://example.org/ref"' in ref
+
+
+def test_relations_are_visible() -> None:
+    ds = sample()
+    html = panel.country_html(ds, "UZB", table(ds))
+    assert 'data-relation="disagrees_with"' in html
+    assert "Sources disagree:</b> Summary uzb-trade plain" in html
+
+
+def test_region_wide_facts_show_with_every_country() -> None:
+    ds = sample()
+    for c in ds.countries:
+        html = panel.country_html(ds, c.props.iso3, table(ds))
+        assert "Central Asia as a whole" in html and "Excerpt region-wide plain" in html
+
+
+def test_the_country_panel_lists_every_indicator() -> None:
+    ds = shipped()
+    html = panel.country_html(ds, "KAZ", table(ds))
+    for spec in INDICATORS.values():
+        assert spec.label in html or spec.label.replace("'", "&#x27;") in html
+
+
+def test_route_and_event_panels_show_attributes_and_facts() -> None:
+    ds = sample()
+    route = panel.route_html(ds, "pipe-a")
+    assert "Transits Russia</th><td>yes" in route
+    assert "1,500 km" in route and "Kazakhstan plain" in route
+    assert "<blockquote>Excerpt pipe-a-fact plain</blockquote>" in route
+    event = panel.event_html(ds, "event-7")
+    assert "<h3>Event 7 plain</h3>" in event
+    assert "Also at this place" in event and "Event 3 plain" in event
+    assert "Excerpt event-7-fact plain" in event and "Excerpt event-3-fact plain" in event
+
+
+def test_shipped_data_every_country_panel_quotes_its_sources() -> None:
+    ds = shipped()
+    t = table(ds)
+    for c in ds.countries:
+        html = panel.country_html(ds, c.props.iso3, t)
+        quoted = [r.fact.excerpt for r in ds.facts_for_country(c.props.iso3) if r.fact.excerpt]
+        assert quoted, c.props.iso3
+        assert html.count("<blockquote>") >= len(quoted)
+
+
+def test_the_legend_names_every_class_and_no_data() -> None:
+    ds = sample()
+    for key, spec in INDICATORS.items():
+        html = panel.legend_html(spec, indicators.compute(ds, key))
+        for cls in spec.classes:
+            assert f'data-class="{cls.value}"' in html
+        assert 'data-class="no data"' in html and "No data" in html
+        assert NO_DATA_COLOR in html
+    routes = panel.routes_legend_html()
+    assert "Transits Russia" in routes and "Avoids Russia" in routes and "dashed" in routes
