@@ -1,6 +1,60 @@
-"""timeline page (being written)."""
+"""Timeline: dated facts and events on a time axis; the map's indicators as of a chosen day."""
+
+import datetime as dt
 
 import streamlit as st
 
+from central_asia_atlas import compare, timeline
+from central_asia_atlas.cache import dataset
+from central_asia_atlas.model import Category
+
+ds = dataset()
+ss = st.session_state
 st.title("Timeline")
-st.write("This page is being written.")
+st.caption("Every dated fact and event. Hover a point for its summary; click a fact to read it.")
+
+frame = timeline.timeline_frame(ds)
+c1, c2, c3 = st.columns([2, 2, 1])
+countries = c1.multiselect("Countries", list(timeline.COUNTRY_COLORS), key="tl_countries")
+kinds = [c.value for c in Category] + ["event"]
+categories = c2.multiselect("Categories", kinds, key="tl_categories")
+color_by = c3.radio("Rows by", ["country", "category"], horizontal=True, key="tl_color_by")
+shown = timeline.filter_timeline(frame, countries, categories)
+st.write(f"{shown['id'].nunique()} fact(s) and event(s) shown")
+if len(shown):
+    st.altair_chart(timeline.chart(shown, color_by), width="stretch")
+with st.expander("The same as a table"):
+    st.dataframe(
+        shown,
+        hide_index=True,
+        column_config={"link": st.column_config.LinkColumn("Passage", display_text="read")},
+    )
+
+st.header("The map as of a day")
+st.caption(
+    "The choropleth's indicators recomputed from the facts dated on or before this day. "
+    "The map page follows the day chosen here (until you go back to today)."
+)
+lo, hi = timeline.date_range(ds, dt.date.today())
+if "as_of" not in ss and (from_url := timeline.parse_as_of(st.query_params.get("as_of"))):
+    ss["as_of"] = from_url  # a shared link with ?as_of=YYYY-MM-DD
+chosen = timeline.parse_as_of(ss.get("as_of"))
+ss["tl_as_of"] = min(max(chosen or hi, lo), hi)
+
+
+def keep_day() -> None:
+    ss["as_of"] = ss["tl_as_of"]
+    st.query_params["as_of"] = ss["tl_as_of"].isoformat()
+
+
+def back_to_today() -> None:
+    ss.pop("as_of", None)
+    st.query_params.pop("as_of", None)
+
+
+day = st.slider("As of", min_value=lo, max_value=hi, key="tl_as_of", on_change=keep_day)
+st.button("Back to today", on_click=back_to_today, disabled=chosen is None)
+signals = compare.parse_signals(ss.get("signals"))
+st.dataframe(timeline.indicators_as_of(ds, day, signals))
+if signals is not None:
+    st.caption("The signal count uses the signals chosen on the Compare page.")

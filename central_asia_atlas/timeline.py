@@ -1,0 +1,200 @@
+"""Every dated fact and event on a time axis (an Altair spec), and the indicators as of a day."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Literal
+
+import altair as alt
+import pandas as pd
+
+from .indicators import INDICATORS, compute
+from .model import FIVE, Category, Signal
+
+if TYPE_CHECKING:
+    from .store import Dataset
+
+REGION = "Region-wide"
+# Okabe-Ito (colour-blind safe); grey for facts that name no single country.
+COUNTRY_COLORS = {
+    "Kazakhstan": "#0072B2",
+    "Uzbekistan": "#E69F00",
+    "Kyrgyzstan": "#009E73",
+    "Tajikistan": "#CC79A7",
+    "Turkmenistan": "#D55E00",
+    REGION: "#7f7f7f",
+}
+# Okabe-Ito plus Paul Tol's muted scheme. On the chart colour repeats the row (the category
+# or country is also given by position and in the tooltip), so no reader depends on colour.
+CATEGORY_COLORS = dict(
+    zip(
+        [c.value for c in Category],
+        [
+            "#0072B2",
+            "#009E73",
+            "#E69F00",
+            "#D55E00",
+            "#CC79A7",
+            "#56B4E9",
+            "#882255",
+            "#332288",
+            "#117733",
+            "#999933",
+            "#7f7f7f",
+        ],
+        strict=True,
+    )
+)
+ColorBy = Literal["country", "category"]
+COLUMNS = ["date", "end_date", "kind", "id", "category", "country", "summary", "source", "link"]
+
+
+def _names(ds: Dataset) -> dict[str, str]:
+    return {c.props.iso3: c.props.name for c in ds.countries}
+
+
+def timeline_frame(ds: Dataset) -> pd.DataFrame:
+    """One row per fact (or event) and country it concerns; region-wide when it names none."""
+    names = _names(ds)
+    rows = []
+    for ref in ds.fact_refs():
+        f = ref.fact
+        link = f"sources?fact={f.id}"
+        concerns: list[str | None] = [*sorted(ref.concerns)] or [None]
+        for iso3 in concerns:
+            rows.append(
+                {
+                    "date": f.date,
+                    "end_date": None,
+                    "kind": "fact",
+                    "id": f.id,
+                    "category": f.category.value,
+                    "country": names.get(iso3, iso3) if iso3 else REGION,
+                    "summary": f.summary,
+                    "source": f.source,
+                    "link": link,
+                }
+            )
+    for e in ds.events:
+        p = e.props
+        places: list[str | None] = [*sorted(p.countries)] or [None]
+        for iso3 in places:
+            rows.append(
+                {
+                    "date": p.date,
+                    "end_date": p.end_date,
+                    "kind": "event",
+                    "id": p.id,
+                    "category": "event",
+                    "country": names.get(iso3, iso3) if iso3 else REGION,
+                    "summary": f"{p.name} ({p.place})",
+                    "source": p.place_source,
+                    "link": None,
+                }
+            )
+    frame = pd.DataFrame(rows, columns=COLUMNS)
+    return frame.sort_values(["date", "id", "country"], kind="stable").reset_index(drop=True)
+
+
+def filter_timeline(
+    frame: pd.DataFrame,
+    countries: Iterable[str] | None = None,
+    categories: Iterable[str] | None = None,
+    since: dt.date | None = None,
+) -> pd.DataFrame:
+    """Rows for any of `countries` (names) and `categories` (events pass any category filter
+    only if 'event' is chosen), dated on or after `since`."""
+    keep = pd.Series(True, index=frame.index)
+    countries, categories = list(countries or []), list(categories or [])
+    if countries:
+        keep &= frame["country"].isin(countries)
+    if categories:
+        keep &= frame["category"].isin(categories)
+    if since is not None:
+        keep &= frame["date"] >= since
+    return frame[keep].reset_index(drop=True)
+
+
+def chart(frame: pd.DataFrame, color_by: ColorBy = "country") -> alt.Chart:
+    """Points on a time axis, one row per country (or category); click a fact to read it."""
+    palette = COUNTRY_COLORS if color_by == "country" else CATEGORY_COLORS
+    domain = [k for k in palette if k in set(frame[color_by])]
+    extra = sorted(set(frame[color_by]) - set(domain))  # e.g. the "event" category
+    domain += extra
+    colors = [palette.get(k, "#000000") for k in domain]
+    data = frame.assign(
+        date=frame["date"].map(lambda d: d.isoformat()),
+        end_date=frame["end_date"].map(lambda d: d.isoformat() if d else ""),
+    )
+    spec: alt.Chart = (
+        alt.Chart(data, title="Facts and events by date")
+        .mark_point(filled=True, size=90, opacity=0.85)
+        .encode(
+            x=alt.X("date:T", title="Date"),
+            y=alt.Y(f"{color_by}:N", title=None, sort=domain),
+            color=alt.Color(
+                f"{color_by}:N",
+                scale=alt.Scale(domain=domain, range=colors),
+                legend=None,
+            ),
+            shape=alt.Shape(
+                "kind:N",
+                scale=alt.Scale(domain=["fact", "event"], range=["circle", "diamond"]),
+                title="Kind",
+            ),
+            href=alt.Href("link:N"),
+            tooltip=[
+                alt.Tooltip("date:T", title="Date", format="%d %b %Y"),
+                alt.Tooltip("country:N", title="Country"),
+                alt.Tooltip("category:N", title="Category"),
+                alt.Tooltip("summary:N", title="Summary"),
+                alt.Tooltip("id:N", title="Id"),
+                alt.Tooltip("source:N", title="Source"),
+            ],
+        )
+        .properties(height=alt.Step(34))
+    )
+    return spec
+
+
+def date_range(ds: Dataset, today: dt.date | None = None) -> tuple[dt.date, dt.date]:
+    """The earliest and latest day a fact or event is dated (and at least `today`)."""
+    dates = [r.fact.date for r in ds.fact_refs()] + [e.props.date for e in ds.events]
+    if not dates:
+        day = today or dt.date(2022, 2, 24)
+        return day, day
+    lo, hi = min(dates), max(dates)
+    if today is not None:
+        hi = max(hi, today)
+    return lo, hi
+
+
+def parse_as_of(value: object) -> dt.date | None:
+    """A date from a session value or a query parameter ('YYYY-MM-DD'); None if not one."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+def indicators_as_of(
+    ds: Dataset, as_of: dt.date | None, signals: Iterable[Signal] | None = None
+) -> pd.DataFrame:
+    """Each indicator's class label for each of the five, from facts dated on or before
+    `as_of` (rows: indicators; columns: countries)."""
+    names = _names(ds)
+    chosen = None if signals is None else list(signals)
+    rows = []
+    for key, spec in INDICATORS.items():
+        results = compute(ds, key, as_of=as_of, signals=chosen)
+        row = {"indicator": spec.label}
+        row.update({names.get(iso3, iso3): results[iso3].label for iso3 in FIVE})
+        rows.append(row)
+    return pd.DataFrame(rows).set_index("indicator")
