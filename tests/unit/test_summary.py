@@ -1,0 +1,76 @@
+"""Plain-text summaries: what the map shows for each country, in words."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from central_asia_atlas import store, summary
+from central_asia_atlas.model import FIVE, Signal
+from tests import pages_data
+
+
+@pytest.fixture
+def ds(tmp_path: Path) -> store.Dataset:
+    return pages_data.load(tmp_path)
+
+
+def test_kazakhstan_in_words(ds: store.Dataset) -> None:
+    text = summary.country_summary(ds, "KAZ")
+    assert text[0] == "Kazakhstan. Capital: Kazakhstan City."
+    assert text[1] == (
+        "The sources cite 5 facts about Kazakhstan, dated 1 March 2020 to 27 October 2022, "
+        "from 2 sources."
+    )
+    joined = "\n".join(text)
+    assert "EU Enhanced Partnership and Cooperation Agreement (EPCA): Signed and in force" in (
+        joined
+    )
+    assert "Signals of distance from Moscow cited (3 of 6)" in joined
+    assert "Test pipeline (oil, operating, through Russia)" in joined
+    assert "Test summit (Astana, 27 October 2022)" in joined
+    assert text[-1] == "Latest fact (27 October 2022): All five met the EU in one summit"
+
+
+def test_as_of_and_chosen_signals_change_the_words(ds: store.Dataset) -> None:
+    early = "\n".join(summary.country_summary(ds, "KAZ", as_of=dt.date(2020, 3, 1)))
+    assert "cite 1 fact about Kazakhstan" in early
+    assert "No signal of distance from Moscow is cited" in early
+    assert "Events:" not in early
+    one = "\n".join(summary.country_summary(ds, "KAZ", signals=[Signal.rebuked_kremlin]))
+    assert "cited (1 of 1): Publicly rebuked Kremlin claims." in one
+
+
+def test_a_country_with_few_facts_and_an_unknown_one(ds: store.Dataset) -> None:
+    tjk = "\n".join(summary.country_summary(ds, "TJK"))
+    assert "cite 1 fact about Tajikistan" in tjk and "No data for:" in tjk
+    assert summary.country_summary(ds, "XYZ") == ["XYZ: no data."]
+
+
+def test_html_is_escaped(ds: store.Dataset) -> None:
+    html = summary.as_html(["a <b> & c", "second"])
+    assert html == "<p>a &lt;b&gt; &amp; c</p><p>second</p>"
+
+
+def test_seed_caveat_names_kind_outlet_and_date(ds: store.Dataset) -> None:
+    assert summary.seed_caveat(ds) == (
+        "The stored source documents are an opinion piece (Test Outlet, 9 June 2023)."
+    )
+    shipped = summary.seed_caveat(store.load())
+    assert "an opinion piece (EUobserver, 9 June 2023)" in shipped
+    assert "a news report (The Moscow Times (AFP), 27 October 2022)" in shipped
+
+
+def test_licences_list_data_sources_and_software(ds: store.Dataset) -> None:
+    rows = summary.licence_rows(ds)
+    assert rows[0]["licence"] == "CC BY 4.0" and rows[0]["url"] == "https://example.org/ref"
+    assert any(r["what"].startswith("Leaflet") and r["licence"] == "BSD-2-Clause" for r in rows)
+
+
+def test_every_shipped_country_has_a_summary() -> None:
+    ds = store.load()
+    for iso3 in FIVE:
+        text = summary.country_summary(ds, iso3)
+        assert len(text) >= 3 and all(text)

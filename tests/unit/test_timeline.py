@@ -1,0 +1,96 @@
+"""Timeline: rows per fact and country, filters, the chart spec, indicators as of a day."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from central_asia_atlas import store, timeline
+from central_asia_atlas.model import Signal
+from tests import pages_data
+
+
+@pytest.fixture
+def ds(tmp_path: Path) -> store.Dataset:
+    return pages_data.load(tmp_path)
+
+
+def test_one_row_per_fact_and_country_it_concerns(ds: store.Dataset) -> None:
+    frame = timeline.timeline_frame(ds)
+    facts = frame[frame["kind"] == "fact"]
+    assert set(facts["id"]) == {r.fact.id for r in ds.fact_refs()}
+    assert len(facts[facts["id"] == "region-summit"]) == 5  # concerns all five
+    assert list(facts[facts["id"] == "kaz-epca"]["country"]) == ["Kazakhstan"]
+    events = frame[frame["kind"] == "event"]
+    assert set(events["country"]) == {"Kazakhstan", "Uzbekistan"}
+    assert set(events["category"]) == {"event"}
+    assert list(frame["date"]) == sorted(frame["date"])
+    assert frame.loc[frame["id"] == "uzb-aid", "link"].iloc[0] == "sources?fact=uzb-aid"
+
+
+def test_filters(ds: store.Dataset) -> None:
+    frame = timeline.timeline_frame(ds)
+    uzb = timeline.filter_timeline(frame, countries=["Uzbekistan"])
+    assert set(uzb["id"]) == {"uzb-aid", "region-summit", "event-summit", "test-summit"}
+    aid = timeline.filter_timeline(frame, categories=["aid"])
+    assert set(aid["id"]) == {"uzb-aid"}
+    events = timeline.filter_timeline(frame, categories=["event"])
+    assert set(events["kind"]) == {"event"}
+    late = timeline.filter_timeline(frame, since=dt.date(2023, 1, 1))
+    assert set(late["id"]) == {"uzb-aid", "kgz-teaser"}
+
+
+@pytest.mark.parametrize("color_by", ["country", "category"])
+def test_chart_spec(ds: store.Dataset, color_by: timeline.ColorBy) -> None:
+    frame = timeline.timeline_frame(ds)
+    spec = timeline.chart(frame, color_by).to_dict()
+    enc = spec["encoding"]
+    assert enc["x"]["field"] == "date" and enc["x"]["type"] == "temporal"
+    assert enc["y"]["field"] == color_by == enc["color"]["field"]
+    assert {t["field"] for t in enc["tooltip"]} >= {"summary", "date", "id"}
+    assert enc["href"]["field"] == "link"
+    domain, colors = enc["color"]["scale"]["domain"], enc["color"]["scale"]["range"]
+    assert set(domain) == set(frame[color_by]) and len(colors) == len(domain)
+    assert len(set(colors)) == len(colors)  # one colour per row
+    values = next(iter(spec["datasets"].values()))
+    assert len(values) == len(frame)
+
+
+def test_palettes_are_distinct() -> None:
+    assert len(set(timeline.COUNTRY_COLORS.values())) == len(timeline.COUNTRY_COLORS)
+    assert len(set(timeline.CATEGORY_COLORS.values())) == len(timeline.CATEGORY_COLORS)
+
+
+def test_date_range_and_parse(ds: store.Dataset) -> None:
+    lo, hi = timeline.date_range(ds)
+    assert (lo, hi) == (dt.date(2020, 3, 1), dt.date(2023, 6, 9))
+    assert timeline.date_range(ds, dt.date(2030, 1, 1))[1] == dt.date(2030, 1, 1)
+    assert timeline.parse_as_of("2022-10-27") == dt.date(2022, 10, 27)
+    assert timeline.parse_as_of(dt.datetime(2022, 10, 27, 12)) == dt.date(2022, 10, 27)
+    assert timeline.parse_as_of("27/10/2022") is None
+    assert timeline.parse_as_of(None) is None
+
+
+def test_indicators_as_of_a_day(ds: store.Dataset) -> None:
+    before = timeline.indicators_as_of(ds, dt.date(2020, 2, 29))
+    after = timeline.indicators_as_of(ds, dt.date(2020, 3, 1))
+    epca = "EU Enhanced Partnership and Cooperation Agreement (EPCA)"
+    assert before.loc[epca, "Kazakhstan"] == "No data"
+    assert after.loc[epca, "Kazakhstan"] == "Signed and in force"
+    signals = "Signals of distance from Moscow (count)"
+    assert timeline.indicators_as_of(ds, dt.date(2022, 6, 16)).loc[signals, "Kazakhstan"] == (
+        "0 signals"
+    )
+    latest = timeline.indicators_as_of(ds, None)
+    assert latest.loc[signals, "Kazakhstan"] == "3 signals"  # rebuke, refusal, EU summit
+    only = timeline.indicators_as_of(ds, None, [Signal.eu_engagement])
+    assert only.loc[signals, "Kazakhstan"] == "1 signal"
+    assert list(latest.columns) == [
+        "Kazakhstan",
+        "Uzbekistan",
+        "Kyrgyzstan",
+        "Tajikistan",
+        "Turkmenistan",
+    ]
