@@ -37,7 +37,7 @@ m.default_css = [("leaflet_css", f"{LEAFLET}/leaflet.css")]
 layer = folium.GeoJson(shapes, name="countries").add_to(m)
 m.fit_bounds(layer.get_bounds())
 
-out = st_folium(m, height=520, width=None, returned_objects=["last_active_drawing"])
+out = st_folium(m, height=620, width=None, returned_objects=["last_active_drawing"])
 drawing = (out or {}).get("last_active_drawing")
 if drawing:
     st.write(drawing["properties"]["name"])
