@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import io
+import os
 import sys
 from pathlib import Path
 
@@ -22,9 +24,20 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _anchor(args: argparse.Namespace) -> int:
+    import yaml
+
     from .curation import anchor_files
 
-    changed, problems = anchor_files(Path(args.data), Path(args.seeds))
+    try:
+        changed, problems = anchor_files(Path(args.data), Path(args.seeds))
+    except (OSError, ValueError, KeyError, TypeError, RecursionError, yaml.YAMLError) as exc:
+        # ValueError covers malformed JSON and undecodable text
+        print(
+            f"anchor: cannot read the data ({type(exc).__name__}: {exc}); "
+            "run `validate` to locate the problem",
+            file=sys.stderr,
+        )
+        return 1
     for line in changed:
         print(line)
     for line in problems:
@@ -40,7 +53,16 @@ def _build_geometry(args: argparse.Namespace) -> int:
     return 0
 
 
+def _forgiving_streams() -> None:
+    """Print every problem even on a console that cannot show some character of it (a name
+    quoted from the data): such a character is escaped, never a UnicodeEncodeError."""
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")
+
+
 def main(argv: list[str] | None = None) -> int:
+    _forgiving_streams()
     parser = argparse.ArgumentParser(prog="python -m central_asia_atlas")
     parser.add_argument("--data", default=str(store.DATA_DIR), help="data directory")
     parser.add_argument("--seeds", default=str(store.SEEDS_DIR), help="seeds directory")
@@ -63,6 +85,10 @@ def main(argv: list[str] | None = None) -> int:
         return handlers[args.command](args)
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `validate | head`: the reader has gone; stop quietly
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
 
 
 if __name__ == "__main__":

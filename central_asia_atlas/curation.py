@@ -25,7 +25,8 @@ def dump_collection(doc: dict[str, Any]) -> str:
         )
     head = {k: v for k, v in doc.items() if k not in ("features",)}
     head_txt = json.dumps(head, ensure_ascii=False)[1:-1]
-    return "{" + head_txt + ', "features": [\n' + ",\n".join(parts) + "\n]}\n"
+    opening = "{" + head_txt + ", " if head_txt else "{"
+    return opening + '"features": [\n' + ",\n".join(parts) + "\n]}\n"
 
 
 def write_collection(path: Path, doc: dict[str, Any]) -> None:

@@ -347,13 +347,42 @@ def _facts(raw: Any, file: str, name: str, problems: list[Problem]) -> list[Fact
     return facts
 
 
+class _DuplicateKeys:
+    """JSON object hook that reports a key given twice in one object: json keeps only the last
+    value, so a second "facts" list, say, would silently hide the first."""
+
+    def __init__(self, file: str, problems: list[Problem]) -> None:
+        self.file, self.problems = file, problems
+
+    def __call__(self, pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        obj: dict[str, Any] = {}
+        for key, value in pairs:
+            if key in obj:
+                whole = dict(pairs)
+                name = whole.get("iso3") or whole.get("id")
+                name = name if isinstance(name, str) else None
+                is_fact = "category" in whole or "summary" in whole
+                self.problems.append(
+                    Problem(
+                        self.file,
+                        f"key {key!r} appears twice in one object and JSON keeps only the "
+                        "last value: keep one",
+                        None if is_fact else name,
+                        name if is_fact else None,
+                        key,
+                    )
+                )
+            obj[key] = value
+        return obj
+
+
 def load_collection(kind: Kind, data_dir: Path, problems: list[Problem]) -> list[Feature[Any]]:
     file = f"{data_dir.name}/{FILES[kind]}"
     raw = _read_text(data_dir / FILES[kind], file, problems)
     if raw is None:
         return []
     try:
-        doc = json.loads(raw)
+        doc = json.loads(raw, object_pairs_hook=_DuplicateKeys(file, problems))
     except json.JSONDecodeError as exc:
         problems.append(
             Problem(file, f"malformed JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}")

@@ -6,6 +6,7 @@ Used by test_store.py (the loader) and test_cli.py (`python -m central_asia_atla
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -84,6 +85,17 @@ def _malformed_json(d: dict[str, Any]) -> None:
         '  {"type": "Feature" "properties": {}}\n'
         "]}\n"
     )
+
+
+def _raw(file: str, old: str, new: str) -> Callable[[dict[str, Any]], None]:
+    """A mutation of the file's JSON text (for what a parsed document cannot hold)."""
+
+    def run(d: dict[str, Any]) -> None:
+        text = json.dumps(d[file], ensure_ascii=False)
+        assert text.count(old) == 1, old
+        d[file] = text.replace(old, new)
+
+    return run
 
 
 def _swap(coords: Any) -> Any:
@@ -174,6 +186,20 @@ CASES: list[Case] = [
         (Expect(RT, None, None, None, "malformed JSON at line 3, column 22"),),
         lost_facts=frozenset({"route-oil"}),
         lost_routes=1,
+    ),
+    Case(
+        "a key given twice in a fact",
+        _raw(
+            "routes.geojson",
+            '"summary": "Summary of route-oil."',
+            '"summary": "An earlier summary.", "summary": "Summary of route-oil."',
+        ),
+        (Expect(RT, None, "route-oil", "summary", "appears twice in one object"),),
+    ),
+    Case(
+        "a key given twice in a feature",
+        _raw("countries.geojson", '"iso3": "KAZ"', '"facts": [], "iso3": "KAZ"'),
+        (Expect(C, "KAZ", None, "facts", "JSON keeps only the last value"),),
     ),
     Case(
         "wrong geometry type (country)",

@@ -4,6 +4,7 @@ field, and never a traceback."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -19,13 +20,27 @@ from tests.unit.bad_inputs import CASES, Case, build, expected_file
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _validate(*args: str, code: str | None = None) -> subprocess.CompletedProcess[str]:
+def _env(**extra: str) -> dict[str, str]:
+    """The environment, without the variables that point the loader elsewhere."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("CENTRAL_ASIA_ATLAS_")}
-    env["PYTHONIOENCODING"] = "utf-8"
-    cmd = [sys.executable, "-m", "central_asia_atlas", "validate", *args]
+    return {**env, "PYTHONIOENCODING": "utf-8", **extra}
+
+
+def _run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, *args],
+        cwd=ROOT,
+        env=env if env is not None else _env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def _validate(*args: str, code: str | None = None) -> subprocess.CompletedProcess[str]:
     if code is not None:  # run the CLI after `code` (e.g. a lower size limit)
-        cmd = [sys.executable, "-c", code, "validate", *args]
-    return subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+        return _run("-c", code, "validate", *args)
+    return _run("-m", "central_asia_atlas", "validate", *args)
 
 
 def _no_traceback(run: subprocess.CompletedProcess[str]) -> None:
@@ -43,16 +58,7 @@ def test_valid_data_exits_0_with_the_counts(tmp_path: Path) -> None:
 
 def test_options_after_the_subcommand_too(tmp_path: Path) -> None:
     data, seeds = synthetic.write(tmp_path, synthetic.docs())
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CENTRAL_ASIA_ATLAS_")}
-    cmd = [sys.executable, "-m", "central_asia_atlas", "--data", str(data)]
-    run = subprocess.run(
-        [*cmd, "--seeds", str(seeds), "validate"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    run = _run("-m", "central_asia_atlas", "--data", str(data), "--seeds", str(seeds), "validate")
     assert run.returncode == 0 and run.stdout.startswith("OK: 7 facts"), run.stdout + run.stderr
 
 
@@ -109,3 +115,115 @@ def test_file_over_the_size_limit_via_the_cli(tmp_path: Path) -> None:
     assert f"data/routes.geojson: file is {size:,} bytes, over the {size - 1:,}-byte limit" in (
         run.stdout
     )
+
+
+def test_a_console_that_cannot_show_a_character_gets_an_escape(tmp_path: Path) -> None:
+    d = synthetic.docs()
+    synthetic.fact(d, "route-oil")["id"] = "route-\u00e9t\u00e9"  # not a valid id
+    data, seeds = synthetic.write(tmp_path, d)
+    args = ("-m", "central_asia_atlas", "validate", "--data", str(data), "--seeds", str(seeds))
+    run = _run(*args, env=_env(PYTHONIOENCODING="ascii"))
+    _no_traceback(run)
+    assert run.returncode == 1
+    assert run.stdout.splitlines() == [
+        "data/routes.geojson, feature test-pipeline, fact route-\\xe9t\\xe9, field id: "
+        "String should match pattern '^[a-z0-9][a-z0-9-]{1,79}$'"
+    ]
+
+
+def test_output_cut_short_by_the_reader_is_no_error(tmp_path: Path) -> None:
+    """`validate | head -1` with thousands of problems: no BrokenPipeError, no traceback."""
+    d = synthetic.docs()
+    facts = synthetic.props(d, "routes.geojson", "test-pipeline")["facts"]
+    template = synthetic.fact(d, "route-oil")
+    facts[:] = [{**template, "id": f"fact-{i}", "category": "weather"} for i in range(3000)]
+    data, seeds = synthetic.write(tmp_path, d)
+    cmd = [sys.executable, "-m", "central_asia_atlas", "validate"]
+    proc = subprocess.Popen(
+        [*cmd, "--data", str(data), "--seeds", str(seeds)],
+        cwd=ROOT,
+        env=_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    first = proc.stdout.readline()
+    proc.stdout.close()  # the reader goes away while thousands of lines remain unwritten
+    err = proc.stderr.read()
+    proc.stderr.close()
+    assert proc.wait(timeout=120) == 1
+    assert first.startswith("data/routes.geojson, feature test-pipeline, fact fact-0")
+    assert "Traceback" not in err and "BrokenPipeError" not in err, err
+
+
+def _anchor(data: Path, seeds: Path) -> subprocess.CompletedProcess[str]:
+    return _run("-m", "central_asia_atlas", "anchor", "--data", str(data), "--seeds", str(seeds))
+
+
+def test_anchor_fills_missing_and_wrong_offsets(tmp_path: Path) -> None:
+    d = synthetic.docs()
+    oil = synthetic.fact(d, "route-oil")
+    start, end = oil.pop("start"), oil.pop("end")
+    kaz = synthetic.fact(d, "kaz-rebuke")
+    kaz["start"] += 1
+    kaz["end"] += 1
+    data, seeds = synthetic.write(tmp_path, d)
+    assert _validate("--data", str(data), "--seeds", str(seeds)).returncode == 1
+
+    run = _anchor(data, seeds)
+
+    _no_traceback(run)
+    assert run.returncode == 0, run.stderr
+    assert sorted(run.stdout.splitlines()) == [
+        f"countries.geojson, feature KAZ, fact kaz-rebuke: offsets ({kaz['start'] - 1}, "
+        f"{kaz['end'] - 1})",
+        f"routes.geojson, feature test-pipeline, fact route-oil: offsets ({start}, {end})",
+    ]
+    ds = store.load(data, seeds)
+    assert ds.problems == ()
+    f = ds.fact("route-oil")
+    assert f is not None and (f.start, f.end) == (start, end)
+    again = _anchor(data, seeds)
+    assert (again.returncode, again.stdout) == (0, "")  # nothing left to do
+
+
+def test_anchor_leaves_an_ambiguous_excerpt_to_the_curator(tmp_path: Path) -> None:
+    d = synthetic.docs()
+    oil = synthetic.fact(d, "route-oil")
+    oil["excerpt"] = "the"
+    del oil["start"], oil["end"]
+    data, seeds = synthetic.write(tmp_path, d)
+    before = (data / "routes.geojson").read_bytes()
+    run = _anchor(data, seeds)
+    _no_traceback(run)
+    n = synthetic.SEED_TEXT.count("the")
+    assert n > 1
+    assert run.returncode == 1
+    assert run.stderr.splitlines() == [
+        f"routes.geojson, feature test-pipeline, fact route-oil: excerpt occurs {n} times "
+        f"in {synthetic.SEED_FILE}; set start/end by hand"
+    ]
+    assert (data / "routes.geojson").read_bytes() == before
+
+
+def test_anchor_on_malformed_data_says_so_without_traceback(tmp_path: Path) -> None:
+    d = synthetic.docs()
+    d["events.geojson"] = '{"type": "FeatureCollection", "features": [,]}'
+    data, seeds = synthetic.write(tmp_path, d)
+    run = _anchor(data, seeds)
+    _no_traceback(run)
+    assert run.returncode == 1
+    assert len(run.stderr.splitlines()) == 1
+    assert "run `validate` to locate the problem" in run.stderr
+
+
+@pytest.mark.parametrize("name", synthetic.DATA_FILES)
+def test_stable_layout_round_trips(name: str) -> None:
+    from central_asia_atlas.curation import dump_collection
+
+    doc = synthetic.docs()[name]
+    text = dump_collection(doc)
+    assert json.loads(text) == doc
+    assert dump_collection(json.loads(text)) == text
+    assert json.loads(dump_collection({"features": []})) == {"features": []}
