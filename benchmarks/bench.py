@@ -760,6 +760,10 @@ def browser_ctx() -> Iterator[Any]:
             browser.close()
 
 
+def _interrupt(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--rounds", type=int, default=5, help="rounds per app (default 5)")
@@ -774,6 +778,8 @@ def main() -> None:
         apptest_worker(args.apptest_worker[0], args.apptest_worker[1], args.reps)
         return
 
+    # SIGTERM (e.g. a CI timeout) unwinds like Ctrl-C, so every server and the browser stop.
+    signal.signal(signal.SIGTERM, _interrupt)
     started = dt.datetime.now(dt.UTC)
     cpu0 = cpu_times()
     tree = tree_state()
