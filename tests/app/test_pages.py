@@ -231,3 +231,122 @@ def test_data_downloads_with_the_shipped_data(shipped: None, media: Storages) ->
 def test_dates_are_dates(synthetic: store.Dataset) -> None:
     at = page("data").run()
     assert isinstance(at.dataframe[0].value["date"].iloc[0], dt.date)
+
+
+# --- timeline ----------------------------------------------------------------------------
+
+
+def test_timeline_filters_change_what_is_shown(synthetic: store.Dataset) -> None:
+    at = page("timeline").run()
+    assert len(at.get("vega_lite_chart")) == 1
+    assert set(at.dataframe[0].value["id"]) == {r.fact.id for r in synthetic.fact_refs()} | {
+        "test-summit"
+    }
+    at.multiselect(key="tl_countries").set_value(["Uzbekistan"]).run()
+    assert set(at.dataframe[0].value["id"]) == {
+        "uzb-aid",
+        "region-summit",
+        "event-summit",
+        "test-summit",
+    }
+    at.multiselect(key="tl_categories").set_value(["aid"]).run()
+    assert list(at.dataframe[0].value["id"]) == ["uzb-aid"]
+    at.radio(key="tl_color_by").set_value("category").run()
+    spec = json.loads(at.get("vega_lite_chart")[0].proto.spec)
+    assert spec["encoding"]["color"]["field"] == "category"
+    at.multiselect(key="tl_countries").set_value(["Tajikistan"]).run()
+    assert not at.get("vega_lite_chart") and len(at.dataframe[0].value) == 0
+
+
+def test_as_of_slider_recomputes_indicators_and_is_kept_for_the_map(
+    synthetic: store.Dataset,
+) -> None:
+    epca = "EU Enhanced Partnership and Cooperation Agreement (EPCA)"
+    at = page("timeline").run()
+    assert "as_of" not in at.session_state
+    assert at.dataframe[1].value.loc[epca, "Kazakhstan"] == "Signed and in force"
+    at.slider(key="tl_as_of").set_value(dt.date(2020, 3, 1)).run()
+    assert at.session_state["as_of"] == dt.date(2020, 3, 1)
+    assert at.query_params["as_of"] == "2020-03-01"
+    signals = at.dataframe[1].value.loc["Signals of distance from Moscow (count)"]
+    assert signals["Kazakhstan"] == "0 signals"
+    assert at.dataframe[1].value.loc[epca, "Kazakhstan"] == "Signed and in force"
+    at.button[0].click().run()  # back to today
+    assert "as_of" not in at.session_state and "as_of" not in at.query_params
+    assert at.slider(key="tl_as_of").value == dt.date.today()  # the latest day again
+    signals = at.dataframe[1].value.loc["Signals of distance from Moscow (count)"]
+    assert signals["Kazakhstan"] == "3 signals"
+
+
+def test_as_of_from_a_shared_link(synthetic: store.Dataset) -> None:
+    at = page("timeline")
+    at.query_params["as_of"] = "2020-02-29"
+    at.run()
+    assert at.session_state["as_of"] == dt.date(2020, 2, 29)
+    assert at.slider(key="tl_as_of").value == dt.date(2020, 3, 1)  # clamped to the first fact
+    epca = "EU Enhanced Partnership and Cooperation Agreement (EPCA)"
+    assert at.dataframe[1].value.loc[epca, "Kazakhstan"] == "Signed and in force"
+
+
+def test_timeline_uses_the_signals_chosen_on_compare(synthetic: store.Dataset) -> None:
+    at = page("timeline")
+    at.session_state["signals"] = ["eu_engagement"]
+    at.run()
+    assert at.dataframe[1].value.loc["Signals of distance from Moscow (count)", "Kazakhstan"] == (
+        "1 signal"
+    )
+
+
+# --- compare -----------------------------------------------------------------------------
+
+
+def test_compare_choice_is_kept_for_the_map_and_changes_the_counts(
+    synthetic: store.Dataset,
+) -> None:
+    at = page("compare").run()
+    assert "signals" not in at.session_state
+    assert len(at.multiselect(key="cmp_signals").value) == 6
+    body = html_of(at)
+    assert body.count('href="sources?fact=') == 2 + 1 + 5  # KAZ: 2, UZB: aid, summit x5
+    assert "(not counted)" not in body
+    at.multiselect(key="cmp_signals").set_value(["rebuked_kremlin"]).run()
+    assert at.session_state["signals"] == ["rebuked_kremlin"]
+    body = html_of(at)
+    assert body.count("(not counted)") == 5
+    assert body.count("<td>1</td>") == 1 and body.count("<td>0</td>") == 4
+    at.multiselect(key="cmp_signals").set_value([]).run()
+    assert at.session_state["signals"] == [] and at.warning
+
+
+def test_compare_follows_a_choice_made_earlier_and_the_as_of_day(
+    synthetic: store.Dataset,
+) -> None:
+    at = page("compare")
+    at.session_state["signals"] = ["eu_engagement", "rebuked_kremlin"]
+    at.session_state["as_of"] = dt.date(2022, 6, 30)
+    at.run()
+    assert list(at.multiselect(key="cmp_signals").value) == ["eu_engagement", "rebuked_kremlin"]
+    assert "30 June 2022" in at.info[0].value
+    body = html_of(at)
+    assert "sources?fact=region-summit" not in body  # dated 27 October 2022
+    assert "sources?fact=kaz-rebuke" in body
+
+
+# --- about -------------------------------------------------------------------------------
+
+
+def test_about_gives_each_country_in_words_and_every_indicator(synthetic: store.Dataset) -> None:
+    at = page("about").run()
+    labels = [e.label for e in at.expander]
+    for name in pages_data.NAMES.values():
+        assert name in labels
+    body = html_of(at)
+    assert "Kazakhstan. Capital: Kazakhstan City." in body
+    assert "Signals of distance from Moscow cited (3 of 6)" in body
+    from central_asia_atlas.indicators import INDICATORS
+
+    subheaders = [s.value for s in at.subheader]
+    assert subheaders == [spec.label for spec in INDICATORS.values()]
+    licences = at.dataframe[0].value
+    assert "CC BY 4.0" in set(licences["licence"])
+    assert any("an opinion piece (Test Outlet, 9 June 2023)" in m.value for m in at.markdown)
