@@ -4,9 +4,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from central_asia_atlas import store
 from central_asia_atlas.model import FIVE, Kind
@@ -220,3 +224,60 @@ def test_shipped_data_copy_breaks_where_we_break_it(data_copy: tuple[Path, Path]
         (f"data/{target[0]}", target[1], "excerpt")
     ]
     assert _fact_ids(after) == _fact_ids(before) - {target[1]}
+
+
+# --- fuzzing: whatever a value becomes, loading reports it and never raises ---------------
+
+json_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(10**20), max_value=10**20)
+    | st.floats(allow_nan=True, allow_infinity=True)
+    | st.text(max_size=12),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3)
+    ),
+    max_leaves=6,
+)
+
+
+def _paths(node: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """Every path to a value inside a parsed document."""
+    out = [prefix] if prefix else []
+    if isinstance(node, dict):
+        for k, v in node.items():
+            out += _paths(v, (*prefix, k))
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            out += _paths(v, (*prefix, i))
+    return out
+
+
+def _replace(doc: Any, path: tuple[Any, ...], value: Any) -> None:
+    for step in path[:-1]:
+        doc = doc[step]
+    doc[path[-1]] = value
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.data())
+def test_any_value_replaced_anywhere_is_reported_not_raised(data: st.DataObject) -> None:
+    d = synthetic.docs()
+    name = data.draw(st.sampled_from([*synthetic.DATA_FILES, "sources.yaml"]))
+    path = data.draw(st.sampled_from(_paths(d[name])))
+    _replace(d[name], path, data.draw(json_values))
+    with tempfile.TemporaryDirectory() as tmp:
+        data_dir, seeds_dir = synthetic.write(Path(tmp), d)
+        ds = store.load(data_dir, seeds_dir)  # must not raise
+        for p in ds.problems:
+            assert p.file and p.message
+            assert len(str(p).splitlines()) == 1
+        # a problem or not, every fact kept is checked: its source exists, its words stand
+        for ref in ds.fact_refs():
+            src = ds.sources[ref.fact.source]
+            if src.file:
+                f = ref.fact
+                assert f.start is not None and f.end is not None
+                assert ds.texts[src.id][f.start : f.end] == f.excerpt
+        if not ds.problems:
+            assert len(ds.countries) == 5
