@@ -159,14 +159,19 @@ def chart(frame: pd.DataFrame, color_by: ColorBy = "country") -> alt.Chart:
 
 
 def date_range(ds: Dataset, today: dt.date | None = None) -> tuple[dt.date, dt.date]:
-    """The earliest and latest day a fact or event is dated (and at least `today`)."""
+    """The earliest and latest day a fact or event is dated (and at least `today`).
+
+    The two always differ (a slider needs a range), even with no dated fact at all.
+    """
     dates = [r.fact.date for r in ds.fact_refs()] + [e.props.date for e in ds.events]
     if not dates:
         day = today or dt.date(2022, 2, 24)
-        return day, day
+        return day - dt.timedelta(days=1), day
     lo, hi = min(dates), max(dates)
     if today is not None:
         hi = max(hi, today)
+    if lo == hi:
+        lo = hi - dt.timedelta(days=1)
     return lo, hi
 
 

@@ -1,0 +1,220 @@
+"""Bad data and tampered links in the running app (AppTest): never a traceback.
+
+Each test serves a broken copy of the shipped data (CENTRAL_ASIA_ATLAS_DATA / _SEEDS). Every
+page still renders; the sidebar banner says how many problems there are and lists each one,
+located; what is valid is still shown.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parents[2]
+APP = str(ROOT / "streamlit_app.py")
+PAGES = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "pages").glob("*.py"))
+TIMEOUT = 60
+
+Breaker = Callable[[Path, Path], None]
+
+
+def _missing_data(data: Path, seeds: Path) -> None:
+    shutil.rmtree(data)
+
+
+def _missing_seeds(data: Path, seeds: Path) -> None:
+    shutil.rmtree(seeds)
+
+
+def _truncated_countries(data: Path, seeds: Path) -> None:
+    path = data / "countries.geojson"
+    raw = path.read_bytes()
+    path.write_bytes(raw[: len(raw) // 2])
+
+
+def _routes_utf16(data: Path, seeds: Path) -> None:
+    path = data / "routes.geojson"
+    path.write_bytes(path.read_text(encoding="utf-8").encode("utf-16"))
+
+
+def _events_too_large(data: Path, seeds: Path) -> None:
+    from central_asia_atlas import store
+
+    with (data / "events.geojson").open("r+b") as fh:
+        fh.truncate(store.MAX_FILE_BYTES + 1)
+
+
+def _sources_not_yaml(data: Path, seeds: Path) -> None:
+    (seeds / "sources.yaml").write_text("sources: [\n  - id: {unclosed\n", encoding="utf-8")
+
+
+BREAKERS: dict[str, tuple[Breaker, str]] = {
+    "data directory missing": (_missing_data, "data directory not found"),
+    "seeds directory missing": (_missing_seeds, "seeds directory not found"),
+    "countries.geojson truncated": (_truncated_countries, "countries.geojson: malformed JSON"),
+    "routes.geojson in UTF-16": (_routes_utf16, "routes.geojson: not valid UTF-8"),
+    "events.geojson over the size limit": (_events_too_large, "-byte limit; refused"),
+    "sources.yaml not YAML": (_sources_not_yaml, "sources.yaml: not valid YAML"),
+}
+
+
+@pytest.fixture
+def app(
+    data_copy: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Callable[..., AppTest]]:
+    """A factory: break the copy with `breaker`, then an AppTest of the app served on it."""
+    data, seeds = data_copy
+    monkeypatch.setenv("CENTRAL_ASIA_ATLAS_DATA", str(data))
+    monkeypatch.setenv("CENTRAL_ASIA_ATLAS_SEEDS", str(seeds))
+    for p in seeds.iterdir():  # seed documents are read-only in the repository
+        p.chmod(0o644)
+    st.cache_resource.clear()
+    st.cache_data.clear()
+
+    def make(breaker: Breaker | None = None) -> AppTest:
+        if breaker is not None:
+            breaker(data, seeds)
+        return AppTest.from_file(APP, default_timeout=TIMEOUT)
+
+    yield make
+    st.cache_resource.clear()
+    st.cache_data.clear()
+
+
+def _problems(at: AppTest) -> list[str]:
+    return [t.value for t in at.sidebar.text]
+
+
+def _banner(at: AppTest) -> str:
+    errors = [e.value for e in at.sidebar.error]
+    assert len(errors) == 1, errors
+    return str(errors[0])
+
+
+def _panel(at: AppTest) -> str:
+    return "".join(h.value for h in at.html if 'class="atlas-panel"' in h.value)
+
+
+def _no_exception(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def test_shipped_data_shows_no_banner(app: Callable[..., AppTest]) -> None:
+    at = app()
+    at.run()
+    _no_exception(at)
+    assert list(at.sidebar.error) == []
+
+
+@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("broken", ["data directory missing", "seeds directory missing"])
+def test_every_page_renders_when_a_directory_is_missing(
+    app: Callable[..., AppTest], page: str, broken: str
+) -> None:
+    at = app(BREAKERS[broken][0])
+    at.switch_page(page).run()  # each page's url_path is its file's stem
+    _no_exception(at)
+    assert len(at.main.children) > 0
+    # (AppTest drops what the entry script wrote to the sidebar when a run switches pages or
+    # reruns: the banner is checked on the default page's first run below, and in the browser)
+
+
+@pytest.mark.parametrize("broken", list(BREAKERS))
+def test_map_page_lists_the_problem_and_keeps_the_rest(
+    app: Callable[..., AppTest], broken: str
+) -> None:
+    breaker, message = BREAKERS[broken]
+    at = app(breaker)
+    at.run()
+    _no_exception(at)
+    problems = _problems(at)
+    assert f"The data has {len(problems)} problem(s)" in _banner(at)
+    assert any(message in p for p in problems), problems
+
+
+@pytest.mark.parametrize(
+    "broken", ["routes.geojson in UTF-16", "events.geojson over the size limit"]
+)
+def test_a_country_still_shows_its_facts_when_another_file_is_broken(
+    app: Callable[..., AppTest], broken: str
+) -> None:
+    at = app(BREAKERS[broken][0])
+    at.run()
+    at.selectbox(key="w_country").set_value("KAZ").run()
+    _no_exception(at)
+    panel = _panel(at)
+    assert 'data-kind="country" data-id="KAZ"' in panel
+    assert panel.count('class="atlas-fact"') >= 3
+    assert "<blockquote>" in panel  # verbatim excerpts are shown
+
+
+def test_an_excerpt_not_in_its_source_is_left_out_and_named(
+    app: Callable[..., AppTest], data_copy: tuple[Path, Path]
+) -> None:
+    """One tampered quotation: that fact is dropped and named; the others stay."""
+    import json
+
+    data, _ = data_copy
+    path = data / "countries.geojson"
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    kaz = next(f for f in doc["features"] if f["properties"]["iso3"] == "KAZ")
+    quoted = [f for f in kaz["properties"]["facts"] if f.get("excerpt")]
+    assert len(quoted) >= 2, "KAZ needs two quoted facts for this test"
+    victim = quoted[0]
+    victim["excerpt"] = victim["excerpt"].replace(" ", "  ", 1)  # one character more
+    victim["end"] += 1
+    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+
+    at = app()
+    at.run()
+    _no_exception(at)
+    problems = _problems(at)
+    assert any(
+        f"feature KAZ, fact {victim['id']}, field excerpt: excerpt is not in the source" in p
+        for p in problems
+    ), problems
+    at.selectbox(key="w_country").set_value("KAZ").run()
+    _no_exception(at)
+    panel = _panel(at)
+    assert f'data-fact="{victim["id"]}"' not in panel
+    for other in quoted[1:]:
+        assert f'data-fact="{other["id"]}"' in panel
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"country": "<script>window.__xss=1</script>"},
+        {"country": "RUS", "indicator": "no-such-thing", "routes": "maybe"},
+        {"route": "../../etc/passwd"},
+        {"event": "x" * 5000},
+        {"country": "[click here](https://evil.example)"},
+    ],
+    ids=["script", "unknown-values", "path", "long", "markdown-link"],
+)
+def test_a_tampered_link_is_explained_not_raised(
+    app: Callable[..., AppTest], params: dict[str, str]
+) -> None:
+    at = app()
+    for k, v in params.items():
+        at.query_params[k] = v
+    at.run()
+    _no_exception(at)
+    notices = [str(i.value) for i in at.info]
+    assert len(notices) == len(params), notices
+    assert all(n.startswith("Ignored ") for n in notices), notices
+    assert _panel(at) == ""  # nothing selected
+
+
+def test_a_deep_link_selects_its_country(app: Callable[..., AppTest]) -> None:
+    at = app()
+    at.query_params["country"] = "tjk"
+    at.run()
+    _no_exception(at)
+    assert 'data-kind="country" data-id="TJK"' in _panel(at)
+    assert list(at.info) == []
