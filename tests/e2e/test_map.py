@@ -1,0 +1,220 @@
+"""The map in a real browser: click each country and a route, toggle the routes, stay offline.
+
+Every test runs with every non-loopback request blocked and recorded, and asserts that there
+was none. Points to click are computed from the shipped shapes (inside the country, away from
+route lines and event markers) and checked with the browser's own hit test before clicking.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pytest
+from playwright.sync_api import Frame, FrameLocator, Locator, Page, expect
+from shapely.geometry import Point
+from shapely.geometry.base import BaseGeometry
+from shapely.ops import unary_union
+
+from central_asia_atlas import store
+from central_asia_atlas.model import FIVE
+from tests.e2e.conftest import Offline, Server
+
+pytestmark = pytest.mark.e2e
+
+IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+LOAD_MS = 60_000
+STEP_MS = 20_000
+DS = store.load()
+
+
+def squash(text: str) -> str:
+    """Whitespace as the browser shows it."""
+    return " ".join(text.split())
+
+
+def open_map(page: Page, server: Server, query: str = "") -> tuple[Frame, FrameLocator]:
+    page.goto(f"{server.url}/{query}")
+    frame_locator = page.frame_locator(IFRAME)
+    expect(frame_locator.locator("path.atlas-country")).to_have_count(5, timeout=LOAD_MS)
+    handle = page.locator(IFRAME).element_handle()
+    assert handle is not None
+    frame = handle.content_frame()
+    assert frame is not None
+    frame.wait_for_function("() => window.map && window.map.getZoom() > 0", timeout=LOAD_MS)
+    return frame, frame_locator
+
+
+def panel(page: Page, kind: str, ident: str) -> Locator:
+    return page.locator(f'section.atlas-panel[data-kind="{kind}"][data-id="{ident}"]')
+
+
+def candidate_points(area: BaseGeometry, avoid: BaseGeometry, n: int = 12) -> list[Point]:
+    """Points inside `area`, farthest from `avoid` (routes, markers) and from the border first."""
+    minx, miny, maxx, maxy = area.bounds
+    pts = []
+    steps = 24
+    for i in range(1, steps):
+        for j in range(1, steps):
+            p = Point(minx + (maxx - minx) * i / steps, miny + (maxy - miny) * j / steps)
+            if area.contains(p):
+                clearance = min(p.distance(avoid), area.boundary.distance(p))
+                pts.append((clearance, p))
+    pts.sort(key=lambda cp: -cp[0])
+    return [p for _, p in pts[:n]]
+
+
+def obstacles() -> BaseGeometry:
+    parts: list[BaseGeometry] = [r.geometry for r in DS.routes if r.geometry is not None]
+    parts += [e.geometry for e in DS.events if e.geometry is not None]
+    parts += [Point(c.props.capital.lon, c.props.capital.lat) for c in DS.countries]
+    return unary_union(parts)
+
+
+def click_where(
+    frame: Frame, frame_locator: FrameLocator, points: Iterable[Point], css: str
+) -> tuple[float, float]:
+    """Click the first point whose topmost element (the browser's hit test) matches `css`."""
+    for p in points:
+        x, y, hit = frame.evaluate(
+            """([lat, lng, css]) => {
+                const pt = window.map.latLngToContainerPoint([lat, lng]);
+                const box = document.getElementById('map_div').getBoundingClientRect();
+                const el = document.elementFromPoint(box.left + pt.x, box.top + pt.y);
+                return [pt.x, pt.y, !!(el && el.matches(css))];
+            }""",
+            [p.y, p.x, css],
+        )
+        if hit:
+            frame_locator.locator("#map_div").click(position={"x": x, "y": y})
+            return p.y, p.x
+    raise AssertionError(f"no point to click shows {css} on top")
+
+
+def excerpt_of(facts: Iterable[str | None]) -> str:
+    quoted = [f for f in facts if f]
+    assert quoted, "no fact with an excerpt"
+    return squash(min(quoted, key=len))
+
+
+def test_click_each_country_shows_its_name_and_sources_words(
+    page: Page, server: Server, offline: Offline
+) -> None:
+    frame, fl = open_map(page, server)
+    # Measure remounts: a mark on the component's window and a zoom the user chose. A remount
+    # would reload the iframe's document (mark gone) and reset the view (zoom back to fit).
+    frame.evaluate("() => { window.__atlas_mark = 'first mount'; window.map.setZoom(4.5); }")
+    frame.wait_for_function("() => window.map.getZoom() === 4.5")
+    avoid = obstacles()
+    for iso3 in FIVE:
+        country = DS.country(iso3)
+        assert country is not None and country.geometry is not None
+        parts = list(getattr(country.geometry, "geoms", [country.geometry]))
+        largest = max(parts, key=lambda g: g.area)
+        click_where(frame, fl, candidate_points(largest, avoid), "path.atlas-country")
+        box = panel(page, "country", iso3)
+        expect(box).to_be_visible(timeout=STEP_MS)
+        expect(box.locator("h3")).to_have_text(country.props.name)
+        ex = excerpt_of(r.fact.excerpt for r in DS.facts_for_country(iso3))
+        expect(box.locator("blockquote", has_text=ex).first).to_be_visible()
+        # the select box follows the map, the URL carries the view, the country is outlined
+        expect(page.get_by_role("combobox", name="Country")).to_have_value(country.props.name)
+        expect(page).to_have_url(
+            f"{server.url}/?country={iso3}&indicator=distance_signals&routes=1"
+        )
+        expect(fl.locator("path.atlas-highlight")).to_have_count(1)
+    assert frame.evaluate("() => [window.__atlas_mark, window.map.getZoom()]") == [
+        "first mount",
+        4.5,
+    ]
+    assert offline.blocked == []
+
+
+def test_select_box_moves_the_highlight_and_the_map_stays_mounted(
+    page: Page, server: Server, offline: Offline
+) -> None:
+    frame, fl = open_map(page, server, "?country=TKM")
+    expect(panel(page, "country", "TKM")).to_be_visible(timeout=STEP_MS)
+    frame.evaluate("() => { window.__atlas_mark = 'first mount'; }")
+    page.get_by_role("combobox", name="Country").click()
+    page.get_by_role("option", name="Kyrgyzstan").click()
+    expect(panel(page, "country", "KGZ")).to_be_visible(timeout=STEP_MS)
+    expect(fl.locator("path.atlas-highlight")).to_have_count(1)
+    page.get_by_role("combobox", name="Colour the map by").click()
+    page.get_by_role("option", name="Governance, as the sources assess it").click()
+    expect(page).to_have_url(f"{server.url}/?country=KGZ&indicator=governance&routes=1")
+    page.get_by_role("button", name="Clear selection").click()
+    expect(page.locator("section.atlas-panel")).to_have_count(0, timeout=STEP_MS)
+    expect(fl.locator("path.atlas-highlight")).to_have_count(0)
+    assert frame.evaluate("() => window.__atlas_mark") == "first mount"
+    assert offline.blocked == []
+
+
+def test_route_toggle_hides_and_shows_the_routes(
+    page: Page, server: Server, offline: Offline
+) -> None:
+    _, fl = open_map(page, server)
+    routes = fl.locator("path.atlas-route")
+    events = fl.locator("path.atlas-event")
+    expect(routes).to_have_count(len(DS.routes), timeout=STEP_MS)
+    n_events = events.count()
+    assert n_events > 0
+    switch = page.get_by_role("switch", name="Energy export routes")
+    expect(switch).to_be_checked()
+    page.locator("label", has_text="Energy export routes").click()
+    expect(routes).to_have_count(0, timeout=STEP_MS)
+    expect(events).to_have_count(0)
+    expect(switch).not_to_be_checked()
+    expect(page).to_have_url(f"{server.url}/?indicator=distance_signals&routes=0")
+    page.locator("label", has_text="Energy export routes").click()
+    expect(routes).to_have_count(len(DS.routes), timeout=STEP_MS)
+    expect(events).to_have_count(n_events)
+    expect(page).to_have_url(f"{server.url}/?indicator=distance_signals&routes=1")
+    assert offline.blocked == []
+
+
+def test_click_a_route_and_an_event_shows_their_panels(
+    page: Page, server: Server, offline: Offline
+) -> None:
+    frame, fl = open_map(page, server)
+    with_quotes = [r for r in DS.routes if any(f.excerpt for f in r.props.facts)]
+    assert with_quotes
+    route = next((r for r in with_quotes if r.props.id == "cpc"), with_quotes[0])
+    others = unary_union(
+        [r.geometry for r in DS.routes if r is not route and r.geometry is not None]
+        + [e.geometry for e in DS.events if e.geometry is not None]
+    )
+    line = route.geometry
+    assert line is not None
+    along = [line.interpolate(i / 40, normalized=True) for i in range(2, 39)]
+    along.sort(key=lambda p: -p.distance(others))
+    click_where(frame, fl, along, "path.atlas-route-hit")
+    box = panel(page, "route", route.props.id)
+    expect(box).to_be_visible(timeout=STEP_MS)
+    expect(box.locator("h3")).to_have_text(route.props.name)
+    expect(box).to_contain_text(
+        "Transits Russia" + ("yes" if route.props.transits_russia else "no")
+    )
+    expect(
+        box.locator("blockquote", has_text=excerpt_of(f.excerpt for f in route.props.facts)).first
+    ).to_be_visible()
+    expect(page.get_by_role("combobox", name="Energy route or event")).to_have_value(
+        f"Route: {route.props.name}"
+    )
+
+    # An event marker: several events at one place share it; the panel names each.
+    event = min(DS.events, key=lambda e: (e.props.date, e.props.id))
+    same_place = [
+        e for e in DS.events if e.geometry is not None and e.geometry.equals(event.geometry)
+    ]
+    first = min(same_place, key=lambda e: (e.props.date.isoformat(), e.props.id))
+    assert event.geometry is not None
+    frame.evaluate(  # the marker may lie outside the first view (e.g. a Black Sea port)
+        "([lat, lng]) => window.map.setView([lat, lng], 6, {animate: false})",
+        [event.geometry.y, event.geometry.x],
+    )
+    click_where(frame, fl, [event.geometry], "path.atlas-event")
+    box = panel(page, "event", first.props.id)
+    expect(box).to_be_visible(timeout=STEP_MS)
+    for e in same_place:
+        expect(box).to_contain_text(e.props.name)
+    assert offline.blocked == []
