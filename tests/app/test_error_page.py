@@ -218,3 +218,40 @@ def test_a_deep_link_selects_its_country(app: Callable[..., AppTest]) -> None:
     _no_exception(at)
     assert 'data-kind="country" data-id="TJK"' in _panel(at)
     assert list(at.info) == []
+
+
+HOSTILE_PARAMS = [
+    {
+        "fact": "<script>window.__xss=1</script>",
+        "as_of": "9999-99-99",
+        "country": '"><svg onload=window.__xss=1>',
+        "indicator": "javascript:alert(1)",
+        "routes": "\x00",
+        "signals": "<b>x</b>,,,",
+        "source": "../../etc/passwd",
+    },
+    {
+        "fact": "x" * 5000,
+        "as_of": "1900-01-01",
+        "route": "RUS",
+        "event": "-",
+        "signals": "rebuked_kremlin,rebuked_kremlin,nonsense",
+    },
+    {"as_of": "2999-12-31", "fact": "", "country": ""},
+]
+
+
+@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("params", HOSTILE_PARAMS, ids=["scripts", "junk", "far-future"])
+def test_every_page_takes_a_tampered_link(
+    app: Callable[..., AppTest], page: str, params: dict[str, str]
+) -> None:
+    at = app()
+    for k, v in params.items():
+        at.query_params[k] = v
+    at.switch_page(page).run()
+    _no_exception(at)
+    assert len(at.main.children) > 0
+    text = " ".join(str(getattr(e, "value", "")) for e in at.main)
+    assert "<script>window.__xss=1</script>" not in " ".join(h.value for h in at.html)
+    assert "Traceback" not in text
