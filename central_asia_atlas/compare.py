@@ -132,7 +132,8 @@ def matrix_html(ds: Dataset, m: Matrix, signals: Iterable[Signal] | None = None)
                 text = f"{fact.date:%d %b %Y}" if fact else fid
                 links.append(
                     f'<a href="sources?fact={escape(fid, quote=True)}" '
-                    f'title="{escape(title, quote=True)}">{escape(text)}</a>'
+                    f'title="{escape(title, quote=True)}" '
+                    f'aria-label="{escape(f"{text}: {title}", quote=True)}">{escape(text)}</a>'
                 )
             cls = "cmp-off" if off else "cmp-yes"
             label = f"cited by {len(ids)} fact{'s' if len(ids) != 1 else ''}"

@@ -446,3 +446,37 @@ def source_rows(sources: Mapping[str, Source]) -> list[dict[str, str]]:
             }
         )
     return rows
+
+
+@dataclass(frozen=True)
+class Link:
+    """Where a `sources?fact=<id>` link leads: the fact, its document, or why neither."""
+
+    fact: str | None = None
+    document: str | None = None
+    problem: str | None = None  # shown to the reader when the link cannot be followed
+    note: str | None = None  # for a fact from a reference source (no stored text)
+
+
+def follow(ds: Dataset, fact_id: str | None) -> Link:
+    """Resolve the `fact` query parameter of the Sources page."""
+    if not fact_id:
+        return Link()
+    ref = ds.fact_ref(fact_id)
+    if ref is None:
+        return Link(problem="The linked fact is not in the data (it may have been renamed).")
+    doc = document_of(ds, ref.fact.source)
+    if doc is None:
+        src = ds.sources.get(ref.fact.source)
+        title = src.title if src else ref.fact.source
+        return Link(
+            fact=ref.fact.id,
+            note=f"Fact {ref.fact.id}: {ref.fact.summary} Source (no stored text): {title}.",
+        )
+    return Link(fact=ref.fact.id, document=doc)
+
+
+def byline(src: Source) -> str:
+    """One line naming a document: outlet, author, date, kind (plain text)."""
+    parts = [src.outlet, src.author or "no author named", str(src.published or "undated")]
+    return " · ".join([*parts, src.kind.value])

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from .store import Dataset
 
 REGION = "Region-wide"
+RECENT_FROM = dt.date(2022, 1, 1)  # the chart starts here by default (the war began in 2022)
 # Okabe-Ito (colour-blind safe); grey for facts that name no single country.
 COUNTRY_COLORS = {
     "Kazakhstan": "#0072B2",

@@ -11,36 +11,31 @@ st.caption(
     "Every claim on the map quotes one of these documents. Highlighted text is quoted by a "
     "fact (its id and countries in the margin); grey dotted text is quoted by none."
 )
-docs = reader.documents(ds)
-fact_id = st.query_params.get("fact")
-ref = ds.fact_ref(fact_id) if fact_id else None
-target_doc = reader.document_of(ds, ref.fact.source) if ref else None
-if fact_id and ref is None:
-    st.warning("The linked fact is not in the data (it may have been renamed or removed).")
-elif ref is not None and target_doc is None:
-    src = ds.sources.get(ref.fact.source)
-    st.info(f"Fact {ref.fact.id}: {ref.fact.summary}", icon=":material/info:")
-    st.caption(f"Reference source, no stored text: {src.title if src else ref.fact.source}")
-if target_doc is not None:
-    st.session_state["source_doc"] = target_doc
+link = reader.follow(ds, st.query_params.get("fact"))
+if link.problem:
+    st.warning(link.problem)
+if link.note:
+    st.info(link.note, icon=":material/info:")
+if link.document:
+    st.session_state["source_doc"] = link.document  # the linked passage's document
 
+docs = {d.id: f"{d.published} · {d.outlet} · {d.title}" for d in reader.documents(ds)}
 if docs:
-    titles = {d.id: f"{d.published} · {d.outlet} · {d.title}" for d in docs}
     doc_id = st.selectbox(
         "Document",
-        list(titles),
-        format_func=titles.__getitem__,
+        list(docs),
+        format_func=docs.__getitem__,
         key="source_doc",
         on_change=lambda: st.query_params.pop("fact", None),
     )
     doc = ds.sources[doc_id]
-    st.markdown(f"**{doc.outlet}** · {doc.author or 'no author'} · {doc.published} · {doc.kind}")
+    st.text(reader.byline(doc))
     if doc.url:
         st.link_button("Original", doc.url, icon=":material/open_in_new:")
     if doc.note:
         st.caption(doc.note)
     spans = reader.spans(ds, doc_id)
-    target = ref.fact.id if ref is not None and target_doc == doc_id else None
+    target = link.fact if link.document == doc_id else None
     out = reader.render(ds.texts[doc_id], spans, target)
     cov = out.coverage
     c1, c2 = st.columns(2)

@@ -19,8 +19,12 @@ countries = c1.multiselect("Countries", list(timeline.COUNTRY_COLORS), key="tl_c
 kinds = [c.value for c in Category] + ["event"]
 categories = c2.multiselect("Categories", kinds, key="tl_categories")
 color_by = c3.radio("Rows by", ["country", "category"], horizontal=True, key="tl_color_by")
-shown = timeline.filter_timeline(frame, countries, categories)
-st.write(f"{shown['id'].nunique()} fact(s) and event(s) shown")
+recent = st.toggle("Since 2022 only", value=True, key="tl_recent")
+since = timeline.RECENT_FROM if recent else None
+shown = timeline.filter_timeline(frame, countries, categories, since)
+earlier = timeline.filter_timeline(frame, countries, categories)["id"].nunique()
+hidden = earlier - shown["id"].nunique()
+st.write(f"{shown['id'].nunique()} fact(s) and event(s) shown; {hidden} earlier hidden")
 if len(shown):
     st.altair_chart(timeline.chart(shown, color_by), width="stretch")
 with st.expander("The same as a table"):
@@ -52,7 +56,9 @@ def back_to_today() -> None:
     st.query_params.pop("as_of", None)
 
 
-day = st.slider("As of", min_value=lo, max_value=hi, key="tl_as_of", on_change=keep_day)
+day = st.slider(
+    "As of", min_value=lo, max_value=hi, key="tl_as_of", on_change=keep_day, format="D MMM YYYY"
+)
 st.button("Back to today", on_click=back_to_today, disabled=chosen is None)
 signals = compare.parse_signals(ss.get("signals"))
 st.dataframe(timeline.indicators_as_of(ds, day, signals))

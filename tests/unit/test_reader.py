@@ -204,3 +204,32 @@ def test_shipped_documents_fold_furniture_and_anchor_every_fact() -> None:
     ]
     anchored = {s.fact for d in docs for s in reader.spans(ds, d.id)}
     assert set(quoted) == anchored
+
+
+def test_scroll_script_survives_the_html_sanitiser() -> None:
+    """DOMPurify (st.html) drops an element whose text has '<' before a letter, digit, '/' or
+    '!' (except the closing tag), so the script must contain none."""
+    import re
+
+    body = reader.scroll_script("kaz-rebuke")
+    inner = body.removeprefix("<script>").removesuffix("</script>")
+    assert not re.search(r"<[\w/!]", inner)
+
+
+def test_follow_a_link(ds: store.Dataset) -> None:
+    assert reader.follow(ds, None) == reader.Link()
+    assert reader.follow(ds, "uzb-aid") == reader.Link(fact="uzb-aid", document="doc")
+    assert reader.follow(ds, "kgz-teaser").document == "doc"
+    ref = reader.follow(ds, "kaz-epca")
+    assert ref.document is None and ref.note is not None
+    assert "The EU-Kazakhstan agreement entered into force" in ref.note
+    assert "A reference {with} braces" in ref.note
+    missing = reader.follow(ds, "nope")
+    assert missing.fact is None and missing.problem is not None
+
+
+def test_byline(ds: store.Dataset) -> None:
+    assert reader.byline(ds.sources["doc"]) == "Test Outlet · A. Writer · 2023-06-09 · opinion"
+    assert reader.byline(ds.sources["ref"]) == (
+        "Reference Outlet · no author named · undated · reference"
+    )
