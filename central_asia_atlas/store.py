@@ -291,6 +291,17 @@ def _geometry(
             )
             return False, None
         return True, None
+    if raw is None:
+        problems.append(
+            Problem(
+                file,
+                f"geometry is missing: expected {' or '.join(expected)}",
+                name,
+                None,
+                "geometry",
+            )
+        )
+        return False, None
     if not isinstance(raw, dict) or raw.get("type") not in expected:
         got = raw.get("type") if isinstance(raw, dict) else type(raw).__name__
         problems.append(
@@ -737,11 +748,16 @@ def load(data_dir: Path | None = None, seeds_dir: Path | None = None) -> Dataset
         seen_iso.add(c.props.iso3)
         unique_countries.append(c)
     countries = unique_countries
+    # a file that could not be read at all is one problem, not five more
+    whole_file = any(p.file == cfile and not (p.feature or p.fact or p.field) for p in problems)
     for iso3 in FIVE:
-        if iso3 not in seen_iso and data_dir.is_dir():
-            problems.append(
-                Problem(cfile, f"country {iso3} is missing (all five must be present)", iso3)
-            )
+        if iso3 in seen_iso or whole_file or not data_dir.is_dir():
+            continue
+        if any(p.file == cfile and p.feature == iso3 for p in problems):
+            msg = f"country {iso3} is left out for the problem(s) above (all five must be present)"
+        else:
+            msg = f"country {iso3} is missing (all five must be present)"
+        problems.append(Problem(cfile, msg, iso3))
     if len(regions) > 1:
         problems.append(
             Problem(f"{data_dir.name}/{FILES[Kind.region]}", "expected one region feature")

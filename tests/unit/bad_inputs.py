@@ -71,7 +71,9 @@ def _del(path: tuple[str, ...], *keys: str) -> Callable[[dict[str, Any]], None]:
     return run
 
 
-def _geometry(file: str, name: str, geom: dict[str, Any]) -> Callable[[dict[str, Any]], None]:
+def _geometry(
+    file: str, name: str, geom: dict[str, Any] | None
+) -> Callable[[dict[str, Any]], None]:
     def run(d: dict[str, Any]) -> None:
         feature(d, file, name)["geometry"] = geom
 
@@ -165,6 +167,31 @@ def _bad_source_kind(d: dict[str, Any]) -> None:
     src["kind"] = "blog"
 
 
+def _duplicate_source(d: dict[str, Any]) -> None:
+    sources = d["sources.yaml"]["sources"]
+    sources.append({**sources[1], "title": "Another title under the same id"})
+
+
+def _missing_seed_file(d: dict[str, Any]) -> None:
+    del d[synthetic.SEED_FILE]
+
+
+def _unknown_part_of(d: dict[str, Any]) -> None:
+    d["sources.yaml"]["sources"][1]["part_of"] = "no-such-source"
+
+
+def _no_properties(d: dict[str, Any]) -> None:
+    del feature(d, "routes.geojson", "test-pipeline")["properties"]
+
+
+def _not_a_collection(d: dict[str, Any]) -> None:
+    d["events.geojson"] = {"type": "Feature", "properties": {}, "geometry": None}
+
+
+def _not_a_feature(d: dict[str, Any]) -> None:
+    d["routes.geojson"]["features"].append(["not", "a", "feature"])
+
+
 def _rm(name: str) -> Callable[[Path, Path], None]:
     def run(data: Path, seeds: Path) -> None:
         shutil.rmtree(data if name == "data" else seeds)
@@ -202,11 +229,18 @@ CASES: list[Case] = [
         (Expect(C, "KAZ", None, "facts", "JSON keeps only the last value"),),
     ),
     Case(
+        "countries file malformed: one problem, not five missing countries",
+        lambda d: d.update({"countries.geojson": '{"type": "FeatureCollection", "features": [}'}),
+        (Expect(C, None, None, None, "malformed JSON at line 1, column 44"),),
+        lost_facts=frozenset({"kaz-rebuke", "kaz-un-vote", "uzb-aid"}),
+        lost_countries=synthetic.ALL_COUNTRIES,
+    ),
+    Case(
         "wrong geometry type (country)",
         _geometry("countries.geojson", "KGZ", {"type": "Point", "coordinates": [74, 41.5]}),
         (
             Expect(C, "KGZ", None, "geometry", "'Point', expected Polygon or MultiPolygon"),
-            Expect(C, "KGZ", None, None, "country KGZ is missing"),
+            Expect(C, "KGZ", None, None, "country KGZ is left out for the problem(s) above"),
         ),
         lost_countries=frozenset({"KGZ"}),
     ),
@@ -233,7 +267,7 @@ CASES: list[Case] = [
         _swapped_kaz,
         (
             Expect(C, "KAZ", None, "geometry", "lies outside the shape"),
-            Expect(C, "KAZ", None, None, "country KAZ is missing"),
+            Expect(C, "KAZ", None, None, "country KAZ is left out for the problem(s) above"),
         ),
         lost_facts=frozenset(KAZ_FACTS),
         lost_countries=frozenset({"KAZ"}),
@@ -250,7 +284,7 @@ CASES: list[Case] = [
         ),
         (
             Expect(C, "TJK", None, "geometry", "invalid geometry: Self-intersection"),
-            Expect(C, "TJK", None, None, "country TJK is missing"),
+            Expect(C, "TJK", None, None, "country TJK is left out for the problem(s) above"),
         ),
         lost_countries=frozenset({"TJK"}),
     ),
@@ -515,6 +549,60 @@ CASES: list[Case] = [
         ),
         lost_facts=frozenset({"kaz-un-vote", "region-summit-ref"}),
         lost_sources=frozenset({"ref-un"}),
+    ),
+    Case(
+        "a duplicate source id",
+        _duplicate_source,
+        (Expect(S, "source ref-un", None, "id", "duplicate source id"),),
+    ),
+    Case(
+        "a source file missing from seeds/",
+        _missing_seed_file,
+        (
+            Expect(SEED, None, None, None, "file not found"),
+            Expect(C, "KAZ", "kaz-rebuke", "source", "could not be read"),
+            Expect(C, "UZB", "uzb-aid", "source", "could not be read"),
+            Expect(R, "central-asia", "region-summit", "source", "could not be read"),
+            Expect(RT, "test-pipeline", "route-oil", "source", "could not be read"),
+            Expect(E, "test-meeting", "event-meeting", "source", "could not be read"),
+            Expect(R, "central-asia", "region-summit-ref", "relations.0.fact", "left out"),
+            Expect(C, "KAZ", None, "indicators.kremlin_rebuke.facts", "no such fact"),
+            Expect(C, "UZB", None, "indicators.humanitarian_aid.facts", "no such fact"),
+        ),
+        lost_facts=frozenset(SEED_FACTS),
+    ),
+    Case(
+        "part_of names an unknown source",
+        _unknown_part_of,
+        (Expect(S, "source ref-un", None, "part_of", "unknown source 'no-such-source'"),),
+    ),
+    Case(
+        "a feature without properties",
+        _no_properties,
+        (Expect(RT, "#0", None, "properties", "properties must be an object"),),
+        lost_facts=frozenset({"route-oil"}),
+        lost_routes=1,
+    ),
+    Case(
+        "a file that is not a FeatureCollection",
+        _not_a_collection,
+        (Expect(E, None, None, None, "expected a GeoJSON FeatureCollection"),),
+        lost_facts=frozenset({"event-meeting"}),
+        lost_events=1,
+    ),
+    Case(
+        "an item of features that is not a Feature",
+        _not_a_feature,
+        (Expect(RT, "#1", None, None, "not a GeoJSON Feature"),),
+    ),
+    Case(
+        "a country without geometry",
+        _geometry("countries.geojson", "TKM", None),
+        (
+            Expect(C, "TKM", None, "geometry", "geometry is missing"),
+            Expect(C, "TKM", None, None, "country TKM is left out for the problem(s) above"),
+        ),
+        lost_countries=frozenset({"TKM"}),
     ),
     Case(
         "seeds directory missing",
