@@ -99,6 +99,14 @@ def filter_facts(
     return frame[keep].reset_index(drop=True)
 
 
+def filter_countries(frame: pd.DataFrame, countries: list[str] | None = None) -> pd.DataFrame:
+    """Rows (routes, events) whose `countries` name any of `countries`."""
+    if not countries:
+        return frame
+    keep = frame["countries"].map(lambda c: bool(set(c.split("; ")) & set(countries)))
+    return frame[keep].reset_index(drop=True)
+
+
 def facts_csv(ds: Dataset) -> bytes:
     """The facts as UTF-8 CSV, one row per fact."""
     text: str = facts_frame(ds).to_csv(index=False)

@@ -10,9 +10,9 @@ ds = dataset()
 st.title("Data")
 st.caption("Everything on the map, as tables and files. Each fact row carries its full citation.")
 
+countries = st.multiselect("Countries (filters every table)", FIVE, key="data_countries")
 st.header("Facts")
-c1, c2, c3 = st.columns(3)
-countries = c1.multiselect("Countries", FIVE, key="data_countries")
+c2, c3 = st.columns(2)
 categories = c2.multiselect("Categories", [c.value for c in Category], key="data_categories")
 text = c3.text_input("Contains", key="data_text")
 facts = exports.filter_facts(exports.facts_frame(ds), countries, categories, text)
@@ -28,9 +28,9 @@ st.dataframe(
 )
 
 st.header("Routes")
-st.dataframe(exports.routes_frame(ds), hide_index=True)
+st.dataframe(exports.filter_countries(exports.routes_frame(ds), countries), hide_index=True)
 st.header("Events")
-st.dataframe(exports.events_frame(ds), hide_index=True)
+st.dataframe(exports.filter_countries(exports.events_frame(ds), countries), hide_index=True)
 
 st.header("Downloads")
 d1, d2, d3 = st.columns(3)

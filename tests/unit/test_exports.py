@@ -108,3 +108,10 @@ def test_shipped_csv_has_one_row_per_shipped_fact() -> None:
         if row["excerpt"]:
             text = ds.texts[row["source"]]
             assert text[int(row["start"]) : int(row["end"])] == row["excerpt"]
+
+
+def test_routes_and_events_filtered_by_country(ds: store.Dataset) -> None:
+    assert len(exports.filter_countries(exports.routes_frame(ds), ["KAZ"])) == 1
+    assert len(exports.filter_countries(exports.routes_frame(ds), ["UZB"])) == 0
+    assert len(exports.filter_countries(exports.events_frame(ds), ["UZB", "TJK"])) == 1
+    assert len(exports.filter_countries(exports.events_frame(ds), [])) == 1
