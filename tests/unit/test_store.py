@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -199,8 +200,6 @@ def test_problem_prints_on_one_line() -> None:
 def test_shipped_data_copy_breaks_where_we_break_it(data_copy: tuple[Path, Path]) -> None:
     """On a copy of the shipped data: alter the first fact with an excerpt by one character;
     exactly that fact is reported and left out, every other fact is kept."""
-    import json
-
     data, seeds = data_copy
     before = store.load(data, seeds)
     assert before.problems == (), [str(p) for p in before.problems]
