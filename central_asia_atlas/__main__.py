@@ -30,10 +30,18 @@ def _anchor(args: argparse.Namespace) -> int:
 
     try:
         changed, problems = anchor_files(Path(args.data), Path(args.seeds))
-    except (OSError, ValueError, KeyError, TypeError, RecursionError, yaml.YAMLError) as exc:
-        # ValueError covers malformed JSON and undecodable text
+    except (
+        OSError,
+        ValueError,  # malformed JSON, undecodable text
+        KeyError,
+        TypeError,
+        AttributeError,  # data of an unexpected shape (a list where an object belongs)
+        RecursionError,
+        yaml.YAMLError,
+    ) as exc:
+        detail = " ".join(str(exc).split())  # one line, whatever the parser's message
         print(
-            f"anchor: cannot read the data ({type(exc).__name__}: {exc}); "
+            f"anchor: cannot read the data ({type(exc).__name__}: {detail}); "
             "run `validate` to locate the problem",
             file=sys.stderr,
         )

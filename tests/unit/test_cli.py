@@ -207,9 +207,24 @@ def test_anchor_leaves_an_ambiguous_excerpt_to_the_curator(tmp_path: Path) -> No
     assert (data / "routes.geojson").read_bytes() == before
 
 
-def test_anchor_on_malformed_data_says_so_without_traceback(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("file", "content"),
+    [
+        ("events.geojson", '{"type": "FeatureCollection", "features": [,]}'),
+        ("events.geojson", '["not", "a", "collection"]'),
+        ("routes.geojson", '{"type": "FeatureCollection", "features": [1]}'),
+        ("sources.yaml", "sources: [1, 2]\n"),
+        ("sources.yaml", "sources: [unclosed\n"),
+        (synthetic.SEED_FILE, "caf\u00e9".encode("cp1252")),
+    ],
+)
+def test_anchor_on_malformed_data_says_so_without_traceback(
+    tmp_path: Path, file: str, content: str | bytes
+) -> None:
     d = synthetic.docs()
-    d["events.geojson"] = '{"type": "FeatureCollection", "features": [,]}'
+    for f in ("route-oil", "kaz-rebuke"):  # so that anchor reads the seed
+        del synthetic.fact(d, f)["start"]
+    d[file] = content
     data, seeds = synthetic.write(tmp_path, d)
     run = _anchor(data, seeds)
     _no_traceback(run)
