@@ -280,3 +280,23 @@ def test_any_value_replaced_anywhere_is_reported_not_raised(data: st.DataObject)
                 assert ds.texts[src.id][f.start : f.end] == f.excerpt
         if not ds.problems:
             assert len(ds.countries) == 5
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.sampled_from([*synthetic.DATA_FILES, "sources.yaml", synthetic.SEED_FILE]),
+    st.binary(max_size=200) | st.text(max_size=200).map(str.encode),
+)
+def test_any_bytes_in_any_file_are_reported_not_raised(name: str, content: bytes) -> None:
+    d = synthetic.docs()
+    d[name] = content
+    with tempfile.TemporaryDirectory() as tmp:
+        data_dir, seeds_dir = synthetic.write(Path(tmp), d)
+        ds = store.load(data_dir, seeds_dir)  # must not raise
+    label = f"{'seeds' if name in ('sources.yaml', synthetic.SEED_FILE) else 'data'}/{name}"
+    if name == synthetic.SEED_FILE:  # each fact quoting the seed is reported and left out
+        for fid in ("kaz-rebuke", "uzb-aid", "region-summit", "route-oil", "event-meeting"):
+            assert ds.fact(fid) is None and any(p.fact == fid for p in ds.problems)
+    else:  # the file itself is reported (random bytes are never a valid collection)
+        assert any(p.file == label for p in ds.problems), [str(p) for p in ds.problems]
+    assert all(len(str(p).splitlines()) == 1 for p in ds.problems)
