@@ -664,6 +664,10 @@ def summarise(rounds: list[dict[str, Any]], apptest: dict[str, list[float]]) -> 
             "first_map_kb": pct([r["first_map_args"] / 1000 for r in rs], 0.5),
             "rerun_kb": pct([(c["rerun_ws"] + c["rerun_http"]) / 1000 for c in clicks], 0.5),
             "rerun_map_kb": pct([c["rerun_map_args"] / 1000 for c in clicks], 0.5),
+            "map_max_kb": max(
+                [r["first_map_args"] / 1000 for r in rs]
+                + [c["rerun_map_args"] / 1000 for c in clicks]
+            ),
             "sent_kb": pct([c["sent_ws"] / 1000 for c in clicks], 0.5),
             "rss1": pct([r["rss1_mb"] for r in rs], 0.5),
             "rssN": pct([r["rssN_mb"] for r in rs], 0.5),
@@ -703,6 +707,7 @@ def table(s: dict[str, Any], sessions: int) -> list[str]:
         ("… of which map component args (KB)", "first_map_kb", 1),
         ("Downloaded per rerun after a click (KB)", "rerun_kb", 1),
         ("… of which map component args (KB)", "rerun_map_kb", 1),
+        ("Largest map component args of any render (KB)", "map_max_kb", 1),
         ("Uploaded per click, websocket (KB)", "sent_kb", 1),
         ("Server RSS, 1 session (MB)", "rss1", 0),
         (f"Server RSS, {sessions} concurrent sessions (MB)", "rssN", 0),
@@ -727,13 +732,14 @@ def targets_check(s: dict[str, Any], sessions: int) -> list[str]:
 
     click = a["click_p50"] / f["click_p50"]
     cold = a["cold_start"] / f["cold_start"]
-    payload = max(a["first_map_kb"], a["rerun_map_kb"])
+    payload = a["map_max_kb"]
     return [
         "| Target (issue 5, point 4) | Measured | Verdict | Margin |",
         "|---|---:|---|---:|",
         f"| Click-to-panel p50 <= 1.0x floor | {click:.2f}x | {mark(click <= 1.0)} "
         f"| {1.0 - click:+.2f}x |",
-        f"| Map payload per render <= 250 KB | {payload:.1f} KB | {mark(payload <= 250)} "
+        f"| Map payload per render <= 250 KB (largest) | {payload:.1f} KB "
+        f"| {mark(payload <= 250)} "
         f"| {250 - payload:+.1f} KB |",
         f"| No remount when the selection changes | {a['remounts']} of {a['clicks']} clicks "
         f"| {mark(a['remounts'] == 0)} | |",
@@ -849,7 +855,8 @@ How each figure is taken (see `benchmarks/bench.py`):
 - **AppTest**: `streamlit.testing.v1.AppTest`, wall time of one `run()` that selects a country
   (app: its Country selectbox; floor: the component returns a click on that country, since
   AppTest cannot click a component), median over the reruns.
-- Figures are medians over rounds (latencies: over all clicks); ratios are app / floor.
+- Figures are medians over rounds (latencies: over all clicks); ratios are app / floor;
+  1 KB = 1000 bytes; 1 MB = 2^20 bytes (RSS).
 """
 
 
