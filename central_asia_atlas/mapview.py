@@ -34,7 +34,7 @@ LEAFLET_CSS = [("leaflet_css", f"{STATIC_URL}/leaflet.css")]
 # The view: the five states, with room for the Caspian and the routes to the Black Sea.
 FIT_BOUNDS = [[35.0, 46.0], [55.5, 88.0]]  # [[south, west], [north, east]]
 LIMITS: dict[str, Any] = {"min_lat": 24.0, "max_lat": 60.0, "min_lon": 26.0, "max_lon": 100.0}
-HEIGHT = 620
+HEIGHT = 540
 
 WATER = "#c6dbef"
 LAND = "#f4f1ea"
@@ -67,6 +67,8 @@ TILES = "Online tiles"
 
 _CSS = f"""<style>
 .leaflet-container {{ background: {WATER}; }}
+.leaflet-container .leaflet-control-attribution {{ font-size: 11px; }}
+.leaflet-container .leaflet-tooltip {{ font-size: 12px; }}
 .leaflet-tooltip.atlas-label, .leaflet-tooltip.atlas-capital {{ background: none;
   border: none; box-shadow: none; padding: 0; white-space: nowrap; }}
 .leaflet-tooltip.atlas-label::before, .leaflet-tooltip.atlas-capital::before {{ display: none; }}
@@ -152,6 +154,8 @@ def _neighbours(basemap: Mapping[str, Any], dataset: Dataset) -> folium.GeoJson:
 
 
 def _label(text: str, class_name: str, direction: str) -> folium.Tooltip:
+    # Not direction="center": Leaflet centres by the label's width, measured before the
+    # component's leaflet.css has loaded (so as wide as the map), which shifts it far left.
     return folium.Tooltip(
         html.escape(text),
         permanent=True,
@@ -199,7 +203,7 @@ def base_map(basemap: Mapping[str, Any], dataset: Dataset) -> folium.Map:
                 radius=0,
                 stroke=False,
                 fill=False,
-                tooltip=_label(name, "atlas-label", "center"),
+                tooltip=_label(name, "atlas-label", "right"),
             )
         ).add_to(m)
     for c in dataset.countries:
