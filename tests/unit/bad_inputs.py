@@ -154,6 +154,17 @@ def _duplicate_route(d: dict[str, Any]) -> None:
     feats.append(twin)
 
 
+def _duplicate_event(d: dict[str, Any]) -> None:
+    feats = d["events.geojson"]["features"]
+    twin_fact = {**feats[0]["properties"]["facts"][0], "id": "event-meeting-again"}
+    feats.append({**feats[0], "properties": {**feats[0]["properties"], "facts": [twin_fact]}})
+
+
+def _two_regions(d: dict[str, Any]) -> None:
+    feats = d["region.geojson"]["features"]
+    feats.append({**feats[0], "properties": {"id": "elsewhere", "name": "Elsewhere", "facts": []}})
+
+
 def _not_utf8(d: dict[str, Any]) -> None:
     d[synthetic.SEED_FILE] = synthetic.SEED_TEXT.encode("cp1252")
 
@@ -494,6 +505,16 @@ CASES: list[Case] = [
         "a duplicate route id",
         _duplicate_route,
         (Expect(RT, "test-pipeline", None, "id", "duplicate route id"),),
+    ),
+    Case(
+        "a duplicate event id",
+        _duplicate_event,
+        (Expect(E, "test-meeting", None, "id", "duplicate event id"),),
+    ),
+    Case(
+        "two region features",
+        _two_regions,
+        (Expect(R, None, None, None, "expected one region feature"),),
     ),
     Case(
         "invalid date",
