@@ -7,6 +7,7 @@ import streamlit as st
 from central_asia_atlas import summary
 from central_asia_atlas.cache import dataset
 from central_asia_atlas.indicators import INDICATORS
+from central_asia_atlas.markup import md
 
 ds = dataset()
 st.title("About this atlas")
@@ -19,7 +20,7 @@ st.markdown(
 st.header("The map in words")
 st.caption("A plain-text alternative to the map: what it shows for each country.")
 for country in ds.countries:
-    with st.expander(country.props.name):
+    with st.expander(md(country.props.name)):
         st.html(summary.as_html(summary.country_summary(ds, country.props.iso3)))
 
 st.header("Indicators: what they mean and how they are derived")
@@ -37,7 +38,7 @@ for spec in INDICATORS.values():
 
 st.header("Caveats")
 st.markdown(
-    f"- {summary.seed_caveat(ds)} An opinion piece argues a case; a news report of one day "
+    f"- {md(summary.seed_caveat(ds))} An opinion piece argues a case; a news report of one day "
     "speaks of that day. Each fact carries its own date.\n"
     "- Route lines marked *schematic* show that a route exists, not where it runs; see "
     "each route's geometry note.\n"

@@ -9,6 +9,7 @@ from central_asia_atlas import mapview, panel
 from central_asia_atlas import selection as sel
 from central_asia_atlas.cache import basemap, dataset, indicator_table
 from central_asia_atlas.indicators import INDICATORS
+from central_asia_atlas.markup import md
 from central_asia_atlas.model import FIVE
 
 DEFAULT_INDICATOR = "distance_signals"
@@ -29,12 +30,14 @@ ss = st.session_state
 if "atlas_view" not in ss:  # a new session: restore the view a deep link asks for
     view, notices = sel.from_query_params(st.query_params.to_dict(), INDICATORS, known)
     ss.atlas_view = replace(view, indicator=view.indicator or DEFAULT_INDICATOR)
-    for notice in notices:
-        st.info(notice, icon=":material/link_off:")
+    ss.atlas_notices = notices  # kept over reruns (the map's first report reruns the page)
+for notice in ss.get("atlas_notices", []):
+    st.info(md(notice), icon=":material/link_off:")
 
 
 def select(new: sel.Selection | None) -> None:
     ss.atlas_view = replace(ss.atlas_view, selection=new)
+    ss.atlas_notices = []  # the reader has moved on from the link
 
 
 def on_map() -> None:  # runs before the page script, so the panel shows the new click

@@ -4,6 +4,7 @@ import streamlit as st
 
 from central_asia_atlas import reader
 from central_asia_atlas.cache import dataset
+from central_asia_atlas.markup import md
 
 ds = dataset()
 st.title("Sources")
@@ -13,9 +14,9 @@ st.caption(
 )
 link = reader.follow(ds, st.query_params.get("fact"))
 if link.problem:
-    st.warning(link.problem)
+    st.warning(md(link.problem))
 if link.note:
-    st.info(link.note, icon=":material/info:")
+    st.info(md(link.note), icon=":material/info:")
 if link.document:
     st.session_state["source_doc"] = link.document  # the linked passage's document
 
@@ -33,7 +34,7 @@ if docs:
     if doc.url:
         st.link_button("Original", doc.url, icon=":material/open_in_new:")
     if doc.note:
-        st.caption(doc.note)
+        st.caption(md(doc.note))
     spans = reader.spans(ds, doc_id)
     target = link.fact if link.document == doc_id else None
     out = reader.render(ds.texts[doc_id], spans, target)

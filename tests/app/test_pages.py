@@ -19,6 +19,7 @@ from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
 from central_asia_atlas import cache, store
+from central_asia_atlas.markup import md
 from tests import pages_data
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -357,4 +358,6 @@ def test_about_gives_each_country_in_words_and_every_indicator(synthetic: store.
     assert subheaders == [spec.label for spec in INDICATORS.values()]
     licences = at.dataframe[0].value
     assert "CC BY 4.0" in set(licences["licence"])
-    assert any("an opinion piece (Test Outlet, 9 June 2023)" in m.value for m in at.markdown)
+    # (data text in markdown is escaped: markup.md)
+    caveat = md("an opinion piece (Test Outlet, 9 June 2023)")
+    assert any(caveat in m.value for m in at.markdown)

@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from central_asia_atlas.indicators import INDICATORS
+from central_asia_atlas.markup import md
 from central_asia_atlas.model import FIVE
 from central_asia_atlas.selection import (
     KINDS,
@@ -28,6 +29,7 @@ KNOWN = {
     "route": {"cpc-pipeline", "central-asia-china-gas"},
     "event": {"astana-summit-2022"},
 }
+MD_SPECIAL = set("\\`*_{}[]()<>#+.!|~$:&@")
 PARAM_NAMES = ("country", "route", "event", "indicator", "routes")
 HOSTILE = (
     "<img src=x onerror=window.__xss=1>",
@@ -176,3 +178,23 @@ def test_a_click_on_a_country_selects_it(iso3: str) -> None:
     assert from_map_event(_clicked({"kind": "country", "id": iso3}), KNOWN) == Selection(
         "country", iso3
     )
+
+
+@given(st.text(max_size=300) | st.sampled_from(HOSTILE))
+def test_markdown_escape_round_trips_and_leaves_no_syntax(text: str) -> None:
+    """markup.md: each markdown-significant character comes out backslash-escaped, and
+    dropping those backslashes gives back the text (on one line)."""
+    out = md(text)
+    assert "\n" not in out and "\r" not in out
+    unescaped, i = [], 0
+    while i < len(out):
+        ch = out[i]
+        if ch == "\\":
+            assert out[i + 1] in MD_SPECIAL, out
+            unescaped.append(out[i + 1])
+            i += 2
+            continue
+        assert ch not in MD_SPECIAL, out
+        unescaped.append(ch)
+        i += 1
+    assert "".join(unescaped) == " ".join(text.split())
