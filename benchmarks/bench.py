@@ -155,6 +155,8 @@ class Target:
     panel_selector: str  # CSS selector of the element that shows the clicked country's name
     panel_text: str  # "name" or "iso3": what that element shows
     route_toggle: Callable[[Any], Any] | None = None  # returns a locator to click, or None
+    cwd: Path = ROOT  # where the server runs (for data/ and .streamlit/config.toml)
+    env: dict[str, str] = field(default_factory=dict)  # extra environment for the server
 
 
 def floor_target(tmp: Path) -> Target:
@@ -267,7 +269,12 @@ class Server:
         log = self.log_path.open("wb")
         self.t_start = time.perf_counter()
         self.proc = subprocess.Popen(
-            cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
+            cmd,
+            cwd=self.target.cwd,
+            env={**os.environ, **self.target.env},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
         )
         log.close()
         deadline = time.monotonic() + 60
@@ -493,6 +500,11 @@ def run_round(browser: Any, target: Target, countries: list[Country], sessions: 
             settle(e.page, e.net, 0)
         res["rssN_mb"] = srv.rss()
         res["foreign"] += [u for e in extra for u in e.net.foreign_requests]
+    except Exception as exc:
+        tail = "\n".join(srv.log_path.read_text(errors="replace").splitlines()[-25:])
+        raise RuntimeError(
+            f"{target.name}, round {rnd}: {exc}\n--- {srv.log_path} (end) ---\n{tail}"
+        ) from exc
     finally:
         for e in extra:
             with contextlib.suppress(Exception):
