@@ -3,18 +3,26 @@
 from dataclasses import replace
 
 import streamlit as st
-from streamlit_folium import st_folium
 
-from central_asia_atlas import mapview, panel
+from central_asia_atlas import compare, mapview, panel, timeline
 from central_asia_atlas import selection as sel
-from central_asia_atlas.cache import basemap, dataset, indicator_table
+from central_asia_atlas.cache import dataset, indicator_table_at, map_component, map_layers
 from central_asia_atlas.indicators import INDICATORS
 from central_asia_atlas.markup import md
 from central_asia_atlas.model import FIVE
 
 DEFAULT_INDICATOR = "distance_signals"
+ss = st.session_state
 ds = dataset()
-table = indicator_table()
+# The Timeline page's "as of" day and the Compare page's choice of signals apply here too;
+# a link may carry the day (?as_of=YYYY-MM-DD).
+link_day = st.query_params.get("as_of")
+if "as_of" not in ss and "atlas_view" not in ss and timeline.parse_as_of(link_day):
+    ss["as_of"] = timeline.parse_as_of(link_day)
+as_of = timeline.parse_as_of(ss.get("as_of"))
+chosen_signals = compare.parse_signals(ss.get("signals"))
+signals = None if chosen_signals is None else tuple(s.value for s in chosen_signals)
+table = indicator_table_at(as_of, signals)
 names = {c.props.iso3: c.props.name for c in ds.countries}
 lines = {
     **{f"route:{r.props.id}": f"Route: {r.props.name}" for r in ds.routes},
@@ -25,11 +33,11 @@ known = {
     "route": {r.props.id for r in ds.routes},
     "event": {e.props.id for e in ds.events},
 }
-ss = st.session_state
-
 if "atlas_view" not in ss:  # a new session: restore the view a deep link asks for
     view, notices = sel.from_query_params(st.query_params.to_dict(), INDICATORS, known)
     ss.atlas_view = replace(view, indicator=view.indicator or DEFAULT_INDICATOR)
+    if link_day and timeline.parse_as_of(link_day) is None:
+        notices.append("Ignored as_of from the link: give a day as YYYY-MM-DD.")
     ss.atlas_notices = notices  # kept over reruns (the map's first report reruns the page)
 for notice in ss.get("atlas_notices", []):
     st.info(md(notice), icon=":material/link_off:")
@@ -77,23 +85,23 @@ with left:
         on_change=on_view,
     )
     show_routes = c2.toggle("Energy export routes", key="w_routes", on_change=on_view)
+    tiles = bool(ss.get("w_tiles", False))
     results = table[key]
-    st_folium(
-        mapview.base_map(basemap(), ds),
-        key="atlas_map",
+    picked = (chosen.kind, chosen.id) if chosen else None
+    map_component(
+        map_layers(key, as_of, signals, picked, show_routes, tiles),
         height=mapview.HEIGHT,
-        use_container_width=True,
-        returned_objects=["last_active_drawing", "last_object_clicked_count"],
-        feature_group_to_add=mapview.layers(
-            ds,
-            results,
-            INDICATORS[key].label,
-            chosen,
-            show_routes,
-            online_tiles=ss.get("w_tiles", False),
-        ),
         on_change=on_map,
     )
+    if as_of is not None or signals is not None:
+        st.caption(
+            (f"Indicators as of {as_of:%-d %B %Y} (Timeline page). " if as_of else "")
+            + (
+                "The signal count uses the signals chosen on the Compare page."
+                if signals is not None
+                else ""
+            )
+        )
     st.html(panel.legend_html(INDICATORS[key], results))
     if show_routes:
         st.html(panel.routes_legend_html())
@@ -139,5 +147,7 @@ with right:
         st.html(panel.event_html(ds, chosen.id))
 
 want = sel.to_query_params(ss.atlas_view, DEFAULT_INDICATOR)
+if as_of is not None:
+    want["as_of"] = as_of.isoformat()
 if st.query_params.to_dict() != want:
     st.query_params.from_dict(want)

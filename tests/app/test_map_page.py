@@ -162,3 +162,23 @@ def test_the_map_component_keeps_its_identity_across_choices() -> None:
     assert last_id == first_id
     assert last["key"] == first["key"] and last["script"] == first["script"]
     assert last["feature_group"] != first["feature_group"]
+
+
+def test_the_timeline_day_from_a_link_recolours_the_map() -> None:
+    at = new_app(indicator="un_es11_1", as_of="2022-01-01")
+    at.run()
+    ok(at)
+    assert any("as of 1 January 2022" in c.value for c in at.caption)
+    legend = next(h.value for h in at.html if "atlas-legend" in h.value and "UN vote" in h.value)
+    # before the vote of 2 March 2022, no country has a recorded vote: all five are "no data"
+    assert 'data-class="no data"' in legend and "No data <span" in legend
+    assert "(5)" in legend.split('data-class="no data"')[1][:300]
+    assert at.query_params["as_of"] == "2022-01-01"
+
+
+def test_a_bad_day_in_a_link_gives_a_notice() -> None:
+    at = new_app(as_of="yesterday")
+    at.run()
+    ok(at)
+    assert any("YYYY-MM-DD" in i.value for i in at.info)
+    assert not any("as of" in c.value for c in at.caption)

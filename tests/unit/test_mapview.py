@@ -9,6 +9,7 @@ from typing import Any
 import branca
 import folium
 import folium.elements
+import pytest
 from streamlit_folium import _get_feature_group_string, _get_map_string, generate_js_hash
 
 from central_asia_atlas import indicators, mapview
@@ -189,3 +190,40 @@ def test_labels_are_computed_inside_the_view() -> None:
     assert {"Russia", "China", "Iran", "Afghanistan"} <= names
     for _, lat, lon in labels:
         assert south - 2 <= lat <= north + 2 and west - 2 <= lon <= east + 2
+
+
+def test_the_cached_map_component_sends_what_st_folium_would(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The page calls st_folium's component with cached pieces; they must be st_folium's own."""
+    import streamlit_folium as sf
+
+    from central_asia_atlas import cache
+
+    calls: list[dict[str, Any]] = []
+    monkeypatch.setattr(sf, "_component_func", lambda **kw: calls.append(kw))
+    ds = cache.dataset()
+    route = ds.routes[0].props.id
+    for key, selection, routes, tiles in (
+        ("distance_signals", None, True, False),
+        ("un_es11_1", Selection("country", "KAZ"), True, False),
+        ("governance", Selection("route", route), False, True),
+    ):
+        m, groups = build(ds, key, selection, routes, tiles)
+        sf.st_folium(
+            m,
+            key=cache.MAP_KEY,
+            height=mapview.HEIGHT,
+            use_container_width=True,
+            returned_objects=list(cache.MAP_RETURNS),
+            feature_group_to_add=groups,
+        )
+        picked = (selection.kind, selection.id) if selection else None
+        layers = cache.map_layers(key, None, None, picked, routes, tiles)
+        cache.map_component(layers, height=mapview.HEIGHT, on_change=lambda: None)
+        expected, got = calls[-2], calls[-1]
+        assert set(expected) == set(got)
+        for name in expected:
+            if name == "on_change":
+                continue
+            assert json.dumps(got[name]) == json.dumps(expected[name]), name
