@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .model import FIVE, Signal
+from .model import FIVE, IndicatorValue, Signal
 
 if TYPE_CHECKING:
     from .store import Dataset
@@ -183,11 +183,33 @@ def signal_facts(
     return {s: tuple(ids) for s, ids in out.items()}
 
 
-def _since(dataset: Dataset, fact_ids: Iterable[str], since: dt.date | None) -> dt.date:
-    if since is not None:
-        return since
-    dates = [f.date for fid in fact_ids if (f := dataset.fact(fid)) is not None]
+def _start(dataset: Dataset, value: IndicatorValue) -> dt.date:
+    """The day from which a stored value holds: its `since`, else the date of its earliest fact."""
+    if value.since is not None:
+        return value.since
+    dates = [f.date for fid in value.facts if (f := dataset.fact(fid)) is not None]
     return min(dates) if dates else dt.date.max
+
+
+def value_as_of(
+    dataset: Dataset, history: Sequence[IndicatorValue], as_of: dt.date | None
+) -> tuple[IndicatorValue, tuple[str, ...]] | None:
+    """The stored value that holds on `as_of` (the latest one without it) and its facts then.
+
+    A value holds from its start day, and only with the facts dated on or before `as_of`:
+    a value whose every fact is later has nothing to stand on that day.
+    """
+    for value in sorted(history, key=lambda v: _start(dataset, v), reverse=True):
+        if as_of is None:
+            return value, tuple(value.facts)
+        if _start(dataset, value) > as_of:
+            continue
+        facts = tuple(
+            fid for fid in value.facts if (f := dataset.fact(fid)) is not None and f.date <= as_of
+        )
+        if facts:
+            return value, facts
+    return None
 
 
 def compute(
@@ -198,7 +220,8 @@ def compute(
 ) -> dict[str, IndicatorResult]:
     """The value of indicator `key` for each of the five, from facts dated on or before `as_of`.
 
-    A stored value holds from its `since` date, by default the date of its earliest fact.
+    A stored value holds from its `since` date, by default the date of its earliest fact,
+    and cites only the facts dated on or before `as_of`; of a history, the latest one holding.
     For the signal count, `signals` chooses which kinds of signal count.
     """
     spec = INDICATORS[key]
@@ -217,15 +240,14 @@ def compute(
         return results
     for iso3 in FIVE:
         country = dataset.country(iso3)
-        stored = country.props.indicators.get(key) if country else None
-        found = spec.class_for(stored.value) if stored else None
-        if stored is None or found is None:
+        history = country.props.indicators.get(key, []) if country else []
+        held = value_as_of(dataset, history, as_of)
+        found = spec.class_for(held[0].value) if held else None
+        if held is None or found is None:
             results[iso3] = _no_data(iso3)
             continue
-        if as_of is not None and as_of < _since(dataset, stored.facts, stored.since):
-            results[iso3] = _no_data(iso3)
-            continue
+        value, facts = held
         results[iso3] = IndicatorResult(
-            iso3, found.value, found.label, found.color, tuple(stored.facts), stored.note
+            iso3, found.value, found.label, found.color, facts, value.note
         )
     return results

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -152,8 +152,16 @@ class CountryProps(Strict):
     iso_n3: Annotated[str, StringConstraints(pattern=r"^\d{3}$")]
     name: Line
     capital: Capital
-    indicators: dict[str, IndicatorValue] = {}
+    # Each indicator holds one value, or a history of values (each from its own `since` day).
+    indicators: dict[str, list[IndicatorValue]] = {}
     facts: list[Fact] = []
+
+    @field_validator("indicators", mode="before")
+    @classmethod
+    def _single_value_is_a_history_of_one(cls, raw: Any) -> Any:
+        if isinstance(raw, dict):
+            return {k: [v] if isinstance(v, dict | IndicatorValue) else v for k, v in raw.items()}
+        return raw
 
 
 class RegionProps(Strict):

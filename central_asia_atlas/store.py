@@ -20,7 +20,7 @@ from pydantic import BaseModel, ValidationError
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
-from .indicators import INDICATORS
+from .indicators import INDICATORS, IndicatorSpec
 from .model import (
     FIVE,
     CountryProps,
@@ -221,6 +221,16 @@ def _errors(
     return out
 
 
+class _DatesAsText(yaml.SafeLoader):
+    """Safe YAML that leaves dates as text, so that one impossible date fails only its source."""
+
+
+_DatesAsText.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def load_sources(
     seeds_dir: Path, problems: list[Problem]
 ) -> tuple[dict[str, Source], dict[str, str]]:
@@ -229,7 +239,7 @@ def load_sources(
     if raw is None:
         return {}, {}
     try:
-        doc = yaml.safe_load(raw)
+        doc = yaml.load(raw, Loader=_DatesAsText)  # noqa: S506 (a SafeLoader subclass)
     except yaml.YAMLError as exc:
         problems.append(Problem(label, f"not valid YAML: {exc}".replace("\n", " ")))
         return {}, {}
@@ -439,10 +449,17 @@ def _indicators(raw: Any, file: str, name: str, problems: list[Problem]) -> dict
         return {}
     out: dict[str, Any] = {}
     for key, item in raw.items():
-        try:
-            out[key] = IndicatorValue.model_validate(item)
-        except ValidationError as exc:
-            problems.extend(_errors(exc, file, name, None, f"indicators.{key}."))
+        # one value, or a history of values: each entry is checked on its own
+        entries = list(enumerate(item)) if isinstance(item, list) else [(None, item)]
+        kept = []
+        for i, entry in entries:
+            where = f"indicators.{key}." if i is None else f"indicators.{key}.{i}."
+            try:
+                kept.append(IndicatorValue.model_validate(entry))
+            except ValidationError as exc:
+                problems.extend(_errors(exc, file, name, None, where))
+        if kept:
+            out[key] = kept
     return out
 
 
@@ -624,6 +641,22 @@ def _drop(feature: Feature[P], changes: Mapping[int, Fact | None]) -> Feature[P]
     return Feature(feature.props.model_copy(update={"facts": kept}), feature.geometry)
 
 
+def _indicator_problem(
+    spec: IndicatorSpec, val: IndicatorValue, iso3: str, index: Mapping[str, FactRef]
+) -> tuple[str | None, str]:
+    """What is wrong with one stored indicator value, and in which field; (None, "") if nothing."""
+    if spec.class_for(val.value) is None:
+        allowed = ", ".join(repr(c.value) for c in spec.classes)
+        return f"value {val.value!r} is not one of {allowed}", "value"
+    missing = [fid for fid in val.facts if fid not in index]
+    if missing:
+        return f"no such fact(s): {', '.join(missing)} (a value needs facts that back it)", "facts"
+    unrelated = [fid for fid in val.facts if iso3 not in index[fid].concerns]
+    if unrelated:
+        return f"fact(s) {', '.join(unrelated)} do not concern {iso3}", "facts"
+    return None, ""
+
+
 def _check_indicators(
     countries: list[Feature[CountryProps]],
     index: Mapping[str, FactRef],
@@ -634,71 +667,27 @@ def _check_indicators(
     for c in countries:
         iso3 = c.props.iso3
         kept = {}
-        for key, val in c.props.indicators.items():
-            where = f"indicators.{key}"
+        for key, history in c.props.indicators.items():
             spec = INDICATORS.get(key)
-            if spec is None:
-                problems.append(
-                    Problem(
-                        file,
-                        f"unknown indicator (known: {', '.join(INDICATORS)})",
-                        iso3,
-                        None,
-                        where,
-                    )
+            if spec is None or spec.computed:
+                why = (
+                    f"unknown indicator (known: {', '.join(INDICATORS)})"
+                    if spec is None
+                    else "this indicator is computed from the facts' signals; do not store it"
                 )
+                problems.append(Problem(file, why, iso3, None, f"indicators.{key}"))
                 continue
-            if spec.computed:
-                problems.append(
-                    Problem(
-                        file,
-                        "this indicator is computed from the facts' signals; do not store it",
-                        iso3,
-                        None,
-                        where,
-                    )
-                )
-                continue
-            if spec.class_for(val.value) is None:
-                allowed = ", ".join(repr(c.value) for c in spec.classes)
-                problems.append(
-                    Problem(
-                        file,
-                        f"value {val.value!r} is not one of {allowed}",
-                        iso3,
-                        None,
-                        f"{where}.value",
-                    )
-                )
-                continue
-            missing = [fid for fid in val.facts if fid not in index]
-            unrelated = [
-                fid for fid in val.facts if fid in index and iso3 not in index[fid].concerns
-            ]
-            if missing:
-                problems.append(
-                    Problem(
-                        file,
-                        f"no such fact(s): {', '.join(missing)} (a value needs facts that back it)",
-                        iso3,
-                        None,
-                        f"{where}.facts",
-                    )
-                )
-                continue
-            if unrelated:
-                problems.append(
-                    Problem(
-                        file,
-                        f"fact(s) {', '.join(unrelated)} do not concern {iso3}",
-                        iso3,
-                        None,
-                        f"{where}.facts",
-                    )
-                )
-                continue
-            kept[key] = val
-        if len(kept) != len(c.props.indicators):
+            good = []
+            for i, val in enumerate(history):
+                where = f"indicators.{key}" if len(history) == 1 else f"indicators.{key}.{i}"
+                message, field = _indicator_problem(spec, val, iso3, index)
+                if message:
+                    problems.append(Problem(file, message, iso3, None, f"{where}.{field}"))
+                else:
+                    good.append(val)
+            if good:
+                kept[key] = good
+        if kept != c.props.indicators:
             c = Feature(c.props.model_copy(update={"indicators": kept}), c.geometry)
         out.append(c)
     return out

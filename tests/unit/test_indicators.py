@@ -169,3 +169,48 @@ def test_signal_count_never_exceeds_the_top_class(tmp_path: Path) -> None:
 def test_unknown_indicator_key_raises_key_error(ds: store.Dataset) -> None:
     with pytest.raises(KeyError):
         compute(ds, "popularity")
+
+
+def _with_history(tmp_path: Path) -> store.Dataset:
+    """KAZ's UN-vote indicator as a history: 'did not vote' from its fact, then 'for' later."""
+    d = synthetic.docs()
+    kaz = synthetic.props(d, "countries.geojson", "KAZ")
+    first = kaz["indicators"]["un_es11_1"]
+    kaz["indicators"]["un_es11_1"] = [
+        first,
+        {"value": "for", "facts": first["facts"], "since": "2023-01-01", "note": "later"},
+    ]
+    return _load(tmp_path, d)
+
+
+def test_history_gives_the_latest_value_by_default(tmp_path: Path) -> None:
+    res = compute(_with_history(tmp_path), "un_es11_1")["KAZ"]
+    assert (res.value, res.note) == ("for", "later")
+
+
+def test_history_as_of_gives_the_value_holding_that_day(tmp_path: Path) -> None:
+    ds = _with_history(tmp_path)
+    assert compute(ds, "un_es11_1", as_of=dt.date(2022, 6, 1))["KAZ"].value == "abstained"
+    assert compute(ds, "un_es11_1", as_of=dt.date(2023, 1, 1))["KAZ"].value == "for"
+    assert compute(ds, "un_es11_1", as_of=dt.date(2022, 3, 1))["KAZ"].value == NO_DATA
+
+
+def test_as_of_cites_only_facts_dated_on_or_before_it(tmp_path: Path) -> None:
+    d = synthetic.docs()
+    kaz = synthetic.props(d, "countries.geojson", "KAZ")
+    # back the vote with a second, later fact of KAZ's: before that day only the first counts
+    later = next(f["id"] for f in kaz["facts"] if f["date"] > "2022-03-02")
+    kaz["indicators"]["un_es11_1"]["facts"].append(later)
+    ds = _load(tmp_path, d)
+    assert compute(ds, "un_es11_1", as_of=dt.date(2022, 3, 5))["KAZ"].facts == ("kaz-un-vote",)
+    assert set(compute(ds, "un_es11_1")["KAZ"].facts) == {"kaz-un-vote", later}
+
+
+def test_a_bad_entry_in_a_history_drops_only_that_entry(tmp_path: Path) -> None:
+    d = synthetic.docs()
+    kaz = synthetic.props(d, "countries.geojson", "KAZ")
+    first = kaz["indicators"]["un_es11_1"]
+    kaz["indicators"]["un_es11_1"] = [first, {"value": "maybe", "facts": first["facts"]}]
+    ds = store.load(*synthetic.write(tmp_path, d))
+    assert [p.field for p in ds.problems] == ["indicators.un_es11_1.1.value"]
+    assert compute(ds, "un_es11_1")["KAZ"].value == "abstained"

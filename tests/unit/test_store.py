@@ -127,8 +127,8 @@ def test_bad_input_is_located_and_the_rest_is_kept(case: Case, tmp_path: Path) -
     for c in ds.countries:
         backed = {
             key
-            for key, val in c.props.indicators.items()
-            if all(ds.fact(fid) is not None for fid in val.facts)
+            for key, history in c.props.indicators.items()
+            if all(ds.fact(fid) is not None for val in history for fid in val.facts)
         }
         assert set(c.props.indicators) == backed, "an indicator kept without its facts"
         if not (case.lost_facts & {"kaz-rebuke", "kaz-un-vote", "uzb-aid"}):
