@@ -25,6 +25,7 @@ IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
 LOAD_MS = 60_000
 STEP_MS = 20_000
 DS = store.load()
+names = {c.props.iso3: c.props.name for c in DS.countries}
 
 
 def squash(text: str) -> str:
@@ -90,6 +91,19 @@ def click_where(
     raise AssertionError(f"no point to click shows {css} on top")
 
 
+def container_point(frame: Frame, lat: float, lng: float) -> dict[str, float]:
+    x, y = frame.evaluate(
+        "([lat, lng]) => { const p = window.map.latLngToContainerPoint([lat, lng]); "
+        "return [p.x, p.y]; }",
+        [lat, lng],
+    )
+    return {"x": x, "y": y}
+
+
+def click_at(frame_locator: FrameLocator, frame: Frame, lat: float, lng: float) -> None:
+    frame_locator.locator("#map_div").click(position=container_point(frame, lat, lng))
+
+
 def excerpt_of(facts: Iterable[str | None]) -> str:
     quoted = [f for f in facts if f]
     assert quoted, "no fact with an excerpt"
@@ -110,7 +124,7 @@ def test_click_each_country_shows_its_name_and_sources_words(
         assert country is not None and country.geometry is not None
         parts = list(getattr(country.geometry, "geoms", [country.geometry]))
         largest = max(parts, key=lambda g: g.area)
-        click_where(frame, fl, candidate_points(largest, avoid), "path.atlas-country")
+        last_point = click_where(frame, fl, candidate_points(largest, avoid), "path.atlas-country")
         box = panel(page, "country", iso3)
         expect(box).to_be_visible(timeout=STEP_MS)
         expect(box.locator("h3")).to_have_text(country.props.name)
@@ -122,6 +136,18 @@ def test_click_each_country_shows_its_name_and_sources_words(
             f"{server.url}/?country={iso3}&indicator=distance_signals&routes=1"
         )
         expect(fl.locator("path.atlas-highlight")).to_have_count(1)
+    # Known pitfall: a second click on the feature clicked last sends the same feature again.
+    # After another country is chosen in the select box, that click must still select it.
+    page.get_by_role("combobox", name="Country").click()
+    page.get_by_role("option", name=names[FIVE[0]]).click()
+    expect(panel(page, "country", FIVE[0])).to_be_visible(timeout=STEP_MS)
+    click_at(fl, frame, *last_point)
+    expect(panel(page, "country", FIVE[-1])).to_be_visible(timeout=STEP_MS)
+    # the hover tooltip names the country and its value (escaped text, from the data)
+    fl.locator("#map_div").hover(position=container_point(frame, *last_point))
+    tip = fl.locator(".leaflet-tooltip.foliumtooltip")
+    expect(tip).to_contain_text(names[FIVE[-1]])
+    expect(tip).to_contain_text("Signals of distance from Moscow (count):")
     assert frame.evaluate("() => [window.__atlas_mark, window.map.getZoom()]") == [
         "first mount",
         4.5,
