@@ -5,9 +5,11 @@ from pathlib import Path
 import streamlit as st
 
 from central_asia_atlas import summary
-from central_asia_atlas.cache import dataset
+from central_asia_atlas.cache import dataset, run_through_entrypoint
 from central_asia_atlas.indicators import INDICATORS
 from central_asia_atlas.markup import md
+
+run_through_entrypoint()  # a deep link on a fresh server: go through the app's frame
 
 ds = dataset()
 st.title("About this atlas")

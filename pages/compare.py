@@ -3,9 +3,11 @@
 import streamlit as st
 
 from central_asia_atlas import compare, timeline
-from central_asia_atlas.cache import dataset
+from central_asia_atlas.cache import dataset, run_through_entrypoint
 from central_asia_atlas.indicators import SIGNAL_LABELS
 from central_asia_atlas.model import Signal
+
+run_through_entrypoint()  # a deep link on a fresh server: go through the app's frame
 
 ds = dataset()
 ss = st.session_state

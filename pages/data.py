@@ -3,8 +3,10 @@
 import streamlit as st
 
 from central_asia_atlas import exports, store
-from central_asia_atlas.cache import dataset
+from central_asia_atlas.cache import dataset, run_through_entrypoint
 from central_asia_atlas.model import FIVE, Category
+
+run_through_entrypoint()  # a deep link on a fresh server: go through the app's frame
 
 ds = dataset()
 st.title("Data")

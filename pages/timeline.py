@@ -5,8 +5,10 @@ import datetime as dt
 import streamlit as st
 
 from central_asia_atlas import compare, timeline
-from central_asia_atlas.cache import dataset
+from central_asia_atlas.cache import dataset, run_through_entrypoint
 from central_asia_atlas.model import Category
+
+run_through_entrypoint()  # a deep link on a fresh server: go through the app's frame
 
 ds = dataset()
 ss = st.session_state
