@@ -182,3 +182,20 @@ def map_component(layers: str, height: int, on_change: Callable[[], None]) -> No
         on_change=_changed,
         wrap_longitude=False,
     )
+
+
+def run_through_entrypoint() -> None:
+    """Make sure a page runs inside streamlit_app.py's frame (config, navigation, banner).
+
+    Streamlit treats a `pages/` folder beside the entrypoint as a legacy multipage app until
+    some session calls st.navigation. So on a fresh server, the first visit to a deep link such
+    as /sources?fact=... would run the page file on its own. Every page calls this first: in
+    that case it switches the server to st.navigation mode and reruns, which goes through the
+    entrypoint and lands on the same page (the page hash is derived from its URL path), query
+    parameters kept. Otherwise it does nothing.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
