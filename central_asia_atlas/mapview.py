@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import folium
+import shapely
 from shapely.geometry import box, mapping, shape
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import polylabel
@@ -35,6 +36,8 @@ LEAFLET_CSS = [("leaflet_css", f"{STATIC_URL}/leaflet.css")]
 FIT_BOUNDS = [[35.0, 46.0], [55.5, 88.0]]  # [[south, west], [north, east]]
 LIMITS: dict[str, Any] = {"min_lat": 24.0, "max_lat": 60.0, "min_lon": 26.0, "max_lon": 100.0}
 HEIGHT = 540
+MAX_ZOOM = 8
+BASEMAP_GRID = 0.01  # degrees
 
 WATER = "#c6dbef"
 LAND = "#f4f1ea"
@@ -79,26 +82,39 @@ _CSS = f"""<style>
 </style>"""
 
 
-def load_basemap(path: Path = BASEMAP_FILE) -> dict[str, Any]:
+def load_basemap(path: Path = BASEMAP_FILE, grid: float = BASEMAP_GRID) -> dict[str, Any]:
     """The neighbours (Natural Earth, clipped to the region) as a slim FeatureCollection.
 
-    A missing or unreadable file gives an empty collection: the map then shows the five
-    states on water, and the data check reports the problem.
+    Coordinates are snapped to a `grid`-degree grid (about 1 km): finer than a pixel up to
+    the maximum zoom, and the base map the browser receives on every rerun is a fifth smaller.
+    A missing or unreadable file, or a shape that cannot be read, is left out: the map then
+    shows the five states on water, and the data check reports the problem.
     """
     try:
         doc = json.loads(path.read_text(encoding="utf-8"))
         raw = doc.get("features", []) if isinstance(doc, dict) else []
     except (OSError, ValueError):
         raw = []
-    features = [
-        {
-            "type": "Feature",
-            "properties": {"name": str((f.get("properties") or {}).get("name", ""))},
-            "geometry": f["geometry"],
-        }
-        for f in raw
-        if isinstance(f, dict) and isinstance(f.get("geometry"), dict)
-    ]
+    features = []
+    for f in raw if isinstance(raw, list) else []:
+        if not isinstance(f, dict) or not isinstance(f.get("geometry"), dict):
+            continue
+        try:
+            geom = shapely.set_precision(shape(f["geometry"]), grid)
+        except Exception:  # noqa: S112 -- shapely raises several types for malformed input
+            continue
+        if geom.is_empty or geom.geom_type not in ("Polygon", "MultiPolygon"):
+            continue
+        props: dict[str, Any] = f.get("properties") or {}
+        if not isinstance(props, dict):
+            props = {}
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {"name": str(props.get("name", ""))},
+                "geometry": dict(mapping(geom)),
+            }
+        )
     return {"type": "FeatureCollection", "features": features}
 
 
@@ -176,7 +192,7 @@ def base_map(basemap: Mapping[str, Any], dataset: Dataset) -> folium.Map:
         zoom_start=4,
         tiles=None,
         min_zoom=3,
-        max_zoom=9,
+        max_zoom=MAX_ZOOM,
         zoom_snap=0.25,
         zoom_delta=0.5,
         max_bounds=True,

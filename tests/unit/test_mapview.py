@@ -227,3 +227,42 @@ def test_the_cached_map_component_sends_what_st_folium_would(
             if name == "on_change":
                 continue
             assert json.dumps(got[name]) == json.dumps(expected[name]), name
+
+
+def test_the_basemap_loader_keeps_what_it_can_read(tmp_path: Path) -> None:
+    assert mapview.load_basemap(tmp_path / "missing.geojson")["features"] == []
+    bad = tmp_path / "bad.geojson"
+    bad.write_text("{not json", encoding="utf-8")
+    assert mapview.load_basemap(bad)["features"] == []
+    square = [[[60.123456, 40.0], [61.0, 40.0], [61.0, 41.0], [60.123456, 40.0]]]
+    mixed = tmp_path / "mixed.geojson"
+    mixed.write_text(
+        json.dumps(
+            {
+                "type": "FeatureCollection",
+                "features": [
+                    {
+                        "type": "Feature",
+                        "properties": {"name": "Ok"},
+                        "geometry": {"type": "Polygon", "coordinates": square},
+                    },
+                    {
+                        "type": "Feature",
+                        "properties": None,
+                        "geometry": {"type": "Polygon", "coordinates": "x"},
+                    },
+                    {
+                        "type": "Feature",
+                        "properties": {"name": "Line"},
+                        "geometry": {"type": "LineString", "coordinates": [[0, 0], [1, 1]]},
+                    },
+                    "junk",
+                ],
+            }
+        ),
+        encoding="utf-8",
+    )
+    feats = mapview.load_basemap(mixed)["features"]
+    assert [f["properties"]["name"] for f in feats] == ["Ok"]
+    xs = {round(x, 6) for ring in feats[0]["geometry"]["coordinates"] for x, _ in ring}
+    assert 60.12 in xs and 60.123456 not in xs  # snapped to the 0.01-degree grid
