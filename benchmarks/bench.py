@@ -317,6 +317,8 @@ class Net:
     last_rerun_t: float = 0.0
     map_args: list[int] = field(default_factory=list)  # json_args sizes of st_folium deltas
     map_refs: int = 0  # st_folium deltas sent as a cache reference
+    sent_ts: list[float] = field(default_factory=list)  # CDP timestamps (s) of frames sent
+    finished_ts: list[float] = field(default_factory=list)  # ... of script_finished received
 
     def snapshot(self) -> tuple[int, int, int, int, int]:
         return (
@@ -355,6 +357,7 @@ def attach_net(context: Any, page: Any) -> Net:
         kind = msg.WhichOneof("type")
         if kind == "script_finished":
             net.finished += 1
+            net.finished_ts.append(float(ev.get("timestamp", 0.0)))
             net.last_rerun_t = time.perf_counter()
         elif kind in ("new_session", "session_status_changed"):
             net.last_rerun_t = time.perf_counter()
@@ -372,6 +375,7 @@ def attach_net(context: Any, page: Any) -> Net:
         data = resp.get("payloadData", "")
         n = len(base64.b64decode(data)) if resp.get("opcode") == 2 else len(data.encode())
         net.ws_sent_bytes += n
+        net.sent_ts.append(float(ev.get("timestamp", 0.0)))
 
     cdp.on("Network.requestWillBeSent", on_request)
     cdp.on("Network.loadingFinished", on_finished)
@@ -443,6 +447,7 @@ def click_country(s: Session, target: Target, keys: list[list[str]], c: Country)
         "([sel, text]) => window.__bench.watchPanel(sel, text)", [target.panel_selector, text]
     )
     before = net.snapshot()
+    n_sent, n_fin = len(net.sent_ts), len(net.finished_ts)
     page.mouse.click(pt["x"], pt["y"])
     page.wait_for_function(
         "() => window.__bench.panelT !== null", polling="raf", timeout=TIMEOUT_MS
@@ -460,6 +465,11 @@ def click_country(s: Session, target: Target, keys: list[list[str]], c: Country)
         "rerun_map_args": sum(net.map_args[before[2] :]),
         "reruns": after[3] - before[3],
         "sent_ws": after[4] - before[4],
+        # rerun request sent -> script_finished received, both on Chromium's network clock:
+        # the server's script run plus the transfer of what it sends
+        "server_ms": (net.finished_ts[n_fin] - net.sent_ts[n_sent]) * 1000
+        if len(net.finished_ts) > n_fin and len(net.sent_ts) > n_sent
+        else None,
         "remounted": not same,
     }
 
@@ -681,6 +691,7 @@ def summarise(rounds: list[dict[str, Any]], apptest: dict[str, list[float]]) -> 
                 + [c["rerun_map_args"] / 1000 for c in clicks]
             ),
             "sent_kb": pct([c["sent_ws"] / 1000 for c in clicks], 0.5),
+            "server_p50": pct([c["server_ms"] for c in clicks if c.get("server_ms")], 0.5),
             "rss1": pct([r["rss1_mb"] for r in rs], 0.5),
             "rssN": pct([r["rssN_mb"] for r in rs], 0.5),
             "rssN_max": max(r["rssN_mb"] for r in rs),
@@ -709,6 +720,7 @@ def table(s: dict[str, Any], sessions: int) -> list[str]:
         ("Click-to-panel p90 (ms)", "click_p90", 0),
         ("… click to rerun request sent, p50 (ms)", "click_send_p50", 0),
         ("… rerun request to panel shown, p50 (ms)", "send_panel_p50", 0),
+        ("… rerun request to script finished (server + transfer), p50 (ms)", "server_p50", 0),
         ("Reruns per click", "reruns_per_click", 2),
         ("Map remounts on selection change", "remounts", 0),
         ("Route toggle to map updated p50 (ms)", "toggle_p50", 0),
@@ -849,7 +861,9 @@ How each figure is taken (see `benchmarks/bench.py`):
   in the map's iframe; from the `mousedown` (page clock) until a MutationObserver sees the
   panel show the country's name (floor: the `st.write` text; app: the panel's heading). The two
   sub-rows split it at the first websocket message the page sends after the click (the rerun
-  request that streamlit-folium posts after its 250 ms debounce).
+  request that streamlit-folium posts after its 250 ms debounce). "Script finished" is when
+  the browser receives the server's `script_finished` message, on Chromium's network clock
+  (CDP timestamps of the websocket frames).
 - **Reruns per click**: `script_finished` messages counted on the websocket until 400 ms pass
   without another rerun.
 - **Remounts**: a marker set on the map iframe's `window` before each click must still be
