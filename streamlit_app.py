@@ -21,6 +21,7 @@ pages = [
     st.Page("pages/about.py", title="About", icon=":material/info:", url_path="about"),
 ]
 nav = st.navigation(pages)
+SHOWN_PROBLEMS = 50  # thousands of problems would slow every rerun of every page
 
 ds = dataset()
 if ds.problems:
@@ -30,7 +31,12 @@ if ds.problems:
             "the rest is left out until it is fixed."
         )
         with st.expander("Problems"):
-            for p in ds.problems:
+            for p in ds.problems[:SHOWN_PROBLEMS]:
                 st.text(str(p))
+            if len(ds.problems) > SHOWN_PROBLEMS:
+                st.text(
+                    f"... and {len(ds.problems) - SHOWN_PROBLEMS} more: run "
+                    "'python -m central_asia_atlas validate' for the full list."
+                )
 
 nav.run()

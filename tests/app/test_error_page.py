@@ -96,6 +96,14 @@ def _banner(at: AppTest) -> str:
     return str(errors[0])
 
 
+SHOWN = 50  # streamlit_app.SHOWN_PROBLEMS
+
+
+def _count(at: AppTest) -> int:
+    """The number of problems the banner announces."""
+    return int(_banner(at).split("The data has ")[1].split(" problem(s)")[0])
+
+
 def _panel(at: AppTest) -> str:
     return "".join(h.value for h in at.html if 'class="atlas-panel"' in h.value)
 
@@ -133,7 +141,8 @@ def test_map_page_lists_the_problem_and_keeps_the_rest(
     at.run()
     _no_exception(at)
     problems = _problems(at)
-    assert f"The data has {len(problems)} problem(s)" in _banner(at)
+    count = _count(at)
+    assert len(problems) == (count if count <= SHOWN else SHOWN + 1)
     assert any(message in p for p in problems), problems
 
 
@@ -255,3 +264,31 @@ def test_every_page_takes_a_tampered_link(
     text = " ".join(str(getattr(e, "value", "")) for e in at.main)
     assert "<script>window.__xss=1</script>" not in " ".join(h.value for h in at.html)
     assert "Traceback" not in text
+
+
+def test_thousands_of_problems_are_counted_and_a_few_listed(
+    app: Callable[..., AppTest], data_copy: tuple[Path, Path]
+) -> None:
+    """A file full of broken facts: the banner counts every problem but lists only the first
+    ones (listing 40,000 would slow down every rerun), and says how to see them all."""
+    import json
+
+    data, _ = data_copy
+    path = data / "region.geojson"
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    doc["features"][0]["properties"]["facts"] += [
+        {"id": f"broken-{i}", "category": "nope"} for i in range(10_000)
+    ]
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    at = app()
+    at.run()
+    _no_exception(at)
+    count = _count(at)
+    assert count >= 30_000  # each broken fact: unknown category, no date, no summary, ...
+    listed = _problems(at)
+    assert len(listed) == SHOWN + 1
+    assert listed[0].startswith("data/region.geojson, feature central-asia, fact broken-0")
+    assert listed[-1] == (
+        f"... and {count - SHOWN} more: run 'python -m central_asia_atlas validate' "
+        "for the full list."
+    )
