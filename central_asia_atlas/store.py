@@ -39,6 +39,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("CENTRAL_ASIA_ATLAS_DATA", ROOT / "data"))
 SEEDS_DIR = Path(os.environ.get("CENTRAL_ASIA_ATLAS_SEEDS", ROOT / "seeds"))
 SOURCES_FILE = "sources.yaml"
+BASEMAP_FILE = "basemap.geojson"  # the neighbours drawn under the five (see mapview)
 MAX_FILE_BYTES = 20 * 1024 * 1024
 CAPITAL_TOLERANCE_DEG = 0.1  # how far (degrees) a capital may lie outside its simplified shape
 
@@ -693,6 +694,39 @@ def _check_indicators(
     return out
 
 
+def check_basemap(data_dir: Path, problems: list[Problem]) -> None:
+    """The basemap is a readable FeatureCollection of polygons. (The map leaves out what it
+    cannot draw and still shows the five; this says so instead of failing silently.)"""
+    label = f"{data_dir.name}/{BASEMAP_FILE}"
+    raw = _read_text(data_dir / BASEMAP_FILE, label, problems)
+    if raw is None:
+        return
+    try:
+        doc = json.loads(raw)
+    except (ValueError, RecursionError) as exc:
+        problems.append(Problem(label, f"malformed JSON: {exc}"))
+        return
+    if not isinstance(doc, dict) or not isinstance(doc.get("features"), list):
+        problems.append(Problem(label, "expected a GeoJSON FeatureCollection"))
+        return
+    bad = [
+        i
+        for i, f in enumerate(doc["features"])
+        if not isinstance(f, dict)
+        or not isinstance(f.get("geometry"), dict)
+        or f["geometry"].get("type") not in ("Polygon", "MultiPolygon")
+    ]
+    if bad:
+        which = ", ".join(f"#{i}" for i in bad[:5]) + (", ..." if len(bad) > 5 else "")
+        problems.append(
+            Problem(
+                label,
+                f"{len(bad)} feature(s) without a Polygon or MultiPolygon geometry ({which}) "
+                "are not drawn",
+            )
+        )
+
+
 def current_data_dir() -> Path:
     """data/, or the directory CENTRAL_ASIA_ATLAS_DATA names now (read at call time)."""
     return Path(os.environ.get("CENTRAL_ASIA_ATLAS_DATA", DATA_DIR))
@@ -722,6 +756,8 @@ def load(data_dir: Path | None = None, seeds_dir: Path | None = None) -> Dataset
         kind: load_collection(kind, data_dir, problems) if data_dir.is_dir() else []
         for kind in FILES
     }
+    if (data_dir / BASEMAP_FILE).exists():  # optional: without it the five stand on water
+        check_basemap(data_dir, problems)
     countries: list[Feature[CountryProps]] = loaded[Kind.country]
     regions: list[Feature[RegionProps]] = loaded[Kind.region]
     routes: list[Feature[RouteProps]] = loaded[Kind.route]

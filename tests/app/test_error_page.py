@@ -49,6 +49,12 @@ def _events_too_large(data: Path, seeds: Path) -> None:
         fh.truncate(store.MAX_FILE_BYTES + 1)
 
 
+def _basemap_truncated(data: Path, seeds: Path) -> None:
+    path = data / "basemap.geojson"
+    raw = path.read_bytes()
+    path.write_bytes(raw[: len(raw) // 3])
+
+
 def _sources_not_yaml(data: Path, seeds: Path) -> None:
     (seeds / "sources.yaml").write_text("sources: [\n  - id: {unclosed\n", encoding="utf-8")
 
@@ -60,6 +66,7 @@ BREAKERS: dict[str, tuple[Breaker, str]] = {
     "routes.geojson in UTF-16": (_routes_utf16, "routes.geojson: not valid UTF-8"),
     "events.geojson over the size limit": (_events_too_large, "-byte limit; refused"),
     "sources.yaml not YAML": (_sources_not_yaml, "sources.yaml: not valid YAML"),
+    "basemap.geojson truncated": (_basemap_truncated, "basemap.geojson: malformed JSON"),
 }
 
 

@@ -335,3 +335,36 @@ def test_sparse_helper_makes_a_file_over_the_limit(tmp_path: Path) -> None:
     path.write_text("x")
     _sparse(path)
     assert os.stat(path).st_size == store.MAX_FILE_BYTES + 1
+
+
+BASEMAP_CASES = {
+    "truncated": ('{"type": "FeatureCollection", "features": [', "malformed JSON"),
+    "not UTF-8": (b'{"type": "FeatureCollection", "name": "\xe9", "features": []}', "UTF-8"),
+    "not a collection": ('{"type": "Feature"}', "expected a GeoJSON FeatureCollection"),
+    "a line among polygons": (
+        '{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {}, '
+        '"geometry": {"type": "LineString", "coordinates": [[60, 40], [61, 41]]}}]}',
+        "1 feature(s) without a Polygon or MultiPolygon geometry (#0) are not drawn",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(BASEMAP_CASES))
+def test_a_broken_basemap_is_reported_and_nothing_else_is_lost(
+    name: str, dirs: tuple[Path, Path]
+) -> None:
+    data, seeds = dirs
+    content, message = BASEMAP_CASES[name]
+    path = data / store.BASEMAP_FILE
+    path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+    ds = store.load(data, seeds)
+    assert [str(p) for p in ds.problems] == [next(str(p) for p in ds.problems if message in str(p))]
+    assert str(ds.problems[0]).startswith("data/basemap.geojson: ")
+    assert {ref.fact.id for ref in ds.fact_refs()} == ALL
+
+
+def test_the_shipped_basemap_passes_the_check() -> None:
+    problems: list[store.Problem] = []
+    store.check_basemap(store.ROOT / "data", problems)
+    assert problems == []
+    assert (store.ROOT / "data" / store.BASEMAP_FILE).is_file()
