@@ -6,11 +6,18 @@ import streamlit as st
 
 from central_asia_atlas import compare, mapview, panel, timeline
 from central_asia_atlas import selection as sel
-from central_asia_atlas.cache import dataset, indicator_table_at, map_component, map_layers
+from central_asia_atlas.cache import (
+    dataset,
+    indicator_table_at,
+    map_component,
+    map_layers,
+    run_through_entrypoint,
+)
 from central_asia_atlas.indicators import INDICATORS
 from central_asia_atlas.markup import md
 from central_asia_atlas.model import FIVE
 
+run_through_entrypoint()  # a deep link on a fresh server: go through the app's frame
 DEFAULT_INDICATOR = "distance_signals"
 ss = st.session_state
 ds = dataset()
@@ -74,6 +81,11 @@ ss.w_indicator, ss.w_routes = view.indicator, view.routes
 ss.w_country = chosen.id if chosen and chosen.kind == "country" else None
 ss.w_line = f"{chosen.kind}:{chosen.id}" if chosen and chosen.kind != "country" else None
 
+st.markdown("#### Central Asia between Russia, the EU and China, since February 2022")
+st.caption(
+    "Kazakhstan, Uzbekistan, Kyrgyzstan, Tajikistan and Turkmenistan: each fact quotes its "
+    "source's own words. Click a country, a route or an event, or choose one on the right."
+)
 left, right = st.columns([3, 2], gap="medium")
 with left:
     c1, c2 = st.columns([3, 2], vertical_alignment="bottom")
