@@ -23,9 +23,7 @@ from shapely.ops import polylabel
 from .indicators import OI_BLUE, OI_VERMILLION, IndicatorResult
 from .model import GeometryQuality, RouteStatus
 from .selection import Selection
-from .store import DATA_DIR, Dataset
-
-BASEMAP_FILE = DATA_DIR / "basemap.geojson"
+from .store import BASEMAP_FILE, Dataset, current_data_dir
 
 # Vendored Leaflet, served by Streamlit's static file serving (see .streamlit/config.toml).
 STATIC_URL = "/app/static/leaflet"
@@ -82,14 +80,16 @@ _CSS = f"""<style>
 </style>"""
 
 
-def load_basemap(path: Path = BASEMAP_FILE, grid: float = BASEMAP_GRID) -> dict[str, Any]:
+def load_basemap(path: Path | None = None, grid: float = BASEMAP_GRID) -> dict[str, Any]:
     """The neighbours (Natural Earth, clipped to the region) as a slim FeatureCollection.
 
     Coordinates are snapped to a `grid`-degree grid (about 1 km): finer than a pixel up to
     the maximum zoom, and the base map the browser receives on every rerun is a fifth smaller.
     A missing or unreadable file, or a shape that cannot be read, is left out: the map then
     shows the five states on water, and the data check reports the problem.
+    By default it reads the data directory in force (see store.current_data_dir).
     """
+    path = path if path is not None else current_data_dir() / BASEMAP_FILE
     try:
         doc = json.loads(path.read_text(encoding="utf-8"))
         raw = doc.get("features", []) if isinstance(doc, dict) else []
