@@ -1,0 +1,171 @@
+"""The map page's view in the session: from a deep link, moved by clicks and widgets, to the URL.
+
+Pure Python: every function works on a plain MutableMapping (st.session_state is one) and a
+Mapping of query parameters, so the whole flow is unit-tested without Streamlit. Session keys,
+shared with other pages and the tests:
+
+- ``as_of``: the Timeline page's day (a date; absent: today); a link may carry ``?as_of=``.
+- ``signals``: the Compare page's choice of signals (Signal values; absent: all).
+- ``atlas_view``: the canonical `selection.View` (it survives page switches; widgets do not).
+- ``atlas_notices``: what was ignored from the link, kept until the reader selects something.
+- ``atlas_map``: the map component's latest value (see cache.map_component).
+- widget keys ``w_indicator``, ``w_routes``, ``w_country``, ``w_line`` (and ``w_tiles``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection, Mapping, MutableMapping
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any, cast
+
+from . import compare, timeline
+from . import selection as sel
+from .model import FIVE
+
+if TYPE_CHECKING:
+    from .store import Dataset
+
+DEFAULT_INDICATOR = "distance_signals"
+State = MutableMapping[str, Any]
+Known = Mapping[str, Collection[str]]
+
+
+@dataclass(frozen=True)
+class Choices:
+    """What the select boxes offer, and the ids a click or a link may name."""
+
+    names: dict[str, str]  # iso3 -> country name
+    lines: dict[str, str]  # "route:<id>" / "event:<id>" -> label
+    known: dict[str, set[str]]  # kind -> ids
+
+
+def choices(ds: Dataset) -> Choices:
+    """The countries, routes and events of the dataset, as the page's widgets offer them."""
+    return Choices(
+        names={c.props.iso3: c.props.name for c in ds.countries},
+        lines={
+            **{f"route:{r.props.id}": f"Route: {r.props.name}" for r in ds.routes},
+            **{f"event:{e.props.id}": f"Event: {e.props.name}" for e in ds.events},
+        },
+        known={
+            "country": set(FIVE),
+            "route": {r.props.id for r in ds.routes},
+            "event": {e.props.id for e in ds.events},
+        },
+    )
+
+
+def _last(value: Any) -> Any:
+    """A query value as st.query_params gives it: the last of repeated values."""
+    if isinstance(value, list | tuple):
+        return value[-1] if value else ""
+    return value
+
+
+def start(ss: State, params: Mapping[str, Any], indicators: Collection[str], known: Known) -> None:
+    """On a new session, restore the view (and the day) the link asks for; later, nothing.
+
+    The link's notices are kept in the session: the map's first report reruns the page.
+    """
+    link_day = _last(params.get("as_of"))
+    day = timeline.parse_as_of(link_day)
+    if "as_of" not in ss and "atlas_view" not in ss and day:
+        ss["as_of"] = day
+    if "atlas_view" in ss:
+        return
+    view, notices = sel.from_query_params(params, indicators, known)
+    ss["atlas_view"] = replace(view, indicator=view.indicator or DEFAULT_INDICATOR)
+    if link_day and day is None:
+        notices.append("Ignored as_of from the link: give a day as YYYY-MM-DD.")
+    ss["atlas_notices"] = notices
+
+
+def notices(ss: State) -> list[str]:
+    """The notices about what the link asked for and did not get."""
+    return list(ss.get("atlas_notices", []))
+
+
+def as_of(ss: State) -> dt.date | None:
+    """The Timeline page's day, which the map's indicators follow (None: today)."""
+    return timeline.parse_as_of(ss.get("as_of"))
+
+
+def signals(ss: State) -> tuple[str, ...] | None:
+    """The Compare page's choice of signals, as Signal values (None: all of them)."""
+    chosen = compare.parse_signals(ss.get("signals"))
+    return None if chosen is None else tuple(s.value for s in chosen)
+
+
+def context_caption(day: dt.date | None, chosen: tuple[str, ...] | None) -> str | None:
+    """A line saying that the map follows another page's day or signals; None if it doesn't."""
+    if day is None and chosen is None:
+        return None
+    return (f"Indicators as of {day:%-d %B %Y} (Timeline page). " if day else "") + (
+        "The signal count uses the signals chosen on the Compare page."
+        if chosen is not None
+        else ""
+    )
+
+
+class Callbacks:
+    """The page's widget and map callbacks, bound to one session's state and the known ids.
+
+    Streamlit calls them with no arguments, before the page script runs, so the panel already
+    shows the new selection.
+    """
+
+    def __init__(self, ss: State, known: Known) -> None:
+        self.ss, self.known = ss, known
+
+    def select(self, new: sel.Selection | None) -> None:
+        """Select `new` (None: clear); the reader has moved on from the link's notices."""
+        self.ss["atlas_view"] = replace(self.ss["atlas_view"], selection=new)
+        self.ss["atlas_notices"] = []
+
+    def clear(self) -> None:
+        """The "Clear selection" button (a second click on the same feature sends nothing)."""
+        self.select(None)
+
+    def on_map(self) -> None:
+        """A click on the map selects the feature it picked; a click on anything else, nothing."""
+        picked = sel.from_map_event(self.ss.get("atlas_map"), self.known)
+        if picked is not None:
+            self.select(picked)
+
+    def on_country(self) -> None:
+        """The country select box (``w_country``) selects its country, or clears."""
+        iso3 = self.ss.get("w_country")
+        self.select(sel.Selection("country", iso3) if iso3 else None)
+
+    def on_line(self) -> None:
+        """The route/event select box (``w_line``: "route:<id>" or "event:<id>") selects it."""
+        kind, _, ident = (self.ss.get("w_line") or "").partition(":")
+        self.select(sel.Selection(cast(sel.SelectionKind, kind), ident) if ident else None)
+
+    def on_view(self) -> None:
+        """The indicator select box and the routes toggle change the view."""
+        view = self.ss["atlas_view"]
+        self.ss["atlas_view"] = replace(
+            view, indicator=self.ss["w_indicator"], routes=self.ss["w_routes"]
+        )
+
+
+def sync_widgets(ss: State) -> sel.View:
+    """Set the widgets' keys from the canonical view, and return that view."""
+    view: sel.View = ss["atlas_view"]
+    chosen = view.selection
+    ss["w_indicator"], ss["w_routes"] = view.indicator, view.routes
+    ss["w_country"] = chosen.id if chosen and chosen.kind == "country" else None
+    ss["w_line"] = f"{chosen.kind}:{chosen.id}" if chosen and chosen.kind != "country" else None
+    return view
+
+
+def url_update(ss: State, current: Mapping[str, Any]) -> dict[str, str] | None:
+    """The query parameters that restore the session's view (and day), or None if the URL
+    (`current`) already says exactly that."""
+    want = sel.to_query_params(ss["atlas_view"], DEFAULT_INDICATOR)
+    day = as_of(ss)
+    if day is not None:
+        want["as_of"] = day.isoformat()
+    return None if dict(current) == want else want
