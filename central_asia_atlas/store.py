@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import warnings
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -326,7 +327,9 @@ def _geometry(
         )
         return False, None
     try:
-        geom = shape(raw)
+        with warnings.catch_warnings():  # NaN coordinates warn here; they are reported below
+            warnings.simplefilter("ignore", RuntimeWarning)
+            geom = shape(raw)
     except Exception as exc:  # shapely raises several types for malformed coordinates
         problems.append(Problem(file, f"malformed coordinates: {exc}", name, None, "geometry"))
         return False, None
