@@ -64,7 +64,7 @@ def indicator_table_at(
 # arguments st_folium would (tests/unit/test_mapview.py checks that they are equal).
 
 MAP_KEY = "atlas_map"
-MAP_RETURNS = ("last_object_clicked_count", "last_active_drawing")  # st_folium's order
+MAP_RETURNS = mapview.MAP_RETURNS  # st_folium's order
 # The one difference from st_folium: its default count is None, while the component starts
 # counting at 0, so the user's first pan or zoom "changed" the value and reran the page for
 # nothing. With 0 the component reports only clicks (measured: one rerun fewer per visit).

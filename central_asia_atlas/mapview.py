@@ -16,6 +16,8 @@ from typing import Any
 
 import folium
 import shapely
+from branca.element import MacroElement
+from jinja2 import Template
 from shapely.geometry import box, mapping, shape
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import polylabel
@@ -237,7 +239,51 @@ def base_map(basemap: Mapping[str, Any], dataset: Dataset) -> folium.Map:
             )
         ).add_to(m)
     folium.FitBounds(FIT_BOUNDS).add_to(m)
+    FastClick(MAP_RETURNS).add_to(m)
     return m
+
+
+# What the page asks the map component to report, in the order streamlit-folium builds it.
+MAP_RETURNS = ("last_object_clicked_count", "last_active_drawing")
+
+
+class FastClick(MacroElement):
+    """Send a click on a map feature to Streamlit at once, not after a 250 ms debounce.
+
+    streamlit-folium (0.27.4, pinned) reports every map event through
+    `debounce(updateComponentValue, 250)`, so a click waits a quarter of a second before the
+    page reruns. Leaflet calls a map's own click handlers after the clicked layer's, when
+    streamlit-folium has already stored the feature in `window.__GLOBAL_DATA__`; this handler
+    then posts the very value the debounced call would post (the `returned` keys, which are
+    stored under the same names) and records it as `previous_data`, so the debounced call
+    finds nothing new and sends nothing: one rerun per click, as before, a quarter of a second
+    sooner. Should the component's internals change, it does nothing and the debounce
+    still works. tests/unit/test_mapview.py checks the pinned bundle for what this relies on.
+    """
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+(function (map, order) {
+  map.on("click", function () {
+    var gd = window.__GLOBAL_DATA__, st = window.Streamlit;
+    if (!gd || !st || !Array.isArray(gd.returned_objects)) return;
+    var want = gd.returned_objects;
+    if (want.some(function (k) { return order.indexOf(k) < 0; })) return;
+    var data = {};
+    order.forEach(function (k) { if (want.indexOf(k) >= 0) data[k] = gd[k]; });
+    if (JSON.stringify(gd.previous_data) !== JSON.stringify(data)) {
+      gd.previous_data = data;
+      st.setComponentValue(data);
+    }
+  });
+})({{ this._parent.get_name() }}, {{ this.order }});
+{% endmacro %}"""
+    )
+
+    def __init__(self, returned: Sequence[str]) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "FastClick"
+        self.order = json.dumps(list(returned))
 
 
 def _tip(*lines: str) -> str:

@@ -146,6 +146,8 @@ def test_click_each_country_shows_its_name_and_sources_words(
     # the hover tooltip names the country and its value (escaped text, from the data)
     fl.locator("#map_div").hover(position=container_point(frame, *last_point))
     tip = fl.locator(".leaflet-tooltip.foliumtooltip")
+    # while the layers are replaced after the click, the old layer's tooltip may linger a moment
+    expect(tip).to_have_count(1)
     expect(tip).to_contain_text(names[FIVE[-1]])
     expect(tip).to_contain_text("Signals of distance from Moscow (count):")
     assert frame.evaluate("() => [window.__atlas_mark, window.map.getZoom()]") == [
@@ -243,4 +245,42 @@ def test_click_a_route_and_an_event_shows_their_panels(
     expect(box).to_be_visible(timeout=STEP_MS)
     for e in same_place:
         expect(box).to_contain_text(e.props.name)
+    assert offline.blocked == []
+
+
+def test_a_click_is_posted_once_and_at_once(page: Page, server: Server, offline: Offline) -> None:
+    """mapview.FastClick: each click on a country posts its value during the click itself (not
+    from streamlit-folium's 250 ms debounce timer), and the debounced call adds no second post."""
+    frame, fl = open_map(page, server)
+    frame.evaluate(
+        """() => {
+            window.__posts = [];
+            const st = window.Streamlit, send = st.setComponentValue.bind(st);
+            st.setComponentValue = (value) => {
+                // window.event is the click while its handlers run; a timer call has none
+                window.__posts.push({during: window.event ? window.event.type : null, value});
+                return send(value);
+            };
+        }"""
+    )
+    avoid = obstacles()
+    picked = FIVE[:3]
+    for iso3 in picked:
+        country = DS.country(iso3)
+        assert country is not None and country.geometry is not None
+        parts = list(getattr(country.geometry, "geoms", [country.geometry]))
+        click_where(
+            frame,
+            fl,
+            candidate_points(max(parts, key=lambda g: g.area), avoid),
+            "path.atlas-country",
+        )
+        expect(panel(page, "country", iso3)).to_be_visible(timeout=STEP_MS)
+    # wait until the last click's debounced call is well past due (250 ms), then count
+    frame.evaluate("() => { window.__shown = performance.now(); }")
+    frame.wait_for_function("() => performance.now() - window.__shown > 1000")
+    posts = frame.evaluate("() => window.__posts")
+    assert [p["during"] for p in posts] == ["click"] * len(picked), posts
+    ids = [p["value"]["last_active_drawing"]["properties"]["id"] for p in posts]
+    assert ids == list(picked)
     assert offline.blocked == []

@@ -12,7 +12,7 @@ import folium.elements
 import pytest
 from streamlit_folium import _get_feature_group_string, _get_map_string, generate_js_hash
 
-from central_asia_atlas import indicators, mapview
+from central_asia_atlas import indicators, mapview, store
 from central_asia_atlas.indicators import INDICATORS
 from central_asia_atlas.model import FIVE, GeometryQuality, RouteStatus
 from central_asia_atlas.selection import Selection
@@ -269,3 +269,29 @@ def test_the_basemap_loader_keeps_what_it_can_read(tmp_path: Path) -> None:
     assert [f["properties"]["name"] for f in feats] == ["Ok"]
     xs = {round(x, 6) for ring in feats[0]["geometry"]["coordinates"] for x, _ in ring}
     assert 60.12 in xs and 60.123456 not in xs  # snapped to the 0.01-degree grid
+
+
+def test_fast_click_is_in_the_base_map_with_the_returned_keys() -> None:
+    ds = store.load()
+    script = mapview.base_map(BASEMAP, ds).get_root().render()
+    assert 'map.on("click"' in script
+    assert json.dumps(list(mapview.MAP_RETURNS)) in script
+
+
+def test_streamlit_folium_bundle_still_has_what_fast_click_relies_on() -> None:
+    """FastClick reuses streamlit-folium's frontend state; pin the bundle it was written for."""
+    import streamlit_folium
+
+    bundle_dir = Path(streamlit_folium.__file__).parent / "frontend" / "build" / "static" / "js"
+    (bundle,) = [p for p in bundle_dir.glob("main.*.js")]
+    js = bundle.read_text(encoding="utf-8")
+    assert "window.Streamlit=" in js
+    assert "(updateComponentValue,250)" in js  # the debounce FastClick goes around
+    # the value it posts: the returned keys, under their own names in __GLOBAL_DATA__, in order
+    built = js[js.index("let c={last_clicked:") :]
+    built = built[: built.index("};")]
+    fields = [f"{k}:e.{k}" for k in mapview.MAP_RETURNS]
+    positions = [built.index(f) for f in fields]
+    assert positions == sorted(positions)
+    # and the de-duplication it feeds: previous_data compared as JSON before posting
+    assert "JSON.stringify(n)!==JSON.stringify(u)&&(e.previous_data=u," in js
