@@ -7,6 +7,7 @@ is an error, never a skip.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -98,7 +99,9 @@ def start_server(
         if time.monotonic() > deadline:
             proc.terminate()
             raise RuntimeError(f"streamlit did not answer within {STARTUP_SECONDS}s; see {log}")
-        time.sleep(0.2)  # polling the server's health endpoint, not waiting in a test
+        # wait a moment for the process to exit (then reported above), else poll again
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(timeout=0.2)
 
 
 def stop_server(server: Server) -> None:

@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 import streamlit as st
-from playwright.sync_api import Browser, Frame, FrameLocator, Page, expect
+from playwright.sync_api import Browser, Page, expect
 from streamlit.testing.v1 import AppTest
 
 import central_asia_atlas
@@ -36,9 +36,9 @@ from tests.e2e.conftest import (
 )
 from tests.e2e.test_map import (
     DS,
-    IFRAME,
     candidate_points,
     click_where,
+    map_of,
     obstacles,
     panel,
 )
@@ -55,18 +55,6 @@ def _name(iso3: str) -> str:
     country = DS.country(iso3)
     assert country is not None
     return country.props.name
-
-
-def _map_of(page: Page) -> tuple[Frame, FrameLocator]:
-    """The loaded map's frame (as test_map.open_map, for a page already navigated)."""
-    frame_locator = page.frame_locator(IFRAME)
-    expect(frame_locator.locator("path.atlas-country")).to_have_count(5, timeout=WAIT_MS)
-    handle = page.locator(IFRAME).element_handle()
-    assert handle is not None
-    frame = handle.content_frame()
-    assert frame is not None
-    frame.wait_for_function("() => window.map && window.map.getZoom() > 0", timeout=WAIT_MS)
-    return frame, frame_locator
 
 
 @pytest.fixture
@@ -96,7 +84,7 @@ def test_ten_sessions_each_keep_their_own_country(
     server = cold_server
     for page in sessions:  # ten sessions load at once
         page.goto(server.url, wait_until="commit")
-    maps = [_map_of(page) for page in sessions]
+    maps = [map_of(page, WAIT_MS) for page in sessions]
     avoid = obstacles()
 
     # every session picks at once: send all ten, then look at the answers

@@ -33,16 +33,21 @@ def squash(text: str) -> str:
     return " ".join(text.split())
 
 
-def open_map(page: Page, server: Server, query: str = "") -> tuple[Frame, FrameLocator]:
-    page.goto(f"{server.url}/{query}")
+def map_of(page: Page, timeout: float = LOAD_MS) -> tuple[Frame, FrameLocator]:
+    """The map's frame, once the page shows it with the five countries drawn."""
     frame_locator = page.frame_locator(IFRAME)
-    expect(frame_locator.locator("path.atlas-country")).to_have_count(5, timeout=LOAD_MS)
+    expect(frame_locator.locator("path.atlas-country")).to_have_count(5, timeout=timeout)
     handle = page.locator(IFRAME).element_handle()
     assert handle is not None
     frame = handle.content_frame()
     assert frame is not None
-    frame.wait_for_function("() => window.map && window.map.getZoom() > 0", timeout=LOAD_MS)
+    frame.wait_for_function("() => window.map && window.map.getZoom() > 0", timeout=timeout)
     return frame, frame_locator
+
+
+def open_map(page: Page, server: Server, query: str = "") -> tuple[Frame, FrameLocator]:
+    page.goto(f"{server.url}/{query}")
+    return map_of(page)
 
 
 def panel(page: Page, kind: str, ident: str) -> Locator:
