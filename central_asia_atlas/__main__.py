@@ -72,8 +72,8 @@ def _forgiving_streams() -> None:
 def main(argv: list[str] | None = None) -> int:
     _forgiving_streams()
     parser = argparse.ArgumentParser(prog="python -m central_asia_atlas")
-    parser.add_argument("--data", default=str(store.DATA_DIR), help="data directory")
-    parser.add_argument("--seeds", default=str(store.SEEDS_DIR), help="seeds directory")
+    parser.add_argument("--data", default=str(store.current_data_dir()), help="data directory")
+    parser.add_argument("--seeds", default=str(store.current_seeds_dir()), help="seeds directory")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("validate", help="check every file, fact, excerpt and indicator")
     sub.add_parser("anchor", help="fill in start/end of excerpts that occur exactly once")

@@ -36,9 +36,10 @@ from .model import (
 from .provenance import check_excerpt, read_source_text
 
 ROOT = Path(__file__).resolve().parent.parent
-# Overridable so that a test (or a curator) can serve a copy of the data without touching it.
-DATA_DIR = Path(os.environ.get("CENTRAL_ASIA_ATLAS_DATA", ROOT / "data"))
-SEEDS_DIR = Path(os.environ.get("CENTRAL_ASIA_ATLAS_SEEDS", ROOT / "seeds"))
+# The shipped directories. CENTRAL_ASIA_ATLAS_DATA / _SEEDS override them (so that a test or
+# a curator can serve a copy of the data): read them through current_data_dir/current_seeds_dir.
+DATA_DIR = ROOT / "data"
+SEEDS_DIR = ROOT / "seeds"
 SOURCES_FILE = "sources.yaml"
 BASEMAP_FILE = "basemap.geojson"  # the neighbours drawn under the five (see mapview)
 MAX_FILE_BYTES = 20 * 1024 * 1024

@@ -35,29 +35,19 @@ st.header("Events")
 st.dataframe(exports.filter_countries(exports.events_frame(ds), countries), hide_index=True)
 
 st.header("Downloads")
-d1, d2, d3 = st.columns(3)
-d1.download_button(
-    "Facts (CSV, one row per fact)",
-    exports.facts_csv(ds),
-    file_name="facts.csv",
-    mime="text/csv",
-    icon=":material/download:",
+downloads = (
+    ("Facts (CSV, one row per fact)", exports.facts_csv(ds), "facts.csv", "text/csv"),
+    (
+        "Sources (CSL-JSON)",
+        exports.sources_csl_json(ds),
+        "sources.csl.json",
+        "application/vnd.citationstyles.csl+json",
+    ),
+    ("Sources (BibTeX)", exports.sources_bibtex(ds), "sources.bib", "application/x-bibtex"),
 )
-d2.download_button(
-    "Sources (CSL-JSON)",
-    exports.sources_csl_json(ds),
-    file_name="sources.csl.json",
-    mime="application/vnd.citationstyles.csl+json",
-    icon=":material/download:",
-)
-d3.download_button(
-    "Sources (BibTeX)",
-    exports.sources_bibtex(ds),
-    file_name="sources.bib",
-    mime="application/x-bibtex",
-    icon=":material/download:",
-)
-for name, data in exports.geojson_files(store.DATA_DIR).items():
+for col, (label, payload, file_name, mime) in zip(st.columns(3), downloads, strict=True):
+    col.download_button(label, payload, file_name=file_name, mime=mime, icon=":material/download:")
+for name, data in exports.geojson_files(store.current_data_dir()).items():
     st.download_button(
         f"{name} (GeoJSON, as shipped)",
         data,
