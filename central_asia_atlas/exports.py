@@ -170,37 +170,6 @@ def events_frame(ds: Dataset) -> pd.DataFrame:
     return frame.sort_values(["date", "id"], kind="stable").reset_index(drop=True)
 
 
-def sources_frame(ds: Dataset) -> pd.DataFrame:
-    rows = [
-        {
-            "id": s.id,
-            "title": s.title,
-            "outlet": s.outlet,
-            "author": s.author or "",
-            "published": s.published,
-            "kind": s.kind.value,
-            "url": s.url or "",
-            "licence": s.licence or "",
-            "attribution": s.attribution or "",
-            "part_of": s.part_of or "",
-        }
-        for s in sorted(ds.sources.values(), key=lambda s: s.id)
-    ]
-    columns = [
-        "id",
-        "title",
-        "outlet",
-        "author",
-        "published",
-        "kind",
-        "url",
-        "licence",
-        "attribution",
-        "part_of",
-    ]
-    return pd.DataFrame(rows, columns=columns)
-
-
 # --- citation files ----------------------------------------------------------------------
 
 _CSL_TYPE = {
