@@ -20,11 +20,18 @@ pages = [
     st.Page("pages/data.py", title="Data", icon=":material/download:", url_path="data"),
     st.Page("pages/about.py", title="About", icon=":material/info:", url_path="about"),
 ]
-nav = st.navigation(pages)
+# ?embed=true (an iframe on another site): the page alone, with no navigation and no sidebar.
+embedded = st.context.is_embedded
+nav = st.navigation(pages, position="hidden" if embedded else "sidebar")
+if embedded:
+    st.html(
+        "<style>[data-testid='stSidebar'], [data-testid='stSidebarCollapsedControl'], "
+        "[data-testid='stExpandSidebarButton'] { display: none !important; }</style>"
+    )
 SHOWN_PROBLEMS = 50  # thousands of problems would slow every rerun of every page
 
 ds = dataset()
-if ds.problems:
+if ds.problems and not embedded:
     with st.sidebar:
         st.error(
             f"The data has {len(ds.problems)} problem(s). What is valid is shown; "

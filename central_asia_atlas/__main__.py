@@ -1,24 +1,54 @@
-"""Command line: `python -m central_asia_atlas validate|anchor|build-geometry`."""
+"""Command line: `python -m central_asia_atlas <command>`.
+
+validate, anchor, build-geometry; and the curation commands add-source, add-fact, add-event,
+add-value, add-route and import (see docs/curation.md). Exit 0 on success, 1 when the data
+has a problem or a change is refused (nothing is then written), 2 on a usage error.
+"""
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import io
 import os
+import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from . import store
+
+SEED_DATE = dt.date(2023, 6, 9)  # the later seed document's date: "after the seeds"
+
+
+# --- validate --------------------------------------------------------------------------------
+
+
+def coverage(ds: store.Dataset) -> list[str]:
+    """Own facts per country, and the share of facts dated after the seeds."""
+    own = ", ".join(f"{c.props.iso3} {len(c.props.facts)}" for c in ds.countries)
+    facts = [ref.fact for ref in ds.fact_refs()]
+    later = sum(1 for f in facts if f.date > SEED_DATE)
+    share = f"{later / len(facts):.0%}" if facts else "0%"
+    return [
+        f"own facts: {own}",
+        f"after {SEED_DATE.isoformat()}: {share} of facts ({later} of {len(facts)})",
+    ]
 
 
 def _validate(args: argparse.Namespace) -> int:
     ds = store.load(Path(args.data), Path(args.seeds))
     for problem in ds.problems:
         print(problem)
+    for warning in getattr(ds, "warnings", ()):
+        print(f"warning: {warning}")
     counts = ", ".join(f"{n} {k}" for k, n in ds.counts().items())
     if ds.problems:
         print(f"FAILED: {len(ds.problems)} problem(s); loaded {counts}", file=sys.stderr)
         return 1
+    for line in coverage(ds):
+        print(line)
     print(f"OK: {counts}")
     return 0
 
@@ -61,6 +91,334 @@ def _build_geometry(args: argparse.Namespace) -> int:
     return 0
 
 
+# --- curation commands -------------------------------------------------------------------
+
+
+def _day(text: str) -> str:
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date YYYY-MM-DD")
+    try:
+        dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a real day") from None
+    return text
+
+
+def _ids(text: str) -> list[str]:
+    return [p.strip() for p in text.split(",") if p.strip()]
+
+
+def _codes(text: str) -> list[str]:
+    return [p.upper() for p in _ids(text)]
+
+
+def _relation(text: str) -> dict[str, str]:
+    kind, _, rest = text.partition(":")
+    fact, _, note = rest.partition(":")
+    if not (kind and fact and note.strip()):
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: give kind:fact-id:note (e.g. disagrees_with:ref-kaz-x:Customs differ)"
+        )
+    return {"kind": kind.strip(), "fact": fact.strip(), "note": note.strip()}
+
+
+def _yes_no(text: str) -> bool:
+    if text.lower() not in ("yes", "no"):
+        raise argparse.ArgumentTypeError(f"{text!r}: give yes or no")
+    return text.lower() == "yes"
+
+
+def _coords(text: str) -> list[list[float]]:
+    from .curation import parse_coords
+
+    try:
+        return parse_coords(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _non_negative(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if n < 0:
+        raise argparse.ArgumentTypeError("must be 0 or more")
+    return n
+
+
+def _fact_options(p: argparse.ArgumentParser, prefix: str = "", required: bool = True) -> None:
+    """The options of a fact; `prefix` ("fact-") for the first fact of an event."""
+    o = f"--{prefix}"
+    p.add_argument(f"{o}id", required=required, help="fact id, unique in the whole dataset")
+    p.add_argument(f"{o}category", required=required, help="stance, aid, trade, energy, ...")
+    p.add_argument(
+        f"{o}date",
+        type=_day,
+        required=required and not prefix,
+        help="YYYY-MM-DD of what happened" + (" (default: the event's date)" if prefix else ""),
+    )
+    p.add_argument(f"{o}date-note", help="when the day is approximate or derived")
+    p.add_argument(f"{o}summary", required=required, help="one line, in our words")
+    p.add_argument(f"{o}source", required=required, help="a source id of sources.yaml")
+    p.add_argument(
+        f"{o}countries",
+        type=_codes,
+        default=None,
+        help="ISO3 codes, comma-separated (KAZ,UZB)"
+        + (" (default: the event's)" if prefix else ""),
+    )
+    p.add_argument(f"{o}actors", type=_codes, default=[], help="e.g. RUS,EU,CHN")
+    p.add_argument(f"{o}signals", type=_ids, default=[], help="signal ids, comma-separated")
+    p.add_argument(
+        f"{o}relation",
+        type=_relation,
+        action="append",
+        default=[],
+        metavar="KIND:FACT:NOTE",
+        help="a relation to another fact (repeatable)",
+    )
+    p.add_argument(f"{o}note", help="longer context, in our words")
+    p.add_argument(f"{o}excerpt", help="the source's own words (a document kept in seeds/)")
+    p.add_argument(
+        f"{o}start",
+        type=_non_negative,
+        help="offset of the excerpt when it occurs several times",
+    )
+
+
+def _fact_fields(args: argparse.Namespace, prefix: str = "") -> dict[str, Any]:
+    a = vars(args)
+    p = prefix.replace("-", "_")
+    return {
+        "id": a[f"{p}id"],
+        "category": a[f"{p}category"],
+        "date": a[f"{p}date"],
+        "date_note": a[f"{p}date_note"],
+        "summary": a[f"{p}summary"],
+        "source": a[f"{p}source"],
+        "excerpt": a[f"{p}excerpt"],
+        "countries": a[f"{p}countries"] or [],
+        "actors": a[f"{p}actors"],
+        "signals": a[f"{p}signals"],
+        "relations": a[f"{p}relation"],
+        "note": a[f"{p}note"],
+    }
+
+
+Change = Callable[[Any, argparse.Namespace], None]
+
+
+def _curate(args: argparse.Namespace, change: Change, dry_run: bool = False) -> int:
+    """Take the lock, make `change` in memory, check it with `store.load` on a temporary copy,
+    and write the changed files only when no new problem appears."""
+    from .curation import Refused, WorkingCopy, check, locked, write
+
+    data, seeds = Path(args.data), Path(args.seeds)
+    if not data.is_dir() or not seeds.is_dir():
+        missing = data if not data.is_dir() else seeds
+        print(f"refused: directory not found: {missing}", file=sys.stderr)
+        return 1
+    try:
+        with locked(data):
+            wc = WorkingCopy.read(data, seeds)
+            change(wc, args)
+            outcome = check(wc)
+            if outcome.new_problems:
+                for line in outcome.new_problems:
+                    print(line, file=sys.stderr)
+                print(
+                    f"refused: {len(outcome.new_problems)} new problem(s); nothing was changed",
+                    file=sys.stderr,
+                )
+                return 1
+            if not dry_run:
+                write(wc)
+    except Refused as exc:
+        for line in exc.lines:
+            print(line, file=sys.stderr)
+        print("refused: nothing was changed", file=sys.stderr)
+        return 1
+    for line in wc.log:
+        print(line)
+    for line in outcome.new_warnings:
+        print(f"warning: {line}")
+    if dry_run:
+        print(f"dry run: {len(wc.log)} change(s) checked, nothing written")
+    return 0
+
+
+def _add_source(args: argparse.Namespace) -> int:
+    from .curation import add_source
+
+    fields = {
+        "id": args.id,
+        "title": args.title,
+        "outlet": args.outlet,
+        "author": args.author,
+        "published": args.published,
+        "url": args.url,
+        "accessed": args.accessed,
+        "kind": args.kind,
+        "file": args.file,
+        "licence": args.licence,
+        "attribution": args.attribution,
+        "part_of": args.part_of,
+        "note": args.note,
+    }
+    return _curate(args, lambda wc, a: add_source(wc, fields))
+
+
+def _add_fact(args: argparse.Namespace) -> int:
+    from .curation import add_fact
+
+    return _curate(args, lambda wc, a: add_fact(wc, a.feature, _fact_fields(a), a.start))
+
+
+def _add_event(args: argparse.Namespace) -> int:
+    from .curation import add_event
+
+    event = {
+        "id": args.id,
+        "name": args.name,
+        "date": args.date,
+        "end_date": args.end_date,
+        "place": args.place,
+        "place_source": args.place_source,
+        "countries": args.countries or [],
+    }
+    fact = _fact_fields(args, "fact-")
+    fact["date"] = fact["date"] or args.date
+    fact["countries"] = fact["countries"] or event["countries"]
+    fact["start"] = args.fact_start
+    return _curate(args, lambda wc, a: add_event(wc, event, a.lon, a.lat, [fact]))
+
+
+def _add_value(args: argparse.Namespace) -> int:
+    from .curation import add_value
+
+    value = {
+        "value": args.value,
+        "facts": args.facts,
+        "since": args.since,
+        "period": args.period,
+        "statistics": args.statistics,
+        "note": args.note,
+    }
+    return _curate(args, lambda wc, a: add_value(wc, a.country.upper(), a.indicator, value))
+
+
+def _add_route(args: argparse.Namespace) -> int:
+    from .curation import add_route
+
+    route = {
+        "id": args.id,
+        "name": args.name,
+        "commodity": args.commodity,
+        "transits_russia": args.transits_russia,
+        "status": args.status,
+        "reversed_flow": True if args.reversed_flow else None,
+        "operator": args.operator,
+        "capacity": args.capacity,
+        "length_km": args.length_km,
+        "countries": args.countries or [],
+        "geometry_quality": args.geometry_quality,
+        "geometry_note": args.geometry_note,
+        "geometry_sources": args.geometry_sources,
+        "attribution": args.attribution,
+    }
+    geometry = {"type": "LineString", "coordinates": args.coords}
+    return _curate(args, lambda wc, a: add_route(wc, route, geometry))
+
+
+def _import(args: argparse.Namespace) -> int:
+    import yaml
+
+    from .curation import import_batch, load_yaml
+
+    path = Path(args.file)
+    try:
+        doc = load_yaml(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        print(f"import: cannot read {path}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    except UnicodeDecodeError as exc:
+        print(f"import: {path} is not UTF-8 (byte {exc.start})", file=sys.stderr)
+        return 2
+    except (yaml.YAMLError, ValueError, RecursionError) as exc:
+        detail = " ".join(str(exc).split())
+        print(f"import: {path} is not valid YAML: {detail}", file=sys.stderr)
+        return 2
+    return _curate(args, lambda wc, a: import_batch(wc, doc, path.name), dry_run=args.dry_run)
+
+
+def _curation_parsers(sub: Any) -> None:
+    src = sub.add_parser("add-source", help="append a source to seeds/sources.yaml")
+    src.add_argument("--id", required=True)
+    src.add_argument("--title", required=True)
+    src.add_argument("--outlet", required=True)
+    src.add_argument("--author")
+    src.add_argument("--published", type=_day, help="YYYY-MM-DD")
+    src.add_argument("--url", help="the page's URL, exactly as read")
+    src.add_argument("--kind", required=True, help="newsroom, government, state media, ...")
+    src.add_argument("--accessed", type=_day, help="YYYY-MM-DD the page was read")
+    src.add_argument("--file", help="a document kept in seeds/ (NAME.txt)")
+    src.add_argument("--note")
+    src.add_argument("--licence")
+    src.add_argument("--attribution")
+    src.add_argument("--part-of", help="the source this one is printed in (a teaser)")
+
+    fact = sub.add_parser("add-fact", help="add a fact to a country, the region, a route or event")
+    fact.add_argument("--feature", required=True, help="ISO3, region id, route id or event id")
+    _fact_options(fact)
+
+    ev = sub.add_parser("add-event", help="add a dated event with its first fact (--fact-*)")
+    ev.add_argument("--id", required=True)
+    ev.add_argument("--name", required=True)
+    ev.add_argument("--date", type=_day, required=True)
+    ev.add_argument("--end-date", type=_day)
+    ev.add_argument("--place", required=True, help='e.g. "Samarkand, Uzbekistan"')
+    ev.add_argument("--lon", type=float, required=True, help="longitude, degrees east")
+    ev.add_argument("--lat", type=float, required=True, help="latitude, degrees north")
+    ev.add_argument("--place-source", required=True, help="source of the coordinates (geonames)")
+    ev.add_argument("--countries", type=_codes, default=[])
+    _fact_options(ev, "fact-")
+
+    val = sub.add_parser("add-value", help="add a value to a country's indicator history")
+    val.add_argument("--country", required=True, help="ISO3")
+    val.add_argument("--indicator", required=True, help="an indicator key of the catalogue")
+    val.add_argument("--value", required=True, help="a number (21.3) or a class value")
+    val.add_argument("--period", help='"2023" or "2023-01/2023-09"')
+    val.add_argument("--statistics", help="who produced the number (national, imf, ...)")
+    val.add_argument("--facts", type=_ids, required=True, help="ids of the facts that state it")
+    val.add_argument("--since", type=_day, help="the value holds from this day")
+    val.add_argument("--note")
+
+    rt = sub.add_parser("add-route", help="add an export route (a LineString)")
+    rt.add_argument("--id", required=True)
+    rt.add_argument("--name", required=True)
+    rt.add_argument("--commodity", required=True, help="oil, gas, oil by tanker")
+    rt.add_argument("--transits-russia", type=_yes_no, required=True, metavar="yes|no")
+    rt.add_argument("--status", required=True, help="operating, construction, proposed, ...")
+    rt.add_argument("--reversed-flow", action="store_true", help="operating in reverse")
+    rt.add_argument("--operator", required=True)
+    rt.add_argument("--capacity")
+    rt.add_argument("--length-km", type=float)
+    rt.add_argument("--countries", type=_codes, default=[])
+    rt.add_argument("--geometry-quality", required=True, choices=("traced", "schematic"))
+    rt.add_argument("--geometry-note")
+    rt.add_argument("--geometry-sources", type=_ids, required=True)
+    rt.add_argument("--attribution", required=True)
+    rt.add_argument("--coords", type=_coords, required=True, help='"lon,lat;lon,lat;..."')
+
+    imp = sub.add_parser("import", help="apply a YAML batch, all or nothing")
+    imp.add_argument("file", help="FILE.yaml: sources, events, routes, facts, values")
+    imp.add_argument("--dry-run", action="store_true", help="check everything, write nothing")
+
+
+# --- main ------------------------------------------------------------------------------------
+
+
 def _forgiving_streams() -> None:
     """Print every problem even on a console that cannot show some character of it (a name
     quoted from the data): such a character is escaped, never a UnicodeEncodeError."""
@@ -83,12 +441,23 @@ def main(argv: list[str] | None = None) -> int:
         "from Natural Earth (npm world-atlas); properties are kept",
     )
     geo.add_argument("--tolerance", type=float, default=0.02, help="simplification, degrees")
+    _curation_parsers(sub)
     # accept --data/--seeds after the sub-command too
     for p in sub.choices.values():
         p.add_argument("--data", default=argparse.SUPPRESS)
         p.add_argument("--seeds", default=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    handlers = {"validate": _validate, "anchor": _anchor, "build-geometry": _build_geometry}
+    handlers: dict[str, Callable[[argparse.Namespace], int]] = {
+        "validate": _validate,
+        "anchor": _anchor,
+        "build-geometry": _build_geometry,
+        "add-source": _add_source,
+        "add-fact": _add_fact,
+        "add-event": _add_event,
+        "add-value": _add_value,
+        "add-route": _add_route,
+        "import": _import,
+    }
     try:
         return handlers[args.command](args)
     except KeyboardInterrupt:

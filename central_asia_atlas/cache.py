@@ -11,9 +11,8 @@ import folium
 import streamlit as st
 import streamlit_folium as sf
 
-from . import indicators, mapview, store
+from . import charts, indicators, mapview, publish, store
 from .indicators import IndicatorResult
-from .model import Signal
 from .selection import Selection
 
 
@@ -36,7 +35,7 @@ def basemap() -> dict[str, Any]:
 def indicator_table() -> dict[str, dict[str, IndicatorResult]]:
     """Every indicator's current value for each of the five: {indicator key: {iso3: result}}."""
     ds = dataset()
-    return {key: indicators.compute(ds, key) for key in indicators.INDICATORS}
+    return {key: indicators.compute(ds, key) for key in ds.catalogue.indicators}
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
@@ -46,14 +45,47 @@ def indicator_table_at(
     """Like `indicator_table`, as of a day and counting only the chosen signals.
 
     The Timeline page keeps its day in `st.session_state["as_of"]` (a date; absent: today) and
-    the Compare page its choice in `st.session_state["signals"]` (Signal values; absent: all).
+    the Compare page its choice in `st.session_state["signals"]` (signal ids; absent: all).
     """
     ds = dataset()
-    chosen = None if signals is None else [Signal(s) for s in signals]
     return {
-        key: indicators.compute(ds, key, as_of=as_of, signals=chosen)
-        for key in indicators.INDICATORS
+        key: indicators.compute(ds, key, as_of=as_of, signals=signals)
+        for key in ds.catalogue.indicators
     }
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def country_charts(iso3: str, as_of: dt.date | None) -> list[charts.CountryChart]:
+    """The catalogue's charts for a country's panel (Altair specs; never mutated)."""
+    return charts.country_charts(dataset(), iso3, as_of)
+
+
+# --- publishing a view (images, standalone HTML, CSV) -------------------------------------
+# Built on demand (a download button's callable), once per view and day, shared by sessions.
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def view_image(view: publish.MapView, fmt: str, today: dt.date) -> bytes:
+    """The view as PNG (`fmt` "png") or SVG ("svg")."""
+    build = publish.map_png if fmt == "png" else publish.map_svg
+    return build(dataset(), view, basemap(), today)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def view_html(view: publish.MapView, app_url: str, today: dt.date) -> str:
+    """The view as one self-contained HTML file that links back to `app_url`."""
+    return publish.standalone_html(dataset(), view, app_url, basemap(), today)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def view_csv(view: publish.MapView, today: dt.date) -> str:
+    """The values the view shows, as CSV."""
+    return publish.shown_csv(dataset(), view, today)
+
+
+@st.cache_resource(show_spinner=False)
+def data_version() -> publish.DataVersion:
+    return publish.data_version(dataset())
 
 
 # --- the map component ------------------------------------------------------------------
@@ -129,10 +161,16 @@ def layers_payload(
 
 @st.cache_resource(show_spinner=False)
 def map_base() -> MapBase:
-    return base_payload(mapview.base_map(basemap(), dataset()))
+    """The base map's part of the arguments; the neighbours come from static/ when it holds
+    the same basemap (mapview.basemap_url), else they are inlined."""
+    neighbours = basemap()
+    return base_payload(mapview.base_map(neighbours, dataset(), mapview.basemap_url(neighbours)))
 
 
-@st.cache_resource(show_spinner=False, max_entries=256)
+MAP_DRAWN = "atlas_map_drawn"  # mapview.Drawn: the layers this session's map was last sent
+MAP_CLICKED = "atlas_map_clicked"  # (kind, id) the map has highlighted itself since then
+
+
 def map_layers(
     key: str,
     as_of: dt.date | None,
@@ -141,11 +179,40 @@ def map_layers(
     routes: bool,
     tiles: bool,
 ) -> str:
-    """The changing layers' script for one view (indicator, day, signals, selection, toggles)."""
-    results = indicator_table_at(as_of, signals)[key]
+    """The changing layers' script for one view (indicator, day, signals, selection, toggles).
+
+    After a click on the map, the layers the map has already (it drew the highlight itself):
+    the map element stays byte-identical, so the rerun resends no map. See
+    mapview.layers_to_draw; a map not yet on the page (first run, back from another page) is
+    sent the view as it is.
+    """
+    ss = st.session_state
+    mounted = map_base().hash_key in ss
+    drawn = ss.get(MAP_DRAWN) if mounted else None
+    clicked = ss.get(MAP_CLICKED) if mounted else None
+    view = (key, as_of, signals, routes, tiles)
+    new = mapview.layers_to_draw(view, selection, drawn, clicked)
+    if new is not drawn:
+        ss[MAP_CLICKED] = None
+    ss[MAP_DRAWN] = new
+    return _map_layers(key, as_of, signals, new.selection, routes, tiles, new.token)
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _map_layers(
+    key: str,
+    as_of: dt.date | None,
+    signals: tuple[str, ...] | None,
+    selection: tuple[str, str] | None,
+    routes: bool,
+    tiles: bool,
+    token: int,
+) -> str:
+    results = indicator_table_at(as_of, signals).get(key, {})  # {}: no catalogue, no colours
+    spec = dataset().catalogue.indicators.get(key)
     chosen = Selection(selection[0], selection[1]) if selection else None  # type: ignore[arg-type]
     groups = mapview.layers(
-        dataset(), results, indicators.INDICATORS[key].label, chosen, routes, tiles
+        dataset(), results, spec.label if spec else "No indicator", chosen, routes, tiles, token
     )
     script, js, css = layers_payload(groups)
     if js or css:  # a layer that needs other assets would break the offline promise
@@ -163,7 +230,12 @@ def map_component(layers: str, height: int, on_change: Callable[[], None]) -> No
     base = map_base()
 
     def _changed() -> None:
-        st.session_state[MAP_KEY] = st.session_state.get(base.hash_key, {})
+        value = st.session_state.get(base.hash_key, {})
+        st.session_state[MAP_KEY] = value
+        # what the map highlighted at the click (mapview.ClickSelect), for map_layers
+        st.session_state[MAP_CLICKED] = mapview.clicked_feature(value) or st.session_state.get(
+            MAP_CLICKED
+        )
         on_change()
 
     sf._component_func(

@@ -1,40 +1,32 @@
-"""The five side by side: which signals of distance from Moscow the sources cite for each."""
+"""The five side by side: the signals the sources cite for each, grouped by side.
+
+Both sides of Moscow are counted the same way (kinds of signal cited, each cell linking to its
+facts), and the ties to the EU and to China beside them; the signals come from the catalogue.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
 from html import escape
-from typing import TYPE_CHECKING
 
 import altair as alt
 import pandas as pd
 
-from .indicators import SIGNAL_LABELS, signal_facts
-from .model import FIVE, Signal
+from .catalogue import Side, SignalSpec
+from .indicators import signal_facts
+from .model import FIVE
+from .store import Dataset
 
-if TYPE_CHECKING:
-    from .store import Dataset
-
-# Okabe-Ito, one colour per kind of signal (colour-blind safe).
-SIGNAL_COLORS = {
-    Signal.un_vote_not_with_russia: "#0072B2",
-    Signal.rebuked_kremlin: "#D55E00",
-    Signal.humanitarian_aid_ukraine: "#009E73",
-    Signal.refused_recognition: "#CC79A7",
-    Signal.eu_engagement: "#56B4E9",
-    Signal.reducing_dependence_on_russia: "#E69F00",
-}
-
-Matrix = dict[str, dict[Signal, tuple[str, ...]]]
+Matrix = dict[str, dict[str, tuple[str, ...]]]
 
 
-def parse_signals(value: object) -> list[Signal] | None:
-    """The chosen signals from a session value (a list of Signal values); None if unset."""
+def parse_signals(value: object, known: Iterable[str]) -> list[str] | None:
+    """The chosen signals from a session value (a list of signal ids); None if unset."""
     if value is None or isinstance(value, str) or not isinstance(value, Iterable):
         return None
-    known = {s.value: s for s in Signal}
-    return [known[str(v)] for v in value if str(v) in known]
+    ids = set(known)
+    return [str(v) for v in value if str(v) in ids]
 
 
 def matrix(ds: Dataset, as_of: dt.date | None = None) -> Matrix:
@@ -42,51 +34,68 @@ def matrix(ds: Dataset, as_of: dt.date | None = None) -> Matrix:
     return {iso3: signal_facts(ds, iso3, as_of) for iso3 in FIVE}
 
 
-def counts(m: Matrix, signals: Iterable[Signal] | None = None) -> dict[str, int]:
-    """How many of the chosen kinds of signal are cited for each country."""
-    chosen = set(Signal) if signals is None else set(signals)
-    return {iso3: sum(1 for s in cited if s in chosen) for iso3, cited in m.items()}
+def by_side(ds: Dataset) -> dict[Side, list[SignalSpec]]:
+    """The catalogue's signals grouped by side, in the order of `Side`."""
+    out: dict[Side, list[SignalSpec]] = {side: [] for side in Side}
+    for sig in ds.catalogue.signals.values():
+        out[sig.side].append(sig)
+    return {side: sigs for side, sigs in out.items() if sigs}
 
 
-def counts_frame(ds: Dataset, m: Matrix, signals: Iterable[Signal] | None = None) -> pd.DataFrame:
-    """One row per country and chosen signal it is cited for (for the stacked chart)."""
+def side_counts(
+    ds: Dataset, m: Matrix, signals: Iterable[str] | None = None
+) -> dict[str, dict[Side, int]]:
+    """For each country and side: how many of the chosen kinds of signal are cited."""
+    chosen = None if signals is None else set(signals)
+    groups = by_side(ds)
+    return {
+        iso3: {
+            side: sum(1 for s in sigs if s.id in cited and (chosen is None or s.id in chosen))
+            for side, sigs in groups.items()
+        }
+        for iso3, cited in m.items()
+    }
+
+
+def counts_frame(ds: Dataset, m: Matrix, signals: Iterable[str] | None = None) -> pd.DataFrame:
+    """One row per country and side: the kinds of signal counted (for the chart)."""
     names = {c.props.iso3: c.props.name for c in ds.countries}
-    chosen = list(Signal) if signals is None else [s for s in Signal if s in set(signals)]
+    per = side_counts(ds, m, signals)
     rows = [
         {
             "country": names.get(iso3, iso3),
-            "signal": SIGNAL_LABELS[s],
-            "kinds": 1,
-            "facts": len(m[iso3][s]),
+            "side": ds.catalogue.side_label(side),
+            "kinds": n,
         }
         for iso3 in FIVE
-        for s in chosen
-        if s in m.get(iso3, {})
+        for side, n in per.get(iso3, {}).items()
     ]
-    return pd.DataFrame(rows, columns=["country", "signal", "kinds", "facts"])
+    return pd.DataFrame(rows, columns=["country", "side", "kinds"])
 
 
-def chart(ds: Dataset, m: Matrix, signals: Iterable[Signal] | None = None) -> alt.Chart:
-    """Stacked bars: the number of kinds of signal cited per country, one block per kind."""
+def chart(ds: Dataset, m: Matrix, signals: Iterable[str] | None = None) -> alt.Chart:
+    """Grouped bars: per country, the kinds of signal counted on each side."""
     frame = counts_frame(ds, m, signals)
     names = [c.props.name for c in ds.countries] or list(FIVE)
-    labels = [SIGNAL_LABELS[s] for s in Signal]
-    colors = [SIGNAL_COLORS[s] for s in Signal]
+    sides = list(by_side(ds))
+    labels = [ds.catalogue.side_label(s) for s in sides]
+    colors = [ds.catalogue.sides[s].color if s in ds.catalogue.sides else "#999999" for s in sides]
     spec: alt.Chart = (
-        alt.Chart(frame, title="Kinds of signal cited, per country")
-        .mark_bar(stroke="white", strokeWidth=1.5)
+        alt.Chart(frame, title="Kinds of signal cited, per country and side")
+        .mark_bar()
         .encode(
             x=alt.X("kinds:Q", title="Kinds of signal cited", axis=alt.Axis(tickMinStep=1)),
-            y=alt.Y("country:N", title=None, sort=names),
+            y=alt.Y("side:N", title=None, sort=labels, axis=None),
+            row=alt.Row("country:N", title=None, sort=names, header=alt.Header(labelAngle=0)),
             color=alt.Color(
-                "signal:N",
+                "side:N",
                 scale=alt.Scale(domain=labels, range=colors),
-                legend=alt.Legend(title="Signal", orient="bottom", columns=2, labelLimit=400),
+                legend=alt.Legend(title="Side", orient="bottom", columns=2, labelLimit=400),
             ),
             tooltip=[
                 alt.Tooltip("country:N", title="Country"),
-                alt.Tooltip("signal:N", title="Signal"),
-                alt.Tooltip("facts:Q", title="Facts citing it"),
+                alt.Tooltip("side:N", title="Side"),
+                alt.Tooltip("kinds:Q", title="Kinds of signal cited"),
             ],
         )
     )
@@ -94,58 +103,82 @@ def chart(ds: Dataset, m: Matrix, signals: Iterable[Signal] | None = None) -> al
 
 
 STYLE = """<style>
-.cmp{border-collapse:collapse;font-size:.9rem;width:100%}
-.cmp th,.cmp td{border:1px solid #ccc;padding:.35rem .5rem;vertical-align:top;text-align:left}
-.cmp th[scope=col]{background:#f3f3f3;font-weight:600}
-.cmp th.cmp-off{color:#595959;font-weight:400;font-style:italic}
-.cmp td.cmp-yes{background:#e6f0f8}
-.cmp td.cmp-off{background:#fafafa;color:#595959}
-.cmp a{color:#0b5394}
+.cmp{border-collapse:collapse;font-size:.85rem;width:100%}
+.cmp th,.cmp td{border:1px solid rgba(128,128,128,.45);padding:.3rem .45rem;vertical-align:top;
+  text-align:left}
+.cmp thead th{font-weight:600}
+.cmp th.cmp-side{text-align:center;border-top-width:4px}
+.cmp th.cmp-off{opacity:.7;font-weight:400;font-style:italic}
+.cmp td.cmp-yes{background:rgba(0,114,178,.12)}
+.cmp td.cmp-off{opacity:.7}
+.cmp td.cmp-count{font-weight:600;text-align:center}
 </style>"""
 
 
-def matrix_html(ds: Dataset, m: Matrix, signals: Iterable[Signal] | None = None) -> str:
-    """The matrix as an HTML table: a tick and links to the facts in each cited cell."""
-    chosen = set(Signal) if signals is None else set(signals)
+def _cell(ds: Dataset, ids: tuple[str, ...], off: bool) -> str:
+    if not ids:
+        return '<td><span aria-label="not cited">—</span></td>'
+    links = []
+    for fid in ids:
+        fact = ds.fact(fid)
+        title = f"{fact.summary} ({fid})" if fact else fid
+        text = f"{fact.date:%d %b %Y}" if fact else fid
+        links.append(
+            f'<a href="sources?fact={escape(fid, quote=True)}" '
+            f'title="{escape(title, quote=True)}" '
+            f'aria-label="{escape(f"{text}: {title}", quote=True)}">{escape(text)}</a>'
+        )
+    cls = "cmp-off" if off else "cmp-yes"
+    label = f"cited by {len(ids)} fact{'s' if len(ids) != 1 else ''}"
+    return f'<td class="{cls}">✓ {escape(label)}<br>{"<br>".join(links)}</td>'
+
+
+def matrix_html(ds: Dataset, m: Matrix, signals: Iterable[str] | None = None) -> str:
+    """The matrix as an HTML table, its columns grouped by side, each side with its count."""
+    chosen = None if signals is None else set(signals)
     names = {c.props.iso3: c.props.name for c in ds.countries}
-    n = counts(m, chosen)
-    head = ['<th scope="col">Country</th>']
-    for s in Signal:
-        off = s not in chosen
-        note = " (not counted)" if off else ""
-        cls = ' class="cmp-off"' if off else ""
-        head.append(f'<th scope="col"{cls}>{escape(SIGNAL_LABELS[s] + note)}</th>')
-    head.append('<th scope="col">Counted</th>')
+    groups = by_side(ds)
+    per = side_counts(ds, m, chosen)
+    cat = ds.catalogue
+    top = ['<th scope="col" rowspan="2">Country</th>']
+    head = []
+    for side, sigs in groups.items():
+        colour = cat.sides[side].color if side in cat.sides else "#999999"
+        top.append(
+            f'<th scope="colgroup" colspan="{len(sigs) + 1}" class="cmp-side" '
+            f'data-side="{escape(side.value, quote=True)}" '
+            f'style="border-top-color:{escape(colour, quote=True)}">'
+            f"{escape(cat.side_label(side))}</th>"
+        )
+        for s in sigs:
+            off = chosen is not None and s.id not in chosen
+            cls = ' class="cmp-off"' if off else ""
+            head.append(
+                f'<th scope="col"{cls} data-signal="{escape(s.id, quote=True)}">'
+                f"{escape(s.label + (' (not counted)' if off else ''))}</th>"
+            )
+        head.append(f'<th scope="col">{escape(cat.side_label(side))}: counted</th>')
     body = []
     for iso3 in FIVE:
         cells = [f'<th scope="row">{escape(names.get(iso3, iso3))}</th>']
-        for s in Signal:
-            ids = m.get(iso3, {}).get(s, ())
-            off = s not in chosen
-            if not ids:
-                cells.append('<td><span aria-label="not cited">—</span></td>')
-                continue
-            links = []
-            for fid in ids:
-                fact = ds.fact(fid)
-                title = f"{fact.summary} ({fid})" if fact else fid
-                text = f"{fact.date:%d %b %Y}" if fact else fid
-                links.append(
-                    f'<a href="sources?fact={escape(fid, quote=True)}" '
-                    f'title="{escape(title, quote=True)}" '
-                    f'aria-label="{escape(f"{text}: {title}", quote=True)}">{escape(text)}</a>'
-                )
-            cls = "cmp-off" if off else "cmp-yes"
-            label = f"cited by {len(ids)} fact{'s' if len(ids) != 1 else ''}"
-            cells.append(f'<td class="{cls}">✓ {escape(label)}<br>{"<br>".join(links)}</td>')
-        cells.append(f"<td>{n[iso3]}</td>")
+        for side, sigs in groups.items():
+            for s in sigs:
+                off = chosen is not None and s.id not in chosen
+                cells.append(_cell(ds, m.get(iso3, {}).get(s.id, ()), off))
+            n = per.get(iso3, {}).get(side, 0)
+            cells.append(
+                f'<td class="cmp-count" data-side="{escape(side.value, quote=True)}">{n}</td>'
+            )
         body.append("<tr>" + "".join(cells) + "</tr>")
     return (
         STYLE
         + '<div style="overflow-x:auto"><table class="cmp">'
-        + '<caption style="caption-side:top;text-align:left">Signals of distance from Moscow '
-        "that the sources cite, per country (links open the quoted passage)</caption>"
+        + '<caption style="caption-side:top;text-align:left">The signals the sources cite for '
+        "each country, grouped by side: ties to Moscow, signals of distance from it, ties to "
+        "the EU and to China (links open the facts)</caption>"
         + "<thead><tr>"
+        + "".join(top)
+        + "</tr><tr>"
         + "".join(head)
         + "</tr></thead><tbody>"
         + "".join(body)

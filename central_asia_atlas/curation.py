@@ -1,15 +1,104 @@
-"""Curation helpers: fill excerpt offsets, write GeoJSON in the project's stable layout."""
+"""Curation: change the data the way a curator does, safely.
+
+Every change is made to an in-memory working copy of data/ and seeds/ while a lock is held; the
+changed files are written into a temporary copy of both directories and loaded with
+`store.load`; only when that load has no problem that the unchanged data did not have are the
+files replaced (each written to a temporary file in its own directory, then renamed over the
+old one). GeoJSON is written in the stable layout of `dump_collection`; a source is appended
+to seeds/sources.yaml as a block in the file's own style, the rest of the file untouched.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
+import difflib
+import fcntl
 import json
+import os
+import re
+import shutil
+import sys
+import tempfile
+import textwrap
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from . import store
+from .checks import normalise_url
+from .model import Kind
 from .provenance import anchor, occurrences, read_source_text
-from .store import FILES, SOURCES_FILE
+from .store import FILES, SOURCES_FILE, Problem
+
+LOCK_FILE = ".curation.lock"
+CATALOGUE_FILE = "indicators.yaml"
+
+# Key order of each kind of object as it is written (the models' field order).
+SOURCE_KEYS = (
+    "id",
+    "title",
+    "outlet",
+    "author",
+    "published",
+    "url",
+    "accessed",
+    "kind",
+    "file",
+    "licence",
+    "attribution",
+    "part_of",
+    "note",
+)
+FACT_KEYS = (
+    "id",
+    "category",
+    "date",
+    "date_note",
+    "summary",
+    "source",
+    "excerpt",
+    "start",
+    "end",
+    "countries",
+    "actors",
+    "signals",
+    "relations",
+    "note",
+)
+VALUE_KEYS = ("value", "facts", "since", "period", "statistics", "note")
+EVENT_KEYS = ("id", "name", "date", "end_date", "place", "place_source", "countries", "facts")
+ROUTE_KEYS = (
+    "id",
+    "name",
+    "commodity",
+    "transits_russia",
+    "status",
+    "reversed_flow",
+    "operator",
+    "capacity",
+    "length_km",
+    "countries",
+    "geometry_quality",
+    "geometry_note",
+    "geometry_sources",
+    "attribution",
+    "facts",
+)
+
+
+class Refused(Exception):
+    """The change cannot be made; each line says where and why. Nothing was written."""
+
+    def __init__(self, *lines: str) -> None:
+        super().__init__("\n".join(lines))
+        self.lines = list(lines)
+
+
+# --- the stable GeoJSON layout -------------------------------------------------------------
 
 
 def dump_collection(doc: dict[str, Any]) -> str:
@@ -30,7 +119,28 @@ def dump_collection(doc: dict[str, Any]) -> str:
 
 
 def write_collection(path: Path, doc: dict[str, Any]) -> None:
-    path.write_text(dump_collection(doc), encoding="utf-8")
+    write_atomic(path, dump_collection(doc))
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write `text` to a temporary file beside `path`, then rename it over `path`: a reader
+    (or a crash) sees the old file or the new one, never half of one."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        with contextlib.suppress(OSError):
+            os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+# --- anchor: fill excerpt offsets ------------------------------------------------------------
 
 
 def _iter_facts(doc: dict[str, Any]) -> Any:
@@ -78,3 +188,800 @@ def anchor_files(data_dir: Path, seeds_dir: Path) -> tuple[list[str], list[str]]
         if dirty:
             write_collection(path, doc)
     return changed, problems
+
+
+# --- the nearest passage (for an excerpt that is not in the text) ------------------------------
+
+
+@dataclass(frozen=True)
+class Nearest:
+    start: int
+    end: int
+    ratio: float
+    difference: str  # the first difference, in words ("" when none is found)
+
+
+def nearest_passage(text: str, excerpt: str) -> Nearest | None:
+    """The passage of `text` most like `excerpt` (difflib over windows of the text)."""
+    n = len(excerpt)
+    if not text or not excerpt:
+        return None
+    step = max(1, n // 8)
+    last = max(0, len(text) - n)
+    starts = sorted({*range(0, last + 1, step), last})
+    matcher = difflib.SequenceMatcher(autojunk=False)
+    matcher.set_seq2(excerpt)  # the second sequence is the one difflib caches
+    scored = []
+    for s in starts:
+        matcher.set_seq1(text[s : s + n])
+        scored.append((matcher.quick_ratio(), s))
+    scored.sort(reverse=True)
+    best_ratio, best = -1.0, 0
+    for bound, s in scored[:4000]:
+        if bound <= best_ratio:
+            break  # quick_ratio bounds ratio from above: no later window can do better
+        matcher.set_seq1(text[s : s + n])
+        r = matcher.ratio()
+        if r > best_ratio:
+            best_ratio, best = r, s
+    # align: the span of the text around the best window that the excerpt's matches cover
+    lo = max(0, best - n // 2)
+    region = text[lo : best + n + n // 2]
+    aligner = difflib.SequenceMatcher(None, region, excerpt, autojunk=False)
+    blocks = [b for b in aligner.get_matching_blocks() if b.size >= 3] or [
+        b for b in aligner.get_matching_blocks() if b.size
+    ]
+    if not blocks:
+        return Nearest(best, min(len(text), best + n), max(best_ratio, 0.0), "")
+    start = lo + blocks[0].a - blocks[0].b  # where the excerpt's first character would stand
+    start = max(lo, min(start, lo + blocks[0].a))
+    end = lo + blocks[-1].a + blocks[-1].size
+    end = min(len(text), end + (n - (blocks[-1].b + blocks[-1].size)))
+    passage = text[start:end]
+    ratio = difflib.SequenceMatcher(None, passage, excerpt, autojunk=False).ratio()
+    return Nearest(start, end, ratio, _first_difference(excerpt, passage))
+
+
+def _first_difference(excerpt: str, passage: str) -> str:
+    ops = difflib.SequenceMatcher(None, excerpt, passage, autojunk=False).get_opcodes()
+    for tag, i1, i2, j1, j2 in ops:
+        if tag == "equal":
+            continue
+        mine, theirs = _show(excerpt[i1:i2]), _show(passage[j1:j2])
+        if tag == "replace":
+            return f"at character {i1} the excerpt has {mine} where the text has {theirs}"
+        if tag == "delete":
+            return f"at character {i1} the excerpt has {mine}, which the text has not"
+        return f"at character {i1} the text has {theirs}, which the excerpt has not"
+    return ""
+
+
+def _show(s: str, limit: int = 40) -> str:
+    s = s if len(s) <= limit else s[:limit] + "…"
+    return json.dumps(s, ensure_ascii=False)
+
+
+def one_line(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)[1:-1]
+
+
+# --- YAML blocks in the style of sources.yaml ---------------------------------------------
+
+
+class _DatesAsText(yaml.SafeLoader):
+    """Safe YAML that leaves dates as text (the loader reads them the same way)."""
+
+
+_DatesAsText.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def load_yaml(text: str) -> Any:
+    return yaml.load(text, Loader=_DatesAsText)  # noqa: S506 (a SafeLoader subclass)
+
+
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+WRAP = 100
+
+
+def _scalar(key: str, value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    s = str(value)
+    if key in ("published", "accessed") and _DATE.match(s):
+        return s
+    if s and s == s.strip() and "\n" not in s and not s.startswith(("'", '"', "{", "[")):
+        try:
+            if load_yaml(f"k: {s}\n") == {"k": s}:
+                return s
+        except yaml.YAMLError:
+            pass
+    return json.dumps(s, ensure_ascii=False)  # a JSON string is a YAML double-quoted scalar
+
+
+def source_block(item: dict[str, Any], indent: str = "  ", fold: bool = True) -> str:
+    """A source as a YAML list item in the style of seeds/sources.yaml: one `key: value` line
+    per field, a long title, attribution or note folded (`>-`) at 100 columns."""
+    inner = indent + "  "
+    lines = []
+    for i, key in enumerate(k for k in SOURCE_KEYS if item.get(k) is not None):
+        lead = f"{indent}- " if i == 0 else inner
+        value = item[key]
+        text = _scalar(key, value)
+        if (
+            fold
+            and key in ("title", "attribution", "note")
+            and isinstance(value, str)
+            and len(lead) + len(key) + 2 + len(text) > WRAP
+        ):
+            body = textwrap.wrap(
+                value, width=WRAP - len(inner) - 2, break_long_words=False, break_on_hyphens=False
+            )
+            lines.append(f"{lead}{key}: >-")
+            lines.extend(f"{inner}  {line}" for line in body)
+        else:
+            lines.append(f"{lead}{key}: {text}")
+    block = "\n".join(lines) + "\n"
+    if fold:
+        try:
+            same = load_yaml("sources:\n" + block) == {"sources": [_present(item)]}
+        except yaml.YAMLError:
+            same = False
+        if not same:  # folding would change the text (double spaces, line breaks): quote it
+            return source_block(item, indent, fold=False)
+    return block
+
+
+def _present(item: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in item.items() if v is not None}
+
+
+def append_source(sources_text: str, item: dict[str, Any]) -> str:
+    """sources.yaml with `item` appended as a block; the rest of the file byte for byte."""
+    m = re.search(r"^( *)- id:", sources_text, flags=re.M)
+    indent = m.group(1) if m else "  "
+    head = sources_text if sources_text.endswith("\n") or not sources_text else sources_text + "\n"
+    new = head + source_block(item, indent)
+    before = load_yaml(sources_text) if sources_text.strip() else None
+    after = load_yaml(new)
+    old_list = before.get("sources") if isinstance(before, dict) else None
+    clean = _present(item)
+    if (
+        not isinstance(old_list, list)
+        or not isinstance(after, dict)
+        or after.get("sources") != [*old_list, clean]
+    ):
+        raise Refused(
+            f"{SOURCES_FILE}: cannot append a source: the file does not end with its "
+            "'sources:' list in block style"
+        )
+    return new
+
+
+# --- the working copy -------------------------------------------------------------------------
+
+
+def _name(props: dict[str, Any]) -> str:
+    return str(props.get("iso3") or props.get("id") or "?")
+
+
+@dataclass
+class WorkingCopy:
+    """data/ and seeds/ in memory; `changed` names the files to write."""
+
+    data_dir: Path
+    seeds_dir: Path
+    docs: dict[str, dict[str, Any]] = field(default_factory=dict)  # GeoJSON file name -> doc
+    sources_text: str = ""
+    changed: set[str] = field(default_factory=set)
+    log: list[str] = field(default_factory=list)
+    _texts: dict[str, str] = field(default_factory=dict)
+    _parsed: tuple[str, list[dict[str, Any]]] | None = None
+
+    @classmethod
+    def read(cls, data_dir: Path, seeds_dir: Path) -> WorkingCopy:
+        wc = cls(data_dir, seeds_dir)
+        path = seeds_dir / SOURCES_FILE
+        try:
+            wc.sources_text = read_source_text(path)
+        except (OSError, UnicodeDecodeError) as exc:
+            raise Refused(f"{seeds_dir.name}/{SOURCES_FILE}: cannot be read ({exc})") from exc
+        for fname in FILES.values():
+            fpath = data_dir / fname
+            try:
+                doc = json.loads(fpath.read_text(encoding="utf-8"))
+            except FileNotFoundError:
+                doc = {"type": "FeatureCollection", "features": []}
+            except (OSError, ValueError, RecursionError) as exc:
+                detail = " ".join(str(exc).split())
+                raise Refused(
+                    f"{data_dir.name}/{fname}: cannot be read ({detail}); run `validate`"
+                ) from exc
+            if not isinstance(doc, dict) or not isinstance(doc.get("features"), list):
+                raise Refused(f"{data_dir.name}/{fname}: not a GeoJSON FeatureCollection")
+            wc.docs[fname] = doc
+        return wc
+
+    # labels as the loader prints them
+    def data_label(self, fname: str) -> str:
+        return f"{self.data_dir.name}/{fname}"
+
+    @property
+    def sources_label(self) -> str:
+        return f"{self.seeds_dir.name}/{SOURCES_FILE}"
+
+    def sources(self) -> list[dict[str, Any]]:
+        if self._parsed is not None and self._parsed[0] == self.sources_text:
+            return self._parsed[1]
+        try:
+            doc = load_yaml(self.sources_text)
+        except (yaml.YAMLError, ValueError, RecursionError) as exc:
+            detail = " ".join(str(exc).split())
+            raise Refused(f"{self.sources_label}: not valid YAML ({detail})") from exc
+        items = doc.get("sources") if isinstance(doc, dict) else None
+        if not isinstance(items, list):
+            raise Refused(f"{self.sources_label}: expected a list under 'sources'")
+        found = [s for s in items if isinstance(s, dict)]
+        self._parsed = (self.sources_text, found)
+        return found
+
+    def source(self, sid: str) -> dict[str, Any] | None:
+        return next((s for s in self.sources() if s.get("id") == sid), None)
+
+    def text_of(self, src: dict[str, Any]) -> str:
+        sid = str(src.get("id"))
+        if sid not in self._texts:
+            path = self.seeds_dir / str(src.get("file"))
+            try:
+                self._texts[sid] = read_source_text(path)
+            except (OSError, UnicodeDecodeError) as exc:
+                raise Refused(
+                    f"{self.seeds_dir.name}/{src.get('file')}: the text of source {sid!r} "
+                    f"cannot be read ({exc})"
+                ) from exc
+        return self._texts[sid]
+
+    def features(self, kind: Kind) -> list[dict[str, Any]]:
+        feats: list[dict[str, Any]] = self.docs[FILES[kind]]["features"]
+        return feats
+
+    def find_feature(self, name: str) -> tuple[Kind, dict[str, Any]] | None:
+        for kind in (Kind.country, Kind.region, Kind.route, Kind.event):
+            for feat in self.features(kind):
+                props = feat.get("properties")
+                if isinstance(props, dict) and name in (props.get("iso3"), props.get("id")):
+                    return kind, feat
+        return None
+
+    def feature_names(self) -> list[str]:
+        names = []
+        for kind in (Kind.country, Kind.region, Kind.route, Kind.event):
+            for feat in self.features(kind):
+                if isinstance(feat.get("properties"), dict):
+                    names.append(_name(feat["properties"]))
+        return names
+
+    def where_is_fact(self, fid: str) -> str | None:
+        for kind in (Kind.country, Kind.region, Kind.route, Kind.event):
+            for feat in self.features(kind):
+                props = feat.get("properties") or {}
+                for fact in props.get("facts") or []:
+                    if isinstance(fact, dict) and fact.get("id") == fid:
+                        return f"{self.data_label(FILES[kind])}, feature {_name(props)}"
+        return None
+
+    def touch(self, kind: Kind) -> None:
+        self.changed.add(FILES[kind])
+
+
+# --- building objects from options ------------------------------------------------------------
+
+
+def ordered(raw: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
+    """`raw` with its keys in the written order, empty values left out; unknown keys kept at
+    the end (the loader reports them, located)."""
+    out = {k: raw[k] for k in keys if k in raw and raw[k] is not None and raw[k] != []}
+    out.update({k: v for k, v in raw.items() if k not in out and k not in keys})
+    return out
+
+
+def as_text(value: Any) -> Any:
+    """Dates (from YAML) as ISO text, recursively; other values unchanged."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: as_text(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [as_text(v) for v in value]
+    return value
+
+
+_INT = re.compile(r"^[+-]?\d+$")
+_FLOAT = re.compile(r"^[+-]?(\d+\.\d*|\.\d+|\d+)([eE][+-]?\d+)?$")
+
+
+def parse_value(text: Any) -> Any:
+    """A number when `text` looks like one ("21.3", "12", "1e3"), else the text itself."""
+    if not isinstance(text, str):
+        return text
+    s = text.strip()
+    if _INT.match(s):
+        return int(s)
+    if _FLOAT.match(s):
+        return float(s)
+    return text
+
+
+def _numeric_indicators(data_dir: Path) -> dict[str, str]:
+    """Numeric indicator keys of the catalogue -> unit (empty if the catalogue is unreadable:
+    the loader then says what is wrong)."""
+    try:
+        doc = load_yaml((data_dir / CATALOGUE_FILE).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, ValueError, RecursionError):
+        return {}
+    items = doc.get("indicators") if isinstance(doc, dict) else None
+    out: dict[str, str] = {}
+    for item in items if isinstance(items, list) else []:
+        if isinstance(item, dict) and item.get("kind") == "numeric" and item.get("key"):
+            out[str(item["key"])] = str(item.get("unit") or "")
+    return out
+
+
+# --- the changes ----------------------------------------------------------------------------
+
+
+def add_source(wc: WorkingCopy, raw: dict[str, Any]) -> None:
+    item = as_text(raw)
+    sid = item.get("id")
+    if not isinstance(sid, str) or not sid:
+        raise Refused(f"{wc.sources_label}: a source needs an id")
+    if wc.source(sid) is not None:
+        raise Refused(
+            f"{wc.sources_label}, feature source {sid}, field id: a source with this id "
+            "already exists (reuse it, or choose another id)"
+        )
+    url = item.get("url")
+    if url:
+        key = normalise_url(str(url))
+        for other in wc.sources():
+            if other.get("url") and normalise_url(str(other["url"])) == key:
+                raise Refused(
+                    f"{wc.sources_label}, feature source {sid}, field url: the URL is already "
+                    f"the source {other.get('id')!r}: cite that source instead"
+                )
+    for key in item:
+        if key not in SOURCE_KEYS:
+            raise Refused(
+                f"{wc.sources_label}, feature source {sid}, field {key}: unknown field "
+                f"(known: {', '.join(SOURCE_KEYS)})"
+            )
+    wc.sources_text = append_source(wc.sources_text, item)
+    wc.changed.add(SOURCES_FILE)
+    wc.log.append(f"{wc.sources_label}: added source {sid}")
+
+
+def add_fact(wc: WorkingCopy, feature: str, raw: dict[str, Any], start: int | None = None) -> None:
+    fact = as_text(dict(raw))
+    fid = fact.get("id")
+    found = wc.find_feature(feature)
+    if found is None:
+        known = ", ".join(wc.feature_names())
+        raise Refused(
+            f"{wc.data_dir.name}: fact {fid}: no feature {feature!r} (an ISO3, the region id, "
+            f"a route id or an event id; known: {known})"
+        )
+    kind, feat = found
+    label = wc.data_label(FILES[kind])
+    where = f"{label}, feature {feature}, fact {fid}"
+    if not isinstance(fid, str) or not fid:
+        raise Refused(f"{label}, feature {feature}: a fact needs an id")
+    other = wc.where_is_fact(fid)
+    if other is not None:
+        raise Refused(f"{where}, field id: duplicate fact id (already in {other})")
+    sid = fact.get("source")
+    src = wc.source(str(sid)) if sid else None
+    if src is None:
+        raise Refused(
+            f"{where}, field source: unknown source {sid!r} (not in {wc.sources_label}: "
+            "add it first with add-source)"
+        )
+    excerpt = fact.get("excerpt")
+    if src.get("file"):
+        if not excerpt:
+            raise Refused(
+                f"{where}, field excerpt: source {sid!r} is a document kept in "
+                f"{wc.seeds_dir.name}/ ({src['file']}): give --excerpt, the source's own words"
+            )
+        text = wc.text_of(src)
+        fact["start"], fact["end"] = locate_excerpt(text, str(excerpt), start, where, src)
+    elif excerpt:
+        raise Refused(
+            f"{where}, field excerpt: source {sid!r} has no text in {wc.seeds_dir.name}/, so "
+            "an excerpt cannot be checked: give a paraphrase in --summary (and --note)"
+        )
+    props = feat.setdefault("properties", {})
+    facts = props.get("facts")
+    if facts is None:
+        facts = props["facts"] = []
+    if not isinstance(facts, list):
+        raise Refused(f"{label}, feature {feature}, field facts: not a list")
+    facts.append(ordered(fact, FACT_KEYS))
+    wc.touch(kind)
+    at = f" (excerpt at {fact['start']}-{fact['end']})" if "start" in fact else ""
+    wc.log.append(f"{label}, feature {feature}: added fact {fid}{at}")
+
+
+def locate_excerpt(
+    text: str, excerpt: str, start: int | None, where: str, src: dict[str, Any]
+) -> tuple[int, int]:
+    doc = f"{src.get('file')}"
+    found = occurrences(text, excerpt)
+    if start is not None:
+        if text[start : start + len(excerpt)] == excerpt:
+            return start, start + len(excerpt)
+        at = ", ".join(str(i) for i in found[:10]) or "nowhere"
+        raise Refused(
+            f"{where}, field start: the excerpt does not stand at {start} in {doc} "
+            f"(it stands at: {at})"
+        )
+    if len(found) == 1:
+        return found[0], found[0] + len(excerpt)
+    if found:
+        at = ", ".join(str(i) for i in found[:10])
+        raise Refused(
+            f"{where}, field excerpt: the excerpt occurs {len(found)} times in {doc} "
+            f"(at {at}): give --start with one of them, or a longer excerpt"
+        )
+    near = nearest_passage(text, excerpt)
+    lines = [
+        f"{where}, field excerpt: the excerpt is not in {doc} (not a verbatim quotation: "
+        "check every character, quotes and dashes included)"
+    ]
+    if near is not None:
+        lines.append(
+            f"  nearest passage (characters {near.start}-{near.end}, "
+            f'{near.ratio:.0%} alike): "{one_line(text[near.start : near.end])}"'
+        )
+        if near.difference:
+            lines.append(f"  first difference: {near.difference}")
+    raise Refused(*lines)
+
+
+def add_value(wc: WorkingCopy, country: str, indicator: str, raw: dict[str, Any]) -> None:
+    val = as_text(dict(raw))
+    val["value"] = parse_value(val.get("value"))
+    label = wc.data_label(FILES[Kind.country])
+    feat = next(
+        (
+            f
+            for f in wc.features(Kind.country)
+            if isinstance(f.get("properties"), dict) and f["properties"].get("iso3") == country
+        ),
+        None,
+    )
+    if feat is None:
+        known = ", ".join(_name(f["properties"]) for f in wc.features(Kind.country))
+        raise Refused(f"{label}: no country {country!r} (known: {known})")
+    where = f"{label}, feature {country}, field indicators.{indicator}"
+    numeric = _numeric_indicators(wc.data_dir)
+    if indicator in numeric and not isinstance(val["value"], int | float):
+        raise Refused(
+            f"{where}.value: {val['value']!r} is not a number, and {indicator} is numeric "
+            f"({numeric[indicator] or 'no unit'}): write it like 21.3 (a decimal point, no unit)"
+        )
+    if (
+        indicator in numeric
+        and isinstance(val["value"], float)
+        and not (val["value"] == val["value"] and abs(val["value"]) != float("inf"))
+    ):
+        raise Refused(f"{where}.value: not a finite number")
+    facts = val.get("facts")
+    if not isinstance(facts, list) or not facts:
+        raise Refused(f"{where}.facts: a value needs the ids of the facts that state it")
+    props = feat["properties"]
+    indicators = props.setdefault("indicators", {})
+    if not isinstance(indicators, dict):
+        raise Refused(f"{label}, feature {country}, field indicators: not a mapping")
+    new = ordered(val, VALUE_KEYS)
+    old = indicators.get(indicator)
+    if old is None:
+        indicators[indicator] = new
+        n = 0
+    else:
+        history = old if isinstance(old, list) else [old]
+        for i, other in enumerate(history):
+            if (
+                isinstance(other, dict)
+                and other.get("period") == new.get("period")
+                and other.get("statistics") == new.get("statistics")
+                and other.get("since") == new.get("since")
+            ):
+                if new.get("period") is None and new.get("statistics") is None:
+                    raise Refused(
+                        f"{where}{'.' + str(i) if len(history) > 1 else ''}: a value is already "
+                        f"there ({other.get('value')!r}, since {other.get('since') or 'its facts'}"
+                        "): give --since, the day the new value holds from"
+                    )
+                raise Refused(
+                    f"{where}.{i}: a value for period {new.get('period')!r} from statistics "
+                    f"{new.get('statistics')!r} is already there ({other.get('value')!r}); "
+                    "give another period or statistics, or edit that value"
+                )
+        indicators[indicator] = [*history, new]
+        n = len(history)
+    wc.touch(Kind.country)
+    period = f" for {new['period']}" if new.get("period") else ""
+    wc.log.append(
+        f"{label}, feature {country}: indicators.{indicator}"
+        f"{'.' + str(n) if n else ''} = {new['value']!r}{period}"
+    )
+
+
+def add_event(
+    wc: WorkingCopy, raw: dict[str, Any], lon: float, lat: float, facts: list[dict[str, Any]]
+) -> None:
+    """An event at (lon, lat) with its facts (each a fact's fields, `start` optional)."""
+    props = as_text(dict(raw))
+    eid = props.get("id")
+    label = wc.data_label(FILES[Kind.event])
+    if not isinstance(eid, str) or not eid:
+        raise Refused(f"{label}: an event needs an id")
+    if wc.find_feature(eid) is not None:
+        raise Refused(f"{label}, feature {eid}, field id: a feature with this id already exists")
+    props["facts"] = []
+    wc.features(Kind.event).append(
+        {
+            "type": "Feature",
+            "properties": ordered(props, EVENT_KEYS) | {"facts": []},
+            "geometry": {"type": "Point", "coordinates": [lon, lat]},
+        }
+    )
+    wc.touch(Kind.event)
+    wc.log.append(f"{label}: added event {eid} ({props.get('date')}, {props.get('place')})")
+    for f in facts:
+        f = dict(f)
+        start = f.pop("start", None)
+        add_fact(wc, eid, f, start)
+
+
+def parse_coords(text: str) -> list[list[float]]:
+    """ "lon,lat;lon,lat;..." -> [[lon, lat], ...]; ValueError says what is wrong."""
+    points = []
+    for i, part in enumerate(p for p in text.replace("\n", ";").split(";") if p.strip()):
+        bits = part.split(",")
+        if len(bits) != 2:
+            raise ValueError(f"point {i} {part.strip()!r} is not 'lon,lat'")
+        try:
+            points.append([float(bits[0]), float(bits[1])])
+        except ValueError:
+            raise ValueError(f"point {i} {part.strip()!r} is not two numbers") from None
+    if len(points) < 2:
+        raise ValueError("a LineString needs at least two points 'lon,lat;lon,lat'")
+    return points
+
+
+def add_route(wc: WorkingCopy, raw: dict[str, Any], geometry: dict[str, Any]) -> None:
+    props = as_text(dict(raw))
+    rid = props.get("id")
+    label = wc.data_label(FILES[Kind.route])
+    if not isinstance(rid, str) or not rid:
+        raise Refused(f"{label}: a route needs an id")
+    if wc.find_feature(rid) is not None:
+        raise Refused(f"{label}, feature {rid}, field id: a feature with this id already exists")
+    facts = props.pop("facts", None) or []
+    props["facts"] = []
+    wc.features(Kind.route).append(
+        {
+            "type": "Feature",
+            "properties": ordered(props, ROUTE_KEYS) | {"facts": []},
+            "geometry": geometry,
+        }
+    )
+    wc.touch(Kind.route)
+    n = len(geometry.get("coordinates") or [])
+    wc.log.append(f"{label}: added route {rid} ({props.get('status')}, {n} points)")
+    for f in facts:
+        f = dict(f)
+        start = f.pop("start", None)
+        add_fact(wc, rid, f, start)
+
+
+# --- import -------------------------------------------------------------------------------
+
+IMPORT_SECTIONS = ("sources", "events", "routes", "facts", "values")
+
+
+def _yes_no(value: Any) -> Any:
+    if isinstance(value, str) and value.lower() in ("yes", "no", "true", "false"):
+        return value.lower() in ("yes", "true")
+    return value
+
+
+def route_geometry(item: dict[str, Any], where: str) -> dict[str, Any]:
+    """The geometry of an imported route: `coords` ("lon,lat;..." or [[lon, lat], ...]) or
+    `geometry` (GeoJSON)."""
+    if "geometry" in item:
+        geom = item.pop("geometry")
+        if not isinstance(geom, dict):
+            raise Refused(f"{where}, field geometry: expected a GeoJSON geometry object")
+        return dict(geom)
+    coords = item.pop("coords", None)
+    if isinstance(coords, str):
+        try:
+            return {"type": "LineString", "coordinates": parse_coords(coords)}
+        except ValueError as exc:
+            raise Refused(f"{where}, field coords: {exc}") from None
+    if isinstance(coords, list) and all(
+        isinstance(p, list)
+        and len(p) == 2
+        and all(isinstance(x, int | float) and not isinstance(x, bool) for x in p)
+        for p in coords
+    ):
+        return {"type": "LineString", "coordinates": [[float(x), float(y)] for x, y in coords]}
+    raise Refused(f"{where}, field coords: give 'lon,lat;lon,lat;...' or a list of [lon, lat]")
+
+
+def import_batch(wc: WorkingCopy, doc: Any, label: str) -> None:
+    """Apply a batch (see docs/curation.md): sources, events, routes, facts, values, in that
+    order whatever the order in the file (a fact may be stored on an event or route of the
+    same batch)."""
+    if not isinstance(doc, dict):
+        raise Refused(f"{label}: expected a mapping with sources/events/routes/facts/values")
+    unknown = [k for k in doc if k not in IMPORT_SECTIONS]
+    if unknown:
+        raise Refused(
+            f"{label}: unknown section(s) {', '.join(map(str, unknown))} "
+            f"(known: {', '.join(IMPORT_SECTIONS)})"
+        )
+    items: dict[str, list[dict[str, Any]]] = {}
+    for section in IMPORT_SECTIONS:
+        got = doc.get(section) or []
+        if not isinstance(got, list):
+            raise Refused(f"{label}, {section}: expected a list")
+        for i, item in enumerate(got):
+            if not isinstance(item, dict):
+                raise Refused(f"{label}, {section} #{i}: expected a mapping of fields")
+        items[section] = [as_text(dict(item)) for item in got]
+    errors: list[str] = []
+
+    def attempt(what: str, fn: Any, *args: Any) -> None:
+        try:
+            fn(*args)
+        except Refused as exc:
+            errors.extend(
+                f"{label}, {what}: {line}" if not line.startswith("  ") else line
+                for line in exc.lines
+            )
+
+    for i, src in enumerate(items["sources"]):
+        attempt(f"sources #{i} ({src.get('id')})", add_source, wc, src)
+    for i, ev in enumerate(items["events"]):
+        what = f"events #{i} ({ev.get('id')})"
+        lon, lat = ev.pop("lon", None), ev.pop("lat", None)
+        ok = all(isinstance(x, int | float) and not isinstance(x, bool) for x in (lon, lat))
+        if not ok:
+            errors.append(f"{label}, {what}: give lon and lat as numbers (degrees, WGS84)")
+            continue
+        inline = ev.pop("facts", None) or []
+        attempt(what, add_event, wc, ev, float(lon), float(lat), inline)
+    for i, route in enumerate(items["routes"]):
+        what = f"routes #{i} ({route.get('id')})"
+        try:
+            geom = route_geometry(route, f"{label}, {what}")
+        except Refused as exc:
+            errors.extend(exc.lines)
+            continue
+        for key in ("transits_russia", "reversed_flow"):
+            if key in route:
+                route[key] = _yes_no(route[key])
+        attempt(what, add_route, wc, route, geom)
+    for i, fact in enumerate(items["facts"]):
+        what = f"facts #{i} ({fact.get('id')})"
+        feature = fact.pop("feature", None)
+        if not isinstance(feature, str) or not feature:
+            errors.append(f"{label}, {what}: give `feature:` (ISO3, region, route or event id)")
+            continue
+        start = fact.pop("start", None)
+        fact.pop("end", None)  # found again from the excerpt
+        attempt(what, add_fact, wc, feature, fact, start)
+    for i, val in enumerate(items["values"]):
+        what = f"values #{i}"
+        country, indicator = val.pop("country", None), val.pop("indicator", None)
+        if not isinstance(country, str) or not isinstance(indicator, str):
+            errors.append(f"{label}, {what}: give `country:` and `indicator:`")
+            continue
+        attempt(f"{what} ({country} {indicator})", add_value, wc, country, indicator, val)
+    if errors:
+        raise Refused(*errors)
+
+
+# --- locking, validating, writing -----------------------------------------------------------
+
+
+@contextlib.contextmanager
+def locked(data_dir: Path) -> Iterator[None]:
+    """Hold the curation lock (fcntl.flock on data/.curation.lock) for the whole
+    read-modify-validate-write, so that curators running the CLI at once take turns."""
+    path = data_dir / LOCK_FILE
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise Refused(f"{data_dir}: cannot create the lock file {LOCK_FILE} ({exc})") from exc
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print("waiting for another curator's change to finish ...", file=sys.stderr)
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        with contextlib.suppress(OSError):
+            fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
+
+
+def _staged(wc: WorkingCopy, root: Path) -> tuple[Path, Path]:
+    """A temporary copy of data/ and seeds/ under `root`: the changed files written, the others
+    linked to the originals."""
+    data = root / "d" / wc.data_dir.name
+    seeds = root / "s" / wc.seeds_dir.name
+    for src_dir, dst_dir, changed in (
+        (wc.data_dir, data, {f for f in wc.changed if f != SOURCES_FILE}),
+        (wc.seeds_dir, seeds, {SOURCES_FILE} & wc.changed),
+    ):
+        dst_dir.mkdir(parents=True)
+        if src_dir.is_dir():
+            for entry in src_dir.iterdir():
+                if entry.name in changed or entry.name == LOCK_FILE:
+                    continue
+                try:
+                    (dst_dir / entry.name).symlink_to(entry.resolve())
+                except OSError:
+                    if entry.is_file():
+                        shutil.copy2(entry, dst_dir / entry.name)
+        for name in changed:
+            (dst_dir / name).write_text(_content(wc, name), encoding="utf-8", newline="")
+    return data, seeds
+
+
+def _content(wc: WorkingCopy, name: str) -> str:
+    return wc.sources_text if name == SOURCES_FILE else dump_collection(wc.docs[name])
+
+
+@dataclass(frozen=True)
+class Outcome:
+    new_problems: list[str]
+    new_warnings: list[str]
+
+
+def check(wc: WorkingCopy) -> Outcome:
+    """Load the changed copy; the problems and warnings that the unchanged data did not have."""
+    before = store.load(wc.data_dir, wc.seeds_dir)
+    with tempfile.TemporaryDirectory(prefix="curation-") as tmp:
+        data, seeds = _staged(wc, Path(tmp))
+        after = store.load(data, seeds)
+
+        def key(p: Problem) -> str:
+            return (
+                str(p).replace(str(data), str(wc.data_dir)).replace(str(seeds), str(wc.seeds_dir))
+            )
+
+        old_p = {str(p) for p in before.problems}
+        old_w = {str(p) for p in getattr(before, "warnings", ())}
+        new_p = [key(p) for p in after.problems if key(p) not in old_p]
+        new_w = [key(p) for p in getattr(after, "warnings", ()) if key(p) not in old_w]
+    return Outcome(new_problems=new_p, new_warnings=new_w)
+
+
+def write(wc: WorkingCopy) -> list[Path]:
+    """Replace each changed file atomically; the paths written."""
+    written = []
+    for name in sorted(wc.changed):
+        path = (wc.seeds_dir if name == SOURCES_FILE else wc.data_dir) / name
+        write_atomic(path, _content(wc, name))
+        written.append(path)
+    return written

@@ -6,8 +6,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import pandas as pd
 
@@ -107,9 +108,48 @@ def filter_countries(frame: pd.DataFrame, countries: list[str] | None = None) ->
     return frame[keep].reset_index(drop=True)
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula (OWASP, CSV injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any) -> Any:
+    """A text cell that a spreadsheet would run as a formula, prefixed with "'"; else as is."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+T = TypeVar("T")
+
+
+def csv_safe(rows: T) -> T:
+    """A copy of a frame or of rows (dicts or lists) for CSV: formula-like text cells neutralised.
+
+    Every CSV the app offers goes through this; the data itself keeps the verbatim text.
+    Numbers are left alone (a negative number is a number, not a formula).
+    """
+    if isinstance(rows, pd.DataFrame):
+        out = rows.copy()
+        for col in out.columns:
+            if not pd.api.types.is_numeric_dtype(out[col]):
+                out[col] = out[col].map(csv_cell)
+        return cast(T, out)
+    if not isinstance(rows, Iterable):
+        raise TypeError(f"csv_safe takes a DataFrame or rows, not {type(rows).__name__}")
+    return cast(
+        T,
+        [
+            {k: csv_cell(v) for k, v in row.items()}
+            if isinstance(row, Mapping)
+            else [csv_cell(v) for v in row]
+            for row in rows
+        ],
+    )
+
+
 def facts_csv(ds: Dataset) -> bytes:
-    """The facts as UTF-8 CSV, one row per fact."""
-    text: str = facts_frame(ds).to_csv(index=False)
+    """The facts as UTF-8 CSV, one row per fact, formula-like cells neutralised (`csv_safe`)."""
+    text: str = csv_safe(facts_frame(ds)).to_csv(index=False)
     return text.encode("utf-8")
 
 
@@ -174,9 +214,14 @@ def events_frame(ds: Dataset) -> pd.DataFrame:
 
 _CSL_TYPE = {
     SourceKind.opinion: "article-newspaper",
-    SourceKind.news_report: "article-newspaper",
-    SourceKind.teaser: "article-newspaper",
-    SourceKind.reference: "webpage",
+    SourceKind.newsroom: "article-newspaper",
+    SourceKind.state_media: "article-newspaper",
+    SourceKind.official_statistics: "dataset",
+    SourceKind.government: "webpage",
+    SourceKind.international_organisation: "report",
+    SourceKind.think_tank: "report",
+    SourceKind.aggregator: "webpage",
+    SourceKind.company: "webpage",
     SourceKind.dataset: "dataset",
     SourceKind.software: "software",
 }

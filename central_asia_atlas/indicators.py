@@ -1,180 +1,74 @@
-"""Choropleth indicators: their classes and colours, and their values computed from facts."""
+"""One engine for every indicator of the catalogue: the value of each of the five, as of a day.
+
+Categorical values come from the stored class values, numeric ones from the stored numbers
+(the latest period on or before the day), computed ones from the facts' signals. Nothing here
+names an indicator: which indicators exist, their classes, bins and colours are all data
+(data/indicators.yaml, see `catalogue`).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-from .model import FIVE, IndicatorValue, Signal
-
-if TYPE_CHECKING:
-    from .store import Dataset
-
-NO_DATA = "no data"
-NO_DATA_COLOR = "#d9d9d9"
-
-# Okabe-Ito palette (colour-blind safe) for categorical indicators.
-OI_BLUE = "#0072B2"
-OI_SKY = "#56B4E9"
-OI_GREEN = "#009E73"
-OI_YELLOW = "#F0E442"
-OI_ORANGE = "#E69F00"
-OI_VERMILLION = "#D55E00"
-OI_PURPLE = "#CC79A7"
-
-# viridis steps (colour-blind safe, readable in greyscale) for counts 0..6.
-COUNT_COLORS = ("#fde725", "#a0da39", "#4ac16d", "#1fa187", "#277f8e", "#365c8d", "#46327e")
-
-
-@dataclass(frozen=True)
-class ClassSpec:
-    value: str
-    label: str
-    color: str
-
-
-@dataclass(frozen=True)
-class IndicatorSpec:
-    key: str
-    label: str
-    description: str
-    classes: tuple[ClassSpec, ...]
-    computed: bool = False
-
-    def class_for(self, value: str) -> ClassSpec | None:
-        return next((c for c in self.classes if c.value == value), None)
-
-
-_VOTE_CLASSES = (
-    ClassSpec("for", "Voted for", OI_BLUE),
-    ClassSpec("abstained", "Abstained", OI_YELLOW),
-    ClassSpec("did not vote", "Did not vote", OI_PURPLE),
-    ClassSpec("against", "Voted against", OI_VERMILLION),
+from .catalogue import (
+    NO_DATA,
+    NO_DATA_COLOR,
+    NO_DATA_LABEL,
+    AnySpec,
+    CategoricalSpec,
+    ComputedSpec,
+    NumericSpec,
+    Period,
+    Side,
+    format_number,
+    parse_period,
 )
+from .model import FIVE, IndicatorValue
+from .store import Dataset
 
-SIGNAL_LABELS: dict[Signal, str] = {
-    Signal.un_vote_not_with_russia: "Did not back Russia at the UN (2 March 2022)",
-    Signal.rebuked_kremlin: "Publicly rebuked Kremlin claims",
-    Signal.humanitarian_aid_ukraine: "Sent humanitarian aid to Ukraine",
-    Signal.refused_recognition: "Refused to recognise the separatist republics",
-    Signal.eu_engagement: "Deepened ties with the EU",
-    Signal.reducing_dependence_on_russia: "Sought to reduce dependence on Russia",
-}
+__all__ = ["NO_DATA", "NO_DATA_COLOR", "IndicatorResult", "compute", "legend_entries"]
 
-INDICATORS: dict[str, IndicatorSpec] = {
-    spec.key: spec
-    for spec in (
-        IndicatorSpec(
-            "distance_signals",
-            "Signals of distance from Moscow (count)",
-            "How many different kinds of signal of distance from Moscow the sources cite for "
-            "the country (UN vote, rebuke, aid, non-recognition, EU ties, reducing dependence). "
-            "Each counted signal links to the facts that cite it.",
-            tuple(
-                ClassSpec(str(n), f"{n} signal{'s' if n != 1 else ''}", c)
-                for n, c in enumerate(COUNT_COLORS)
-            ),
-            computed=True,
-        ),
-        IndicatorSpec(
-            "un_es11_1",
-            "UN vote of 2 March 2022 (ES-11/1, aggression against Ukraine)",
-            "How the country voted on UN General Assembly resolution ES-11/1.",
-            _VOTE_CLASSES,
-        ),
-        IndicatorSpec(
-            "un_es11_3",
-            "UN vote of 7 April 2022 (ES-11/3, suspending Russia from the Human Rights Council)",
-            "How the country voted on UN General Assembly resolution ES-11/3.",
-            _VOTE_CLASSES,
-        ),
-        IndicatorSpec(
-            "un_es11_4",
-            "UN vote of 12 October 2022 (ES-11/4, territorial integrity of Ukraine)",
-            "How the country voted on UN General Assembly resolution ES-11/4.",
-            _VOTE_CLASSES,
-        ),
-        IndicatorSpec(
-            "humanitarian_aid",
-            "Humanitarian aid to Ukraine",
-            "Whether a source reports that the country sent humanitarian aid to Ukraine.",
-            (ClassSpec("sent", "Sent aid (reported)", OI_GREEN),),
-        ),
-        IndicatorSpec(
-            "kremlin_rebuke",
-            "Public rebuke of Kremlin claims",
-            "Whether a source reports that the country's president publicly rebuked Kremlin "
-            "claims of support for the war.",
-            (ClassSpec("rebuked", "Rebuked (reported)", OI_BLUE),),
-        ),
-        IndicatorSpec(
-            "separatist_recognition",
-            "Recognition of the separatist republics in eastern Ukraine",
-            "Whether a source reports that the country refused to recognise them.",
-            (ClassSpec("refused", "Refused (reported)", OI_BLUE),),
-        ),
-        IndicatorSpec(
-            "eu_agreement",
-            "EU Enhanced Partnership and Cooperation Agreement (EPCA)",
-            "Whether the country has signed an EPCA with the EU.",
-            (
-                ClassSpec("in force", "Signed and in force", OI_BLUE),
-                ClassSpec("signed", "Signed (entry into force not recorded)", OI_SKY),
-                ClassSpec("not signed", "Not signed", OI_ORANGE),
-            ),
-        ),
-        IndicatorSpec(
-            "energy_exporter",
-            "Role as energy exporter",
-            "What the sources say of the country as a producer and exporter of oil and gas.",
-            (
-                ClassSpec(
-                    "major producer", "Major energy producer (named by a source)", OI_VERMILLION
-                ),
-                ClassSpec("gas exporter", "Exports gas by pipeline", OI_ORANGE),
-            ),
-        ),
-        IndicatorSpec(
-            "governance",
-            "Governance, as the sources assess it",
-            "The sources' own assessment of the political system.",
-            (
-                ClassSpec("reforming", "Reforming (per source)", OI_GREEN),
-                ClassSpec(
-                    "democratic transition", "Gradual democratic transition (per source)", OI_SKY
-                ),
-                ClassSpec(
-                    "highly repressive",
-                    "Among the world's most repressive (per source)",
-                    OI_VERMILLION,
-                ),
-            ),
-        ),
-    )
-}
+# Okabe-Ito colours (colour-blind safe), for what the map draws besides the choropleth.
+OI_BLUE = "#0072B2"
+OI_VERMILLION = "#D55E00"
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One stored number as the panel shows it: value, period, whose statistics, via whom."""
+
+    number: float
+    period: Period
+    statistics: str | None  # the statistics' label
+    via: str | None  # the outlet of the source of the first fact
+    facts: tuple[str, ...]
+    text: str  # "21.3 % (Jan–Sep 2023, national statistics, via bne IntelliNews)"
 
 
 @dataclass(frozen=True)
 class IndicatorResult:
     iso3: str
-    value: str  # a class value, or NO_DATA
-    label: str
+    value: str  # a class value, a bin's label, a count as text, or NO_DATA
+    label: str  # what the map and the panel show
     color: str
     facts: tuple[str, ...]
     note: str | None = None
+    reading: Reading | None = None  # numeric: the value the map uses
+    others: tuple[Reading, ...] = ()  # numeric: other statistics for the same period
 
 
-def _no_data(iso3: str) -> IndicatorResult:
-    return IndicatorResult(iso3, NO_DATA, "No data", NO_DATA_COLOR, ())
+def _no_data(iso3: str, spec: AnySpec) -> IndicatorResult:
+    label = spec.no_data_label if isinstance(spec, NumericSpec) else NO_DATA_LABEL
+    return IndicatorResult(iso3, NO_DATA, label, NO_DATA_COLOR, ())
 
 
 def signal_facts(
     dataset: Dataset, iso3: str, as_of: dt.date | None = None
-) -> dict[Signal, tuple[str, ...]]:
+) -> dict[str, tuple[str, ...]]:
     """For each kind of signal cited for `iso3`: the ids of the facts that cite it."""
-    out: dict[Signal, list[str]] = {}
+    out: dict[str, list[str]] = {}
     for ref in dataset.facts_for_country(iso3):
         if as_of is not None and ref.fact.date > as_of:
             continue
@@ -183,12 +77,32 @@ def signal_facts(
     return {s: tuple(ids) for s, ids in out.items()}
 
 
+def signals_by_side(
+    dataset: Dataset, iso3: str, as_of: dt.date | None = None
+) -> dict[Side, dict[str, tuple[str, ...]]]:
+    """The signals cited for `iso3`, grouped by side in the catalogue's order."""
+    cited = signal_facts(dataset, iso3, as_of)
+    out: dict[Side, dict[str, tuple[str, ...]]] = {side: {} for side in Side}
+    for sig in dataset.catalogue.signals.values():
+        if sig.id in cited:
+            out[sig.side][sig.id] = cited[sig.id]
+    return out
+
+
 def _start(dataset: Dataset, value: IndicatorValue) -> dt.date:
     """The day from which a stored value holds: its `since`, else the date of its earliest fact."""
     if value.since is not None:
         return value.since
     dates = [f.date for fid in value.facts if (f := dataset.fact(fid)) is not None]
     return min(dates) if dates else dt.date.max
+
+
+def _facts_by(dataset: Dataset, value: IndicatorValue, as_of: dt.date | None) -> tuple[str, ...]:
+    return tuple(
+        fid
+        for fid in value.facts
+        if (f := dataset.fact(fid)) is not None and (as_of is None or f.date <= as_of)
+    )
 
 
 def value_as_of(
@@ -200,54 +114,192 @@ def value_as_of(
     a value whose every fact is later has nothing to stand on that day.
     """
     for value in sorted(history, key=lambda v: _start(dataset, v), reverse=True):
-        if as_of is None:
-            return value, tuple(value.facts)
-        if _start(dataset, value) > as_of:
+        if as_of is not None and _start(dataset, value) > as_of:
             continue
-        facts = tuple(
-            fid for fid in value.facts if (f := dataset.fact(fid)) is not None and f.date <= as_of
-        )
+        facts = _facts_by(dataset, value, as_of)
         if facts:
             return value, facts
     return None
+
+
+def _via(dataset: Dataset, facts: Sequence[str]) -> str | None:
+    for fid in facts:
+        fact = dataset.fact(fid)
+        src = dataset.sources.get(fact.source) if fact else None
+        if src is not None:
+            return src.outlet
+    return None
+
+
+def reading(
+    dataset: Dataset, spec: NumericSpec, value: IndicatorValue, facts: tuple[str, ...]
+) -> Reading:
+    """A stored number with what the reader needs to weigh it."""
+    period = parse_period(value.period or "")
+    stats = dataset.catalogue.statistics_label(value.statistics)
+    via = _via(dataset, facts)
+    number = float(value.value)  # the loader only keeps numbers for numeric indicators
+    where = ", ".join(x for x in (period.label, stats, f"via {via}" if via else None) if x)
+    return Reading(
+        number, period, stats, via, facts, f"{format_number(number, spec.unit)} ({where})"
+    )
+
+
+def readings(
+    dataset: Dataset, spec: NumericSpec, history: Sequence[IndicatorValue], as_of: dt.date | None
+) -> list[tuple[IndicatorValue, Reading]]:
+    """Every stored number known on `as_of` (its period over, its facts dated by then),
+    latest period first; for one period, the catalogue's preferred statistics first."""
+    rank = {s: i for i, s in enumerate(spec.prefer)}
+    out = []
+    for value in history:
+        period = parse_period(value.period or "")
+        if as_of is not None and (period.end > as_of or _start(dataset, value) > as_of):
+            continue
+        facts = _facts_by(dataset, value, as_of)
+        if facts:
+            out.append((value, reading(dataset, spec, value, facts)))
+    out.sort(
+        key=lambda vr: (
+            -vr[1].period.end.toordinal(),
+            -(vr[1].period.end - vr[1].period.start).days,
+            rank.get(vr[0].statistics or "", len(rank)),
+        )
+    )
+    return out
+
+
+def series(
+    dataset: Dataset, spec: NumericSpec, iso3: str, as_of: dt.date | None = None
+) -> list[Reading]:
+    """A country's readings known on `as_of`, one per period (the preferred statistics), oldest
+    period first (for a chart)."""
+    country = dataset.country(iso3)
+    history = country.props.indicators.get(spec.key, []) if country else []
+    best: dict[Period, Reading] = {}
+    for _, r in readings(dataset, spec, history, as_of):
+        best.setdefault(r.period, r)
+    return sorted(best.values(), key=lambda r: (r.period.end, r.period.start))
+
+
+def _numeric(
+    dataset: Dataset, spec: NumericSpec, iso3: str, as_of: dt.date | None
+) -> IndicatorResult:
+    country = dataset.country(iso3)
+    history = country.props.indicators.get(spec.key, []) if country else []
+    found = readings(dataset, spec, history, as_of)
+    if not found:
+        return _no_data(iso3, spec)
+    value, best = found[0]
+    others = tuple(r for _, r in found[1:] if r.period == best.period)
+    index = spec.bin_for(best.number)
+    if index is None:  # outside every bin: shown, but in no class
+        return IndicatorResult(
+            iso3, NO_DATA, best.text, NO_DATA_COLOR, best.facts, value.note, best, others
+        )
+    label = spec.bin_label(spec.bins[index])
+    note = value.note
+    if others:
+        also = "; ".join(o.text for o in others)
+        note = (note + " " if note else "") + f"Other statistics for the same period: {also}"
+    return IndicatorResult(
+        iso3, label, best.text, spec.palette[index], best.facts, note, best, others
+    )
+
+
+def _computed(
+    dataset: Dataset,
+    spec: ComputedSpec,
+    iso3: str,
+    as_of: dt.date | None,
+    chosen: set[str] | None,
+) -> IndicatorResult:
+    cat = dataset.catalogue
+    cited = signal_facts(dataset, iso3, as_of)
+
+    def kinds(sides: Iterable[Side]) -> list[str]:
+        return [s for s in cat.signals_of(sides) if s in cited and (chosen is None or s in chosen)]
+
+    plus, minus = kinds(spec.sides), kinds(spec.minus_sides)
+    n = len(plus) - len(minus)
+    facts = tuple(dict.fromkeys(i for s in plus + minus for i in cited[s]))
+    parts = []
+    if plus:
+        head = f"{cat.side_label(spec.sides[0])}: " if spec.is_balance else ""
+        parts.append(head + "; ".join(cat.signal_label(s) for s in plus))
+    if minus:
+        parts.append(
+            f"{cat.side_label(spec.minus_sides[0])}: "
+            + "; ".join(cat.signal_label(s) for s in minus)
+        )
+    if spec.is_balance:
+        sign = "+" if n > 0 else "−" if n < 0 else ""
+        label = f"{sign}{abs(n)} ({len(plus)} against {len(minus)})"
+    else:
+        label = f"{n} kind{'s' if n != 1 else ''} cited"
+    return IndicatorResult(iso3, str(n), label, spec.color_for(n), facts, " · ".join(parts) or None)
+
+
+def _categorical(
+    dataset: Dataset, spec: CategoricalSpec, iso3: str, as_of: dt.date | None
+) -> IndicatorResult:
+    country = dataset.country(iso3)
+    history = country.props.indicators.get(spec.key, []) if country else []
+    held = value_as_of(dataset, history, as_of)
+    found = spec.class_for(held[0].value) if held else None
+    if held is None or found is None:
+        return _no_data(iso3, spec)
+    value, facts = held
+    return IndicatorResult(iso3, found.value, found.label, found.color, facts, value.note)
 
 
 def compute(
     dataset: Dataset,
     key: str,
     as_of: dt.date | None = None,
-    signals: Iterable[Signal] | None = None,
+    signals: Iterable[str] | None = None,
 ) -> dict[str, IndicatorResult]:
     """The value of indicator `key` for each of the five, from facts dated on or before `as_of`.
 
-    A stored value holds from its `since` date, by default the date of its earliest fact,
-    and cites only the facts dated on or before `as_of`; of a history, the latest one holding.
-    For the signal count, `signals` chooses which kinds of signal count.
+    Categorical: the stored value holding on the day. Numeric: the latest period that is over
+    by the day and whose facts are dated by then; of two statistics for that period, the one
+    the catalogue prefers (the other is kept in `others`). Computed: the kinds of signal cited
+    by then, counting only `signals` when given (the Compare page's choice).
     """
-    spec = INDICATORS[key]
-    results: dict[str, IndicatorResult] = {}
-    if spec.computed:
-        chosen = set(Signal) if signals is None else set(signals)
-        for iso3 in FIVE:
-            cited = {s: ids for s, ids in signal_facts(dataset, iso3, as_of).items() if s in chosen}
-            n = min(len(cited), len(spec.classes) - 1)
-            cls = spec.classes[n]
-            facts = tuple(dict.fromkeys(i for ids in cited.values() for i in ids))
-            names = "; ".join(SIGNAL_LABELS[s] for s in Signal if s in cited)
-            results[iso3] = IndicatorResult(
-                iso3, cls.value, cls.label, cls.color, facts, names or None
-            )
-        return results
+    spec = dataset.catalogue.indicators[key]
+    chosen = None if signals is None else set(signals)
+    out: dict[str, IndicatorResult] = {}
     for iso3 in FIVE:
-        country = dataset.country(iso3)
-        history = country.props.indicators.get(key, []) if country else []
-        held = value_as_of(dataset, history, as_of)
-        found = spec.class_for(held[0].value) if held else None
-        if held is None or found is None:
-            results[iso3] = _no_data(iso3)
-            continue
-        value, facts = held
-        results[iso3] = IndicatorResult(
-            iso3, found.value, found.label, found.color, facts, value.note
-        )
-    return results
+        if isinstance(spec, ComputedSpec):
+            out[iso3] = _computed(dataset, spec, iso3, as_of, chosen)
+        elif isinstance(spec, NumericSpec):
+            out[iso3] = _numeric(dataset, spec, iso3, as_of)
+        else:
+            out[iso3] = _categorical(dataset, spec, iso3, as_of)
+    return out
+
+
+def legend_entries(spec: AnySpec) -> list[tuple[str, str, str]]:
+    """(class value, label, colour) of every class of the indicator, "no data" last."""
+    if isinstance(spec, CategoricalSpec):
+        entries = [(c.value, c.label, c.color) for c in spec.classes]
+        no_data = NO_DATA_LABEL
+    elif isinstance(spec, NumericSpec):
+        entries = [
+            (spec.bin_label(b), spec.bin_label(b), c)
+            for b, c in zip(spec.bins, spec.palette, strict=True)
+        ]
+        no_data = spec.no_data_label
+    else:
+        entries = [(str(n), label, color) for n, label, color in spec.classes()]
+        no_data = NO_DATA_LABEL
+    return [*entries, (NO_DATA, no_data, NO_DATA_COLOR)]
+
+
+def legend_value(spec: AnySpec, result: IndicatorResult) -> str:
+    """The legend entry a result falls in (a computed count beyond the palette: its last)."""
+    if isinstance(spec, ComputedSpec) and result.value != NO_DATA:
+        k = spec.reach
+        n = int(result.value)
+        return str(max(-k, min(k, n)) if spec.is_balance else min(k, n))
+    return result.value

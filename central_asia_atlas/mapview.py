@@ -4,13 +4,19 @@ The base map (water, neighbours, capitals, the fixed view) generates the same co
 rerun, so the st_folium component never remounts; whatever changes with the user's choices is
 built by `layers()` and handed to st_folium's `feature_group_to_add`. Only ids, names and
 values go to the browser; excerpts stay on the server for the side panel.
+
+Bytes per click: the browser draws the selection itself (`ClickSelect`), at the click, so the
+layers a click's rerun sends are the ones the browser already has and Streamlit sends them as
+a reference; the neighbours come from a static file the browser caches (`basemap_url`).
 """
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +31,7 @@ from shapely.ops import polylabel
 from .indicators import OI_BLUE, OI_VERMILLION, IndicatorResult
 from .model import GeometryQuality, RouteStatus
 from .selection import Selection
-from .store import BASEMAP_FILE, Dataset, current_data_dir
+from .store import BASEMAP_FILE, ROOT, Dataset, current_data_dir
 
 # Vendored Leaflet, served by Streamlit's static file serving (see .streamlit/config.toml).
 STATIC_URL = "/app/static/leaflet"
@@ -45,6 +51,12 @@ LAND_EDGE = "#b3ab9c"
 LABEL = "#6b6459"
 COUNTRY_EDGE = "#3b3b3b"
 HIGHLIGHT = "#000000"
+HIGHLIGHT_WEIGHT = 4
+
+# The basemap as a static file (served by Streamlit from static/, cached by the browser): the
+# map element then carries its URL instead of the whole GeoJSON. See `basemap_url`.
+STATIC_DIR = ROOT / "static"
+BASEMAP_STATIC = "atlas/basemap.json"
 
 # Routes: Okabe-Ito vermillion (through Russia) vs blue (avoiding Russia), a colour-blind-safe
 # pair, drawn over a white casing so they stand out from the choropleth beneath.
@@ -53,11 +65,17 @@ ROUTE_AVOIDING_RUSSIA = OI_BLUE
 ROUTE_CASING = "#ffffff"
 DASH = "8 6"
 EVENT_FILL = "#1a1a1a"
+# Line widths and marker radii, (normal, selected): the layers draw the first, the browser
+# (ClickSelect) the second, for a click on the map as for a selection from a select box or link.
+ROUTE_WEIGHT = (3.5, 6)
+CASING_WEIGHT = (6, 9)
+EVENT_RADIUS = (7, 10)
 
 # CSS classes on the SVG paths: they let the browser tests find what is drawn.
 CLS_COUNTRY = "atlas-country"
 CLS_HIGHLIGHT = "atlas-highlight"
 CLS_ROUTE = "atlas-route"
+CLS_ROUTE_CASING = "atlas-route-casing"
 CLS_ROUTE_HIT = "atlas-route-hit"
 CLS_EVENT = "atlas-event"
 
@@ -154,8 +172,6 @@ def _inert(marker: folium.CircleMarker) -> folium.CircleMarker:
 
 
 def _neighbours(basemap: Mapping[str, Any], dataset: Dataset) -> folium.GeoJson:
-    source = dataset.sources.get("natural-earth")
-    credit = (source.attribution or source.outlet) if source else "Natural Earth"
     return folium.GeoJson(
         dict(basemap),
         name="Neighbours",
@@ -167,7 +183,7 @@ def _neighbours(basemap: Mapping[str, Any], dataset: Dataset) -> folium.GeoJson:
         },
         interactive=False,
         pane="atlas-basemap",
-        attribution=html.escape(credit),
+        attribution=_credit(dataset),
     )
 
 
@@ -187,8 +203,84 @@ def _geojson_geometry(geom: BaseGeometry | None) -> dict[str, Any]:
     return dict(mapping(geom)) if geom is not None else {}
 
 
-def base_map(basemap: Mapping[str, Any], dataset: Dataset) -> folium.Map:
-    """The part of the map that never changes. Same inputs, same generated code."""
+def basemap_json(basemap: Mapping[str, Any]) -> str:
+    """The basemap as the static file holds it (compact JSON)."""
+    return json.dumps(basemap, separators=(",", ":"), ensure_ascii=False)
+
+
+def write_basemap_static(basemap: Mapping[str, Any], static_dir: Path = STATIC_DIR) -> Path:
+    """Write the static copy of the (slimmed) basemap; run it after data/basemap.geojson
+    changes (tests/unit/test_mapview.py fails while the shipped copy is stale)."""
+    path = static_dir / BASEMAP_STATIC
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(basemap_json(basemap), encoding="utf-8")
+    return path
+
+
+def basemap_url(basemap: Mapping[str, Any], static_dir: Path = STATIC_DIR) -> str | None:
+    """The URL of the static copy of `basemap`, versioned by its content; None if there is
+    none or it differs (a data directory with another basemap: the map then inlines it).
+
+    The browser fetches it once and caches it, so the map element carries a URL, not 100 KB
+    of GeoJSON. The version (`?v=`, a hash of the content) makes a changed file a new URL.
+    """
+    try:
+        shipped = (static_dir / BASEMAP_STATIC).read_bytes()
+    except OSError:
+        return None
+    if shipped != basemap_json(basemap).encode("utf-8"):
+        return None
+    return f"/app/static/{BASEMAP_STATIC}?v={hashlib.sha256(shipped).hexdigest()[:12]}"
+
+
+class StaticBasemap(MacroElement):
+    """The neighbours, fetched from a static URL (same style as `_neighbours`, never clickable).
+
+    The map is interactive before the basemap arrives; a failed fetch leaves the five on water.
+    """
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+(function (map, url, opts) {
+  fetch(url).then(function (r) { return r.ok ? r.json() : null; }).then(function (data) {
+    if (data) L.geoJSON(data, opts).addTo(map);
+  }).catch(function () {});
+})({{ this._parent.get_name() }}, {{ this.url }}, {{ this.opts }});
+{% endmacro %}"""
+    )
+
+    def __init__(self, url: str, attribution: str) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "StaticBasemap"
+        self.url = json.dumps(url)
+        self.opts = json.dumps(
+            {
+                "style": {
+                    "fillColor": LAND,
+                    "fillOpacity": 1.0,
+                    "color": LAND_EDGE,
+                    "weight": 0.8,
+                },
+                "interactive": False,
+                "pane": "atlas-basemap",
+                "attribution": attribution,
+            }
+        )
+
+
+def _credit(dataset: Dataset) -> str:
+    source = dataset.sources.get("natural-earth")
+    return html.escape((source.attribution or source.outlet) if source else "Natural Earth")
+
+
+def base_map(
+    basemap: Mapping[str, Any], dataset: Dataset, basemap_src: str | None = None
+) -> folium.Map:
+    """The part of the map that never changes. Same inputs, same generated code.
+
+    With `basemap_src` (see `basemap_url`) the browser fetches the neighbours from that URL;
+    without it they are inlined in the map's code.
+    """
     m = folium.Map(
         location=[45.0, 66.0],
         zoom_start=4,
@@ -210,7 +302,9 @@ def base_map(basemap: Mapping[str, Any], dataset: Dataset) -> folium.Map:
     # Basemap below the tile pane (200), so optional online tiles cover it; labels on top.
     folium.map.CustomPane("atlas-basemap", z_index=150, pointer_events=False).add_to(m)
     folium.map.CustomPane("atlas-labels", z_index=640, pointer_events=False).add_to(m)
-    if basemap["features"]:
+    if basemap_src is not None:
+        StaticBasemap(basemap_src, _credit(dataset)).add_to(m)
+    elif basemap["features"]:
         _neighbours(basemap, dataset).add_to(m)
     # Labels are permanent tooltips on invisible or small circle markers: no marker icon
     # (an icon image would be one more request), no pointer events.
@@ -240,6 +334,7 @@ def base_map(basemap: Mapping[str, Any], dataset: Dataset) -> folium.Map:
         ).add_to(m)
     folium.FitBounds(FIT_BOUNDS).add_to(m)
     FastClick(MAP_RETURNS).add_to(m)
+    ClickSelect().add_to(m)
     return m
 
 
@@ -286,6 +381,145 @@ class FastClick(MacroElement):
         self.order = json.dumps(list(returned))
 
 
+# The browser-side name of the function that shows a selection (see ClickSelect).
+SELECT_JS = "atlasSelect"
+KINDS = ("country", "route", "event")
+
+
+class ClickSelect(MacroElement):
+    """Show a selection in the browser: the country's outline, the route or event emphasised.
+
+    The base map defines `window.atlasSelect(kind, id)` and calls it at a click on a country,
+    a route or an event (right after FastClick has posted the click), so the highlight appears
+    with the click and the server need not send the map again: after a click the page resends
+    the same layers, which Streamlit sends as a reference to what the browser already has. For
+    a selection made in a select box or a link, the layers end with a call to it (`Select`).
+    The outline is drawn from the clicked country's own feature: no second copy of its shape.
+    It reads what streamlit-folium stores at a click (`__GLOBAL_DATA__`: the click count and
+    the clicked feature, `last_active_drawing`), pinned by tests/unit/test_mapview.py.
+    """
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+(function (map, o) {
+  var outline = null, seen = 0;
+  function each(fn) {
+    map.eachLayer(function (l) {
+      var p = l.feature && l.feature.properties, c = l.options && l.options.className;
+      if (p && c) fn(l, p, c);
+    });
+  }
+  window[o.fn] = function (kind, id) {
+    if (outline) { map.removeLayer(outline); outline = null; }
+    var shape = null;
+    each(function (l, p, c) {
+      var on = p.kind === kind && (p.id === id || (p.ids || "").split(",").indexOf(id) >= 0);
+      if (c === o.country) { if (on) shape = l.feature.geometry; }
+      else if (c === o.route) l.setStyle({weight: o.routeW[+on]});
+      else if (c === o.casing) l.setStyle({weight: o.casingW[+on]});
+      else if (c === o.event && l.setRadius) l.setRadius(o.eventR[+on]);
+    });
+    if (!shape) return;
+    outline = L.geoJSON(shape, {style: o.outline, interactive: false, className: o.highlight});
+    outline.addTo(map);
+    each(function (l, p, c) { if (o.front.indexOf(c) >= 0) l.bringToFront(); });
+  };
+  map.on("click", function () {
+    var gd = window.__GLOBAL_DATA__;
+    if (!gd || gd.last_object_clicked_count === seen) return;  // not a click on a feature
+    seen = gd.last_object_clicked_count;
+    var p = gd.last_active_drawing && gd.last_active_drawing.properties;
+    if (p && o.kinds.indexOf(p.kind) >= 0 && typeof p.id === "string") window[o.fn](p.kind, p.id);
+  });
+})({{ this._parent.get_name() }}, {{ this.options }});
+{% endmacro %}"""
+    )
+
+    def __init__(self) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "ClickSelect"
+        self.options = json.dumps(
+            {
+                "fn": SELECT_JS,
+                "kinds": list(KINDS),
+                "country": CLS_COUNTRY,
+                "route": CLS_ROUTE,
+                "casing": CLS_ROUTE_CASING,
+                "event": CLS_EVENT,
+                "highlight": CLS_HIGHLIGHT,
+                "routeW": list(ROUTE_WEIGHT),
+                "casingW": list(CASING_WEIGHT),
+                "eventR": list(EVENT_RADIUS),
+                "outline": {"fill": False, "color": HIGHLIGHT, "weight": HIGHLIGHT_WEIGHT},
+                # drawn over the outline, in their own order: casing, line, hit area, events
+                "front": [CLS_ROUTE_CASING, CLS_ROUTE, CLS_ROUTE_HIT, CLS_EVENT],
+            }
+        )
+
+
+class Select(MacroElement):
+    """The end of the layers' code: show the server's selection (or none) with ClickSelect's
+    function, which also clears the highlight of an earlier click. `token` only makes the code
+    differ (0 or 1) when the same view must be drawn again (see cache.map_layers)."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+window.{{ this.fn }} && window.{{ this.fn }}({{ this.args }});
+{% endmacro %}"""
+    )
+
+    def __init__(self, selection: Selection | None, token: int = 0) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "Select"
+        self.fn = SELECT_JS
+        self.selection = selection
+        kind, ident = (selection.kind, selection.id) if selection is not None else (None, None)
+        self.args = ", ".join(json.dumps(x) for x in (kind, ident, token))
+
+
+View = tuple[Any, ...]  # what the layers depend on besides the selection (see cache.map_layers)
+Picked = tuple[str, str]  # (kind, id) of a selection
+
+
+@dataclass(frozen=True)
+class Drawn:
+    """The layers a session's map was last sent: its view, its selection, its token."""
+
+    view: View
+    selection: Picked | None
+    token: int = 0
+
+
+def clicked_feature(value: Any) -> Picked | None:
+    """(kind, id) of the feature a map value reports as clicked, as ClickSelect reads it."""
+    feature = value.get("last_active_drawing") if isinstance(value, Mapping) else None
+    props = feature.get("properties") if isinstance(feature, Mapping) else None
+    if not isinstance(props, Mapping):
+        return None
+    kind, ident = props.get("kind"), props.get("id")
+    return (kind, ident) if kind in KINDS and isinstance(ident, str) else None
+
+
+def layers_to_draw(
+    view: View, selection: Picked | None, drawn: Drawn | None, clicked: Picked | None
+) -> Drawn:
+    """Which layers to send: `drawn` itself when the browser already shows this view.
+
+    `drawn` is what the map was last sent (None: a new map); `clicked` the feature the browser
+    has highlighted itself since (ClickSelect), None if nothing was clicked since. When the
+    reader's click made the selection, the browser shows it already: the same layers go again
+    (byte-identical, so Streamlit sends a reference, and the component redraws nothing).
+    Otherwise the layers show `selection`; if that is the code sent last while the browser has
+    drawn a click since, the token flips so that the code differs and the map is redrawn.
+    """
+    if drawn is not None and clicked is not None:
+        if drawn.view == view and clicked == selection:
+            return drawn
+        if (drawn.view, drawn.selection) == (view, selection):
+            return Drawn(view, selection, 1 - drawn.token)
+    return Drawn(view, selection, drawn.token if drawn is not None else 0)
+
+
 def _tip(*lines: str) -> str:
     """Tooltip HTML: the first line bold, every line escaped."""
     first, *rest = lines
@@ -320,8 +554,9 @@ def route_color(transits_russia: bool) -> str:
 
 
 def route_dashed(quality: GeometryQuality, status: RouteStatus) -> bool:
-    """Dashed where the line is schematic or the route is only proposed."""
-    return quality is GeometryQuality.schematic or status is RouteStatus.proposed
+    """Dashed where the line is schematic or the route is not operating (GEM's other classes:
+    proposed, construction, shelved, cancelled, idle)."""
+    return quality is GeometryQuality.schematic or status is not RouteStatus.operating
 
 
 def route_features(dataset: Dataset) -> dict[str, Any]:
@@ -387,11 +622,11 @@ def _country_style(feature: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def _route_style(feature: Mapping[str, Any], selected: str | None) -> dict[str, Any]:
+def _route_style(feature: Mapping[str, Any]) -> dict[str, Any]:
     p = feature["properties"]
     return {
         "color": p["color"],
-        "weight": 6 if p["id"] == selected else 3.5,
+        "weight": ROUTE_WEIGHT[0],
         "opacity": 1.0,
         "dashArray": DASH if p["dashed"] else None,
         "lineCap": "butt" if p["dashed"] else "round",
@@ -409,8 +644,13 @@ def layers(
     selection: Selection | None,
     show_routes: bool,
     online_tiles: bool = False,
+    token: int = 0,
 ) -> list[folium.FeatureGroup]:
-    """Everything that changes with the user's choices, as FeatureGroups for st_folium."""
+    """Everything that changes with the user's choices, as FeatureGroups for st_folium.
+
+    The selection is drawn in the browser (`Select`, then ClickSelect's function): the
+    country's outline from its own choropleth feature, the route or event emphasised.
+    """
     groups: list[folium.FeatureGroup] = []
     if online_tiles:
         tiles = folium.FeatureGroup(name=TILES)
@@ -430,44 +670,22 @@ def layers(
         ).add_to(choropleth)
     groups.append(choropleth)
 
-    selected = folium.FeatureGroup(name=SELECTED)
-    if selection is not None and selection.kind == "country":
-        country = dataset.country(selection.id)
-        if country is not None:
-            folium.GeoJson(
-                {
-                    "type": "Feature",
-                    "properties": {"id": selection.id},
-                    "geometry": _geojson_geometry(country.geometry),
-                },
-                style_function=lambda _f: {
-                    "fill": False,
-                    "color": HIGHLIGHT,
-                    "weight": 4,
-                },
-                interactive=False,
-                class_name=CLS_HIGHLIGHT,
-            ).add_to(selected)
-    groups.append(selected)
-
     if show_routes:
         routes = folium.FeatureGroup(name=ROUTES)
         data = route_features(dataset)
-        sel_route = selection.id if selection is not None and selection.kind == "route" else None
         if data["features"]:
-            _route_layers(data, sel_route, routes)
+            _route_layers(data, routes)
         groups.append(routes)
 
         events = folium.FeatureGroup(name=EVENTS)
         places = event_features(dataset)
-        sel_event = selection.id if selection is not None and selection.kind == "event" else None
         if places["features"]:
             folium.GeoJson(
                 places,
                 name="Events",
-                marker=folium.CircleMarker(radius=7),
-                style_function=lambda f: {
-                    "radius": 10 if sel_event in f["properties"]["ids"].split(",") else 7,
+                marker=folium.CircleMarker(radius=EVENT_RADIUS[0]),
+                style_function=lambda _f: {
+                    "radius": EVENT_RADIUS[0],
                     "color": "#ffffff",
                     "weight": 2,
                     "fill": True,
@@ -479,25 +697,31 @@ def layers(
                 class_name=CLS_EVENT,
             ).add_to(events)
         groups.append(events)
+
+    # Last, so that the routes and events it emphasises are drawn (see ClickSelect).
+    selected = folium.FeatureGroup(name=SELECTED)
+    Select(selection, token).add_to(selected)
+    groups.append(selected)
     return groups
 
 
-def _route_layers(data: dict[str, Any], selected: str | None, group: folium.FeatureGroup) -> None:
+def _route_layers(data: dict[str, Any], group: folium.FeatureGroup) -> None:
     """A white casing, the coloured line, and a wide invisible line on top to catch clicks."""
     folium.GeoJson(
         data,
         name="Route casing",
-        style_function=lambda f: {
+        style_function=lambda _f: {
             "color": ROUTE_CASING,
-            "weight": 9 if f["properties"]["id"] == selected else 6,
+            "weight": CASING_WEIGHT[0],
             "opacity": 0.9,
         },
         interactive=False,
+        class_name=CLS_ROUTE_CASING,
     ).add_to(group)
     folium.GeoJson(
         data,
         name="Routes",
-        style_function=lambda f: _route_style(f, selected),
+        style_function=_route_style,
         interactive=False,
         class_name=CLS_ROUTE,
     ).add_to(group)
@@ -512,14 +736,17 @@ def _route_layers(data: dict[str, Any], selected: str | None, group: folium.Feat
 
 
 def feature_counts(groups: Sequence[folium.FeatureGroup]) -> dict[str, int]:
-    """Per layer name, the number of clickable features it draws (for tests and the caption)."""
+    """Per layer name, the number of clickable features it draws (for tests and the caption);
+    for the selection group, 1 if it shows a selection."""
     out: dict[str, int] = {}
     for g in groups:
         n = 0
         child: Any
         for child in g._children.values():
             data = getattr(child, "data", None)
-            if isinstance(data, dict) and child.layer_name not in ("Route casing", "Routes"):
+            if isinstance(child, Select):
+                n += child.selection is not None
+            elif isinstance(data, dict) and child.layer_name not in ("Route casing", "Routes"):
                 n += len(data.get("features", [])) if "features" in data else 1
         out[g.layer_name] = n
     return out

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from enum import StrEnum
 from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 
 from pydantic import (
     BaseModel,
@@ -22,6 +24,7 @@ FIVE: tuple[ISO3, ...] = ("KAZ", "UZB", "KGZ", "TJK", "TKM")
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{1,79}$")]
 Line = Annotated[str, StringConstraints(min_length=1, max_length=400, pattern=r"^[^\n\r]+$")]
 Text = Annotated[str, StringConstraints(min_length=1, max_length=4000)]
+Key = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{1,59}$")]  # catalogue keys
 
 
 class Strict(BaseModel):
@@ -42,17 +45,6 @@ class Category(StrEnum):
     sanctions = "sanctions"
     economy = "economy"
     context = "context"
-
-
-class Signal(StrEnum):
-    """Kinds of cited 'signals of distance from Moscow' (counted per country, see indicators)."""
-
-    un_vote_not_with_russia = "un_vote_not_with_russia"
-    rebuked_kremlin = "rebuked_kremlin"
-    humanitarian_aid_ukraine = "humanitarian_aid_ukraine"
-    refused_recognition = "refused_recognition"
-    eu_engagement = "eu_engagement"
-    reducing_dependence_on_russia = "reducing_dependence_on_russia"
 
 
 class Actor(StrEnum):
@@ -82,12 +74,23 @@ class Relation(Strict):
 
 
 class SourceKind(StrEnum):
+    """Who says it: shown beside every fact, on the Sources page and in the exports."""
+
+    official_statistics = "official statistics"
+    government = "government"
+    international_organisation = "international organisation"
+    newsroom = "newsroom"
+    think_tank = "think tank"
     opinion = "opinion"
-    news_report = "news report"
-    teaser = "teaser"
-    reference = "reference"
+    state_media = "state media"
+    aggregator = "aggregator"
     dataset = "dataset"
     software = "software"
+    company = "company"  # a firm's own statement (CPC, Gazprom, KazMunayGas)
+
+
+BANNED_HOSTS = ("news-pravda.com",)  # a pro-Kremlin network of mirrors: never a source
+Url = Annotated[str, StringConstraints(pattern=r"^https?://[^\s/]+\S*$")]
 
 
 class Source(Strict):
@@ -96,13 +99,35 @@ class Source(Strict):
     outlet: Line
     author: Line | None = None
     published: dt.date | None = None
-    url: Annotated[str, StringConstraints(pattern=r"^https?://\S+$")] | None = None
+    url: Url | None = None
+    accessed: dt.date | None = None  # the day a web source was read
     kind: SourceKind
     file: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9._-]+\.txt$")] | None = None
     licence: Line | None = None
     attribution: Line | None = None
     part_of: Id | None = None  # e.g. a teaser printed on the page of another source
     note: Text | None = None
+
+    @field_validator("url")
+    @classmethod
+    def _not_a_banned_host(cls, url: str | None) -> str | None:
+        host = (urlsplit(url).hostname or "") if url else ""
+        if any(host == b or host.endswith("." + b) for b in BANNED_HOSTS) or re.fullmatch(
+            r"pravda-[a-z]+\.com", host
+        ):
+            raise ValueError(
+                f"{host} is one of the news-pravda mirrors (a pro-Kremlin network): "
+                "cite the original publisher"
+            )
+        return url
+
+    @model_validator(mode="after")
+    def _web_source_has_accessed(self) -> Source:
+        if self.url and self.file is None and self.accessed is None:
+            raise ValueError("a web source needs `accessed`, the day it was read (YYYY-MM-DD)")
+        if self.accessed and self.published and self.accessed < self.published:
+            raise ValueError("accessed is before published")
+        return self
 
 
 class Fact(Strict):
@@ -117,7 +142,7 @@ class Fact(Strict):
     end: Annotated[int, Field(ge=0)] | None = None
     countries: list[ISO3] = []
     actors: list[Actor] = []
-    signals: list[Signal] = []
+    signals: list[Key] = []  # signal ids from data/indicators.yaml (checked by the loader)
     relations: list[Relation] = []
     note: Text | None = None
 
@@ -133,11 +158,34 @@ class Fact(Strict):
         return self
 
 
+Period = Annotated[str, StringConstraints(pattern=r"^\d{4}(-\d{2}/\d{4}-\d{2})?$")]
+
+
 class IndicatorValue(Strict):
-    value: Line
+    """A stored value: a class value (categorical) or a number (numeric), with its facts.
+
+    A numeric value also gives its `period` ("2023", or a part-year "2023-01/2023-09") and its
+    `statistics` (an id from the catalogue's statistics: who produced the number). Which kind of
+    value an indicator takes is the catalogue's to say; the loader checks it.
+    """
+
+    value: str | int | float
     facts: Annotated[list[Id], Field(min_length=1)]
     since: dt.date | None = None  # the value holds from this day; default: its earliest fact
+    period: Period | None = None
+    statistics: Id | None = None
     note: Line | None = None
+
+    @field_validator("value", mode="before")
+    @classmethod
+    def _text_or_number(cls, value: Any) -> Any:
+        # strictly: "10" stays text (so a numeric indicator reports it), True is no number
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            raise ValueError(
+                f"value {value!r} is not a number and not a class name: give a JSON number "
+                "(21.3) for a numeric indicator, a class value (text) for a categorical one"
+            )
+        return value
 
 
 class Capital(Strict):
@@ -177,9 +225,14 @@ class Commodity(StrEnum):
 
 
 class RouteStatus(StrEnum):
+    """Global Energy Monitor's status classes."""
+
     operating = "operating"
+    construction = "construction"
     proposed = "proposed"
-    reversed = "operating (reversed flow)"
+    shelved = "shelved"
+    cancelled = "cancelled"
+    idle = "idle"
 
 
 class GeometryQuality(StrEnum):
@@ -193,6 +246,7 @@ class RouteProps(Strict):
     commodity: Commodity
     transits_russia: bool
     status: RouteStatus
+    reversed_flow: bool = False  # operating, in the opposite direction to the one it was built for
     operator: Line
     capacity: Line | None = None
     length_km: Annotated[float, Field(gt=0)] | None = None

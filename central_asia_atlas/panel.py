@@ -7,9 +7,17 @@ from collections.abc import Iterable, Mapping
 from html import escape
 from urllib.parse import quote
 
-from .indicators import INDICATORS, NO_DATA, NO_DATA_COLOR, IndicatorResult, IndicatorSpec
+from .catalogue import AnySpec
+from .indicators import (
+    NO_DATA,
+    NO_DATA_COLOR,
+    IndicatorResult,
+    legend_entries,
+    legend_value,
+    signals_by_side,
+)
 from .mapview import EVENT_FILL, ROUTE_AVOIDING_RUSSIA, ROUTE_VIA_RUSSIA, events_at_same_place
-from .model import Category, EventProps, Fact, Kind, RelationKind, Source
+from .model import Category, EventProps, Fact, Kind, RelationKind, Source, SourceKind
 from .store import Dataset, FactRef
 
 READER_PAGE = "sources"  # the sources reader page, relative to the app's root
@@ -24,15 +32,22 @@ _RELATION_LABELS = {
 STYLE = """<style>
 .atlas-panel h3 { margin: 0 0 .2rem 0; }
 .atlas-panel h4 { margin: 1rem 0 .3rem 0; font-size: 1rem; text-transform: capitalize; }
-.atlas-panel .atlas-meta { color: #555; font-size: .85rem; }
+.atlas-panel .atlas-meta, .atlas-legend .atlas-meta { opacity: .78; font-size: .85rem; }
 .atlas-panel table { font-size: .85rem; border-collapse: collapse; width: 100%; }
-.atlas-panel td, .atlas-panel th { padding: .15rem .4rem; border-bottom: 1px solid #eee;
-  text-align: left; vertical-align: top; }
+.atlas-panel td, .atlas-panel th { padding: .15rem .4rem;
+  border-bottom: 1px solid rgba(128,128,128,.25); text-align: left; vertical-align: top; }
 .atlas-fact { margin: .5rem 0 .9rem 0; }
 .atlas-fact blockquote { margin: .3rem 0; padding: .2rem .7rem; border-left: 4px solid #999;
-  background: #f7f7f5; font-style: normal; }
+  background: rgba(128,128,128,.10); font-style: normal; }
 .atlas-badge { display: inline-block; font-size: .7rem; padding: 0 .35rem; border-radius: .3rem;
   background: #e8e1d3; color: #333; text-transform: uppercase; letter-spacing: .03em; }
+.atlas-badge.atlas-state { background: #f6d5b8; color: #5a2a00; }
+.atlas-ties { display: flex; flex-wrap: wrap; gap: .3rem 1.2rem; }
+.atlas-ties > div { flex: 1 1 14rem; min-width: 12rem; }
+.atlas-ties h4 { border-bottom: 3px solid; padding-bottom: .1rem; text-transform: none; }
+.atlas-ties ul { margin: .2rem 0 .4rem 1.1rem; padding: 0; font-size: .88rem; }
+.atlas-ties li { margin: .1rem 0; }
+.atlas-panel a, .atlas-legend a { color: inherit; text-decoration: underline; }
 .atlas-relation { font-size: .85rem; border-left: 4px solid #E69F00; padding-left: .5rem;
   margin: .3rem 0; }
 .atlas-swatch { display: inline-block; width: 1rem; height: .8rem; margin-right: .4rem;
@@ -62,7 +77,13 @@ def _source_line(src: Source | None, source_id: str) -> str:
         parts.append(escape(src.author))
     parts.append(escape(_date(src.published)))
     parts.append(f"<i>{escape(src.title)}</i>")
-    parts.append(escape(src.kind.value))
+    kind_cls = "atlas-badge atlas-state" if src.kind is SourceKind.state_media else "atlas-badge"
+    parts.append(
+        f'<span class="{kind_cls}" data-source-kind="{escape(src.kind.value, quote=True)}">'
+        f"{escape(src.kind.value)}</span>"
+    )
+    if src.accessed:
+        parts.append(f"read {escape(_date(src.accessed))}")
     link = (
         f' · <a href="{escape(src.url, quote=True)}" target="_blank" rel="noopener noreferrer">'
         "source</a>"
@@ -113,11 +134,23 @@ def fact_html(ref: FactRef, dataset: Dataset) -> str:
         reader = ""
         badge = '<span class="atlas-badge">reference</span> '
     note = f'<div class="atlas-meta">Note: {escape(f.note)}</div>' if f.note else ""
-    return (
-        f'<div class="atlas-fact" data-fact="{escape(f.id, quote=True)}">{badge}{head}{body}'
-        f"{note}{_relations_html(f, dataset)}<div>{_source_line(src, f.source)}{reader}</div>"
-        "</div>"
+    state = (
+        '<div class="atlas-meta" data-state-media="1">Only source: state media. This says what '
+        "the government says, not that it is so.</div>"
+        if src is not None and src.kind is SourceKind.state_media
+        else ""
     )
+    return (
+        f'<div class="atlas-fact" id="{escape(fact_anchor(f.id), quote=True)}" '
+        f'data-fact="{escape(f.id, quote=True)}">{badge}{head}{body}'
+        f"{note}{state}{_relations_html(f, dataset)}<div>{_source_line(src, f.source)}{reader}"
+        "</div></div>"
+    )
+
+
+def fact_anchor(fact_id: str) -> str:
+    """The id of a fact's block in the panel (the ties lists link to it)."""
+    return f"fact-{fact_id}"
 
 
 def facts_html(refs: Iterable[FactRef], dataset: Dataset) -> str:
@@ -145,20 +178,69 @@ def _panel(kind: str, ident: str, inner: str) -> str:
     )
 
 
-def indicator_rows(iso3: str, table: Mapping[str, Mapping[str, IndicatorResult]]) -> str:
+def indicator_rows(
+    dataset: Dataset, iso3: str, table: Mapping[str, Mapping[str, IndicatorResult]]
+) -> str:
+    """Every indicator of the catalogue with the country's value; a number with its period and
+    statistics, and any other statistics for the same period beside it."""
     rows = []
-    for key, spec in INDICATORS.items():
+    for key, spec in dataset.catalogue.indicators.items():
         res = table.get(key, {}).get(iso3)
         if res is None:
             continue
         colour = res.color if res.value != NO_DATA else NO_DATA_COLOR
-        note = f'<div class="atlas-meta">{escape(res.note)}</div>' if res.note else ""
+        note = (
+            f'<div class="atlas-meta">{escape(res.note)}</div>'
+            if res.note and not res.others
+            else ""
+        )
+        others = "".join(
+            f'<div class="atlas-relation" data-relation="disagrees_with">'
+            f"<b>Other statistics, same period:</b> {escape(o.text)}</div>"
+            for o in res.others
+        )
         rows.append(
-            f'<tr><th>{escape(spec.label)}</th><td><span class="atlas-swatch" '
-            f'style="background:{escape(colour, quote=True)}"></span>{escape(res.label)}'
-            f"{note}</td></tr>"
+            f'<tr data-indicator="{escape(key, quote=True)}"><th>{escape(spec.label)}</th>'
+            f'<td><span class="atlas-swatch" style="background:{escape(colour, quote=True)}">'
+            f"</span>{escape(res.label)}{note}{others}</td></tr>"
         )
     return f"<table>{''.join(rows)}</table>"
+
+
+def _fact_links(dataset: Dataset, ids: Iterable[str]) -> str:
+    """Links to facts in the panel, each shown as its month, titled with its summary."""
+    links = []
+    for fid in ids:
+        f = dataset.fact(fid)
+        title, text = (f.summary, f"{f.date:%b %Y}") if f else (fid, fid)
+        links.append(
+            f'<a href="#{escape(fact_anchor(fid), quote=True)}" '
+            f'title="{escape(title, quote=True)}">{escape(text)}</a>'
+        )
+    return ", ".join(links)
+
+
+def ties_html(dataset: Dataset, iso3: str, as_of: dt.date | None = None) -> str:
+    """The signals cited for the country, one short list per side, each linking to its facts."""
+    cat = dataset.catalogue
+    blocks = []
+    for side, cited in signals_by_side(dataset, iso3, as_of).items():
+        colour = cat.sides[side].color if side in cat.sides else "#999999"
+        if cited:
+            items = [
+                f'<li data-signal="{escape(sig, quote=True)}">{escape(cat.signal_label(sig))} '
+                f'<span class="atlas-meta">({_fact_links(dataset, ids)})</span></li>'
+                for sig, ids in cited.items()
+            ]
+            body = f"<ul>{''.join(items)}</ul>"
+        else:
+            body = '<p class="atlas-meta">None cited in the sources here.</p>'
+        blocks.append(
+            f'<div data-side="{escape(side.value, quote=True)}"><h4 style="border-color:'
+            f'{escape(colour, quote=True)}">{escape(cat.side_label(side))} ({len(cited)})</h4>'
+            f"{body}</div>"
+        )
+    return f'<div class="atlas-ties">{"".join(blocks)}</div>'
 
 
 def region_refs(dataset: Dataset) -> list[FactRef]:
@@ -167,24 +249,47 @@ def region_refs(dataset: Dataset) -> list[FactRef]:
 
 
 def country_html(
-    dataset: Dataset, iso3: str, table: Mapping[str, Mapping[str, IndicatorResult]]
+    dataset: Dataset,
+    iso3: str,
+    table: Mapping[str, Mapping[str, IndicatorResult]],
+    as_of: dt.date | None = None,
+    head: bool = True,
 ) -> str:
-    """Name, capital, every indicator value, and the facts that concern the country."""
+    """Name and capital, the ties on each side, every indicator value, then the facts that
+    concern the country. With head=False the name is left out: the page shows
+    `country_head_html` and the trade chart (see charts) above the rest."""
     c = dataset.country(iso3)
     if c is None:
         return _panel("country", iso3, f"<p>No country {escape(iso3)} in the data.</p>")
-    p = c.props
-    refs = dataset.facts_for_country(iso3)
-    region = region_refs(dataset)
+    refs = [r for r in dataset.facts_for_country(iso3) if as_of is None or r.fact.date <= as_of]
+    region = [r for r in region_refs(dataset) if as_of is None or r.fact.date <= as_of]
     region_part = f"<h4>Central Asia as a whole</h4>{facts_html(region, dataset)}" if region else ""
     inner = (
-        f"<h3>{escape(p.name)}</h3>"
-        f'<div class="atlas-meta">Capital: {escape(p.capital.name)} · {len(refs)} '
-        f"sourced fact{'s' if len(refs) != 1 else ''}</div>"
-        f"<h4>Indicators</h4>{indicator_rows(iso3, table)}"
+        (_head(dataset, iso3, as_of) if head else "")
+        + f"<h4>Ties on each side</h4>{ties_html(dataset, iso3, as_of)}"
+        f"<h4>Indicators</h4>{indicator_rows(dataset, iso3, table)}"
         f"{facts_html(refs, dataset)}{region_part}"
     )
     return _panel("country", iso3, inner)
+
+
+def country_head_html(dataset: Dataset, iso3: str, as_of: dt.date | None = None) -> str:
+    """The country's name, capital and how many facts the panel holds."""
+    return _panel("country-head", iso3, _head(dataset, iso3, as_of))
+
+
+def _head(dataset: Dataset, iso3: str, as_of: dt.date | None) -> str:
+    c = dataset.country(iso3)
+    if c is None:
+        return ""
+    p = c.props
+    n = len([r for r in dataset.facts_for_country(iso3) if as_of is None or r.fact.date <= as_of])
+    day = f" · as of {escape(_date(as_of))}" if as_of else ""
+    return (
+        f"<h3>{escape(p.name)}</h3>"
+        f'<div class="atlas-meta">Capital: {escape(p.capital.name)} · {n} '
+        f"sourced fact{'s' if n != 1 else ''}{day}</div>"
+    )
 
 
 def _attr_table(rows: Iterable[tuple[str, str | None]]) -> str:
@@ -259,18 +364,18 @@ def event_html(dataset: Dataset, event_id: str) -> str:
     return _panel("event", p.id, inner)
 
 
-def legend_html(spec: IndicatorSpec, results: Mapping[str, IndicatorResult]) -> str:
-    """Every class of the indicator, and "No data", with how many of the five fall in each."""
+def legend_html(spec: AnySpec, results: Mapping[str, IndicatorResult]) -> str:
+    """Every class (or bin, with its unit) of the indicator, and "No data", with how many of
+    the five fall in each."""
     counts: dict[str, int] = {}
     for res in results.values():
-        counts[res.value] = counts.get(res.value, 0) + 1
-    entries = [(c.value, c.label, c.color) for c in spec.classes]
-    entries.append((NO_DATA, "No data", NO_DATA_COLOR))
+        value = legend_value(spec, res)
+        counts[value] = counts.get(value, 0) + 1
     items = "".join(
         f'<div data-class="{escape(value, quote=True)}"><span class="atlas-swatch" '
         f'style="background:{escape(color, quote=True)}"></span>{escape(label)} '
         f'<span class="atlas-meta">({counts.get(value, 0)})</span></div>'
-        for value, label, color in entries
+        for value, label, color in legend_entries(spec)
     )
     return (
         f'{STYLE}<div class="atlas-legend"><b>{escape(spec.label)}</b>'
@@ -289,7 +394,12 @@ def routes_legend_html() -> str:
         f'{STYLE}<div class="atlas-legend"><b>Energy export routes</b>'
         + line(ROUTE_VIA_RUSSIA, "solid", "Transits Russia")
         + line(ROUTE_AVOIDING_RUSSIA, "solid", "Avoids Russia")
-        + line("#555", "dashed", "Dashed: schematic line or proposed route")
+        + line(
+            "#777",
+            "dashed",
+            "Dashed: schematic line, or not operating (proposed, "
+            "under construction, shelved, cancelled, idle)",
+        )
         + f'<div><span class="atlas-swatch" style="background:{EVENT_FILL};'
         'border-radius:50%;width:.8rem"></span>Dated event (e.g. a disruption)</div></div>'
     )

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from .model import Source, SourceKind
+from .model import Source
 
 if TYPE_CHECKING:
     from .store import Dataset
@@ -206,7 +206,7 @@ def documents(ds: Dataset) -> list[Source]:
     docs = [
         s
         for s in ds.sources.values()
-        if s.file and s.part_of is None and s.kind is not SourceKind.teaser and s.id in ds.texts
+        if s.file and s.part_of is None and s.id in ds.texts
     ]
     return sorted(docs, key=lambda s: (s.published is None, s.published, s.id))
 
@@ -477,6 +477,7 @@ def follow(ds: Dataset, fact_id: str | None) -> Link:
 
 
 def byline(src: Source) -> str:
-    """One line naming a document: outlet, author, date, kind (plain text)."""
+    """One line naming a source: outlet, author, date, kind, the day it was read (plain text)."""
     parts = [src.outlet, src.author or "no author named", str(src.published or "undated")]
-    return " · ".join([*parts, src.kind.value])
+    read = [f"read {src.accessed}"] if src.accessed else []
+    return " · ".join([*parts, src.kind.value, *read])

@@ -148,11 +148,12 @@ def from_query_params(
     return View(selection, indicator, routes), notices
 
 
-def to_query_params(view: View, default_indicator: str) -> dict[str, str]:
+def to_query_params(view: View, default_indicator: str | None) -> dict[str, str]:
     """The query parameters that restore `view`, in the order a reader expects them."""
     out: dict[str, str] = {}
     if view.selection is not None:
         out[view.selection.kind] = view.selection.id
-    out["indicator"] = view.indicator or default_indicator
+    if indicator := view.indicator or default_indicator:
+        out["indicator"] = indicator
     out["routes"] = "1" if view.routes else "0"
     return out

@@ -21,7 +21,9 @@ from pydantic import BaseModel, ValidationError
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
-from .indicators import INDICATORS, IndicatorSpec
+from . import catalogue as cat
+from . import checks
+from .catalogue import Catalogue, CategoricalSpec, ComputedSpec, NumericSpec
 from .model import (
     FIVE,
     CountryProps,
@@ -126,6 +128,8 @@ class Dataset:
     sources: Mapping[str, Source] = field(default_factory=dict)
     texts: Mapping[str, str] = field(default_factory=dict)  # source id -> document text
     problems: tuple[Problem, ...] = ()
+    catalogue: Catalogue = field(default_factory=Catalogue)
+    warnings: tuple[Problem, ...] = ()  # see checks.run: reported, but the data is OK
 
     @property
     def ok(self) -> bool:
@@ -647,12 +651,36 @@ def _drop(feature: Feature[P], changes: Mapping[int, Fact | None]) -> Feature[P]
 
 
 def _indicator_problem(
-    spec: IndicatorSpec, val: IndicatorValue, iso3: str, index: Mapping[str, FactRef]
+    spec: cat.AnySpec,
+    val: IndicatorValue,
+    iso3: str,
+    index: Mapping[str, FactRef],
+    catalogue: Catalogue,
 ) -> tuple[str | None, str]:
     """What is wrong with one stored indicator value, and in which field; (None, "") if nothing."""
-    if spec.class_for(val.value) is None:
-        allowed = ", ".join(repr(c.value) for c in spec.classes)
-        return f"value {val.value!r} is not one of {allowed}", "value"
+    if isinstance(spec, CategoricalSpec):
+        if spec.class_for(val.value) is None:
+            allowed = ", ".join(repr(c.value) for c in spec.classes)
+            return f"value {val.value!r} is not one of {allowed}", "value"
+        for name in ("period", "statistics"):
+            if getattr(val, name) is not None:
+                return f"a categorical value takes no {name}", name
+    elif isinstance(spec, NumericSpec):
+        wrong = cat.check_number(spec, val.value)
+        if wrong:
+            return wrong, "value"
+        if val.period is None:
+            return "a numeric value needs its period (YYYY, or YYYY-MM/YYYY-MM)", "period"
+        try:
+            cat.parse_period(val.period)
+        except ValueError as exc:
+            return str(exc), "period"
+        if val.statistics is None:
+            known = ", ".join(catalogue.statistics)
+            return f"a numeric value needs its statistics (one of: {known})", "statistics"
+        if val.statistics not in catalogue.statistics:
+            known = ", ".join(catalogue.statistics)
+            return f"unknown statistics {val.statistics!r} (known: {known})", "statistics"
     missing = [fid for fid in val.facts if fid not in index]
     if missing:
         return f"no such fact(s): {', '.join(missing)} (a value needs facts that back it)", "facts"
@@ -666,17 +694,19 @@ def _check_indicators(
     countries: list[Feature[CountryProps]],
     index: Mapping[str, FactRef],
     file: str,
+    catalogue: Catalogue,
     problems: list[Problem],
 ) -> list[Feature[CountryProps]]:
+    specs = catalogue.indicators
     out = []
     for c in countries:
         iso3 = c.props.iso3
         kept = {}
         for key, history in c.props.indicators.items():
-            spec = INDICATORS.get(key)
-            if spec is None or spec.computed:
+            spec = specs.get(key)
+            if spec is None or isinstance(spec, ComputedSpec):
                 why = (
-                    f"unknown indicator (known: {', '.join(INDICATORS)})"
+                    f"unknown indicator (not in {cat.CATALOGUE_FILE}; known: {', '.join(specs)})"
                     if spec is None
                     else "this indicator is computed from the facts' signals; do not store it"
                 )
@@ -685,9 +715,9 @@ def _check_indicators(
             good = []
             for i, val in enumerate(history):
                 where = f"indicators.{key}" if len(history) == 1 else f"indicators.{key}.{i}"
-                message, field = _indicator_problem(spec, val, iso3, index)
+                message, fld = _indicator_problem(spec, val, iso3, index, catalogue)
                 if message:
-                    problems.append(Problem(file, message, iso3, None, f"{where}.{field}"))
+                    problems.append(Problem(file, message, iso3, None, f"{where}.{fld}"))
                 else:
                     good.append(val)
             if good:
@@ -696,6 +726,48 @@ def _check_indicators(
             c = Feature(c.props.model_copy(update={"indicators": kept}), c.geometry)
         out.append(c)
     return out
+
+
+def load_catalogue(data_dir: Path, problems: list[Problem]) -> Catalogue:
+    """data/indicators.yaml as a Catalogue; each broken entry one located problem."""
+    label = f"{data_dir.name}/{cat.CATALOGUE_FILE}"
+    raw = _read_text(data_dir / cat.CATALOGUE_FILE, label, problems)
+    if raw is None:
+        return Catalogue()
+    try:
+        doc = yaml.safe_load(raw)
+    except (yaml.YAMLError, ValueError, RecursionError) as exc:
+        problems.append(Problem(label, f"not valid YAML: {exc}".replace("\n", " ")))
+        return Catalogue()
+
+    def report(message: str, entry: str | None, fld: str | None) -> None:
+        problems.append(Problem(label, message, entry, None, fld))
+
+    return cat.build(doc, report)
+
+
+def _check_signals(
+    refs: list[tuple[str, FactRef]], catalogue: Catalogue, problems: list[Problem]
+) -> dict[int, Fact]:
+    """Facts citing a signal the catalogue does not know: reported, and the signal left out."""
+    changes: dict[int, Fact] = {}
+    for file, ref in refs:
+        unknown = [i for i, s in enumerate(ref.fact.signals) if s not in catalogue.signals]
+        for i in unknown:
+            problems.append(
+                Problem(
+                    file,
+                    f"unknown signal {ref.fact.signals[i]!r} (not in {cat.CATALOGUE_FILE}); "
+                    "the signal is left out",
+                    ref.owner,
+                    ref.fact.id,
+                    f"signals.{i}",
+                )
+            )
+        if unknown:
+            kept = [s for i, s in enumerate(ref.fact.signals) if i not in unknown]
+            changes[id(ref.fact)] = ref.fact.model_copy(update={"signals": kept})
+    return changes
 
 
 def check_basemap(data_dir: Path, problems: list[Problem]) -> None:
@@ -756,6 +828,7 @@ def load(data_dir: Path | None = None, seeds_dir: Path | None = None) -> Dataset
     if not data_dir.is_dir():
         problems.append(Problem(str(data_dir), "data directory not found"))
     sources, texts = load_sources(seeds_dir, problems) if seeds_dir.is_dir() else ({}, {})
+    catalogue = load_catalogue(data_dir, problems) if data_dir.is_dir() else Catalogue()
     loaded = {
         kind: load_collection(kind, data_dir, problems) if data_dir.is_dir() else []
         for kind in FILES
@@ -806,6 +879,11 @@ def load(data_dir: Path | None = None, seeds_dir: Path | None = None) -> Dataset
     }
     refs = [(file_of[r.kind], r) for r in draft.fact_refs()]
     changes = _check_facts(refs, sources, texts, seeds_dir.name, problems)
+    for key, fixed in _check_signals(refs, catalogue, problems).items():
+        if key not in changes:
+            changes[key] = fixed
+        elif (other := changes[key]) is not None:  # relations mended too: keep both mends
+            changes[key] = other.model_copy(update={"signals": fixed.signals})
     source_refs = (
         [(cfile, c.props.iso3, "capital.source", c.props.capital.source) for c in countries]
         + [
@@ -826,7 +904,16 @@ def load(data_dir: Path | None = None, seeds_dir: Path | None = None) -> Dataset
         region = region.model_copy(update={"facts": region_facts})
     clean = Dataset(tuple(countries), region, tuple(routes), tuple(events), sources, texts)
     index = {r.fact.id: r for r in clean.fact_refs()}
-    countries = _check_indicators(countries, index, cfile, problems)
+    countries = _check_indicators(countries, index, cfile, catalogue, problems)
+    extra, warns = checks.run(clean, data_dir, seeds_dir)
     return Dataset(
-        tuple(countries), region, tuple(routes), tuple(events), sources, texts, tuple(problems)
+        tuple(countries),
+        region,
+        tuple(routes),
+        tuple(events),
+        sources,
+        texts,
+        tuple(problems + extra),
+        catalogue,
+        tuple(warns),
     )

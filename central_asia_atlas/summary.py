@@ -8,8 +8,9 @@ from collections.abc import Iterable, Sequence
 from html import escape
 from typing import TYPE_CHECKING
 
-from .indicators import INDICATORS, NO_DATA, SIGNAL_LABELS, compute, signal_facts
-from .model import Signal, SourceKind
+from .catalogue import CategoricalSpec, ComputedSpec, NumericSpec
+from .indicators import NO_DATA, compute, legend_entries, signals_by_side
+from .model import SourceKind
 
 if TYPE_CHECKING:
     from .store import Dataset
@@ -29,7 +30,7 @@ def country_summary(
     ds: Dataset,
     iso3: str,
     as_of: dt.date | None = None,
-    signals: Iterable[Signal] | None = None,
+    signals: Iterable[str] | None = None,
 ) -> list[str]:
     """Sentences that say, in words, what the map shows for `iso3` (one paragraph each)."""
     country = ds.country(iso3)
@@ -49,12 +50,11 @@ def country_summary(
     else:
         out.append(f"No fact about {p.name} is recorded" + (" by then." if as_of else "."))
     known, unknown = [], []
-    chosen = None if signals is None else list(signals)
-    for key, spec in INDICATORS.items():
-        if spec.computed:
+    for key, spec in ds.catalogue.indicators.items():
+        if isinstance(spec, ComputedSpec):
             continue
         res = compute(ds, key, as_of=as_of)[iso3]
-        if res.value == NO_DATA:
+        if res.value == NO_DATA and res.reading is None:
             unknown.append(spec.label)
         else:
             known.append(f"{spec.label}: {res.label}")
@@ -62,17 +62,20 @@ def country_summary(
         out.append("Indicators. " + "; ".join(known) + ".")
     if unknown:
         out.append("No data for: " + "; ".join(unknown) + ".")
-    cited = signal_facts(ds, iso3, as_of)
-    counted = [s for s in Signal if s in cited and (chosen is None or s in chosen)]
-    total = len(Signal) if chosen is None else len(chosen)
-    if counted:
-        out.append(
-            f"Signals of distance from Moscow cited ({len(counted)} of {total}): "
-            + "; ".join(SIGNAL_LABELS[s] for s in counted)
-            + "."
-        )
-    else:
-        out.append(f"No signal of distance from Moscow is cited (of {total} kinds counted).")
+    cat = ds.catalogue
+    chosen = None if signals is None else set(signals)
+    for side, cited in signals_by_side(ds, iso3, as_of).items():
+        counted = [s for s in cited if chosen is None or s in chosen]
+        total = len([s for s in cat.signals_of([side]) if chosen is None or s in chosen])
+        name = cat.side_label(side)
+        if counted:
+            out.append(
+                f"{name} cited ({len(counted)} of {total} kinds): "
+                + "; ".join(cat.signal_label(s) for s in counted)
+                + "."
+            )
+        else:
+            out.append(f"{name}: none cited (of {total} kinds counted).")
     routes = [r.props for r in ds.routes if iso3 in r.props.countries]
     if routes:
         parts = [
@@ -95,6 +98,44 @@ def country_summary(
     return out
 
 
+def indicator_notes(ds: Dataset) -> list[tuple[str, str, str]]:
+    """(label, description, how it is derived and drawn) for every indicator of the catalogue."""
+    cat = ds.catalogue
+    out = []
+    for spec in cat.indicators.values():
+        classes = ", ".join(label for _, label, _ in legend_entries(spec))
+        if isinstance(spec, ComputedSpec):
+            sides = " and ".join(cat.side_label(s) for s in spec.sides)
+            minus = " and ".join(cat.side_label(s) for s in spec.minus_sides)
+            how = (
+                f"Computed from the facts' signals: the kinds of signal cited on the side "
+                f"'{sides}'"
+                + (f", minus those on the side '{minus}'" if minus else "")
+                + f" (counted per kind, not per fact). Classes: {classes}."
+            )
+        elif isinstance(spec, NumericSpec):
+            prefer = ", ".join(cat.statistics_label(s) or s for s in spec.prefer)
+            how = (
+                f"A number in {spec.unit} stored for the country by period, with its statistics "
+                "and the facts that state it; the map shows the latest period over by the "
+                "'as of' day"
+                + (
+                    f", and where two statistics give the same period, the first of: {prefer}"
+                    if prefer
+                    else ""
+                )
+                + f". Bins: {classes}."
+            )
+        else:
+            assert isinstance(spec, CategoricalSpec)
+            how = (
+                "Curated: a value stored for the country, backed by the facts it lists; it holds "
+                f"from its earliest fact's date. Classes: {classes}."
+            )
+        out.append((spec.label, spec.description, how))
+    return out
+
+
 def as_html(paragraphs: Iterable[str]) -> str:
     """Paragraphs as escaped HTML."""
     return "".join(f"<p>{escape(p)}</p>" for p in paragraphs)
@@ -103,14 +144,10 @@ def as_html(paragraphs: Iterable[str]) -> str:
 def seed_caveat(ds: Dataset) -> str:
     """What the stored documents are (kind, outlet, date), in one sentence."""
     docs = sorted(
-        (
-            s
-            for s in ds.sources.values()
-            if s.file and s.part_of is None and s.kind.value != "teaser"
-        ),
+        (s for s in ds.sources.values() if s.file and s.part_of is None),
         key=lambda s: (s.published is None, s.published),
     )
-    kinds = {SourceKind.opinion: "an opinion piece", SourceKind.news_report: "a news report"}
+    kinds = {SourceKind.opinion: "an opinion piece", SourceKind.newsroom: "a news report"}
     parts = [
         f"{kinds.get(s.kind, s.kind.value)} ({s.outlet}, "
         f"{_day(s.published) if s.published else 'undated'})"

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Literal
 import altair as alt
 import pandas as pd
 
-from .indicators import INDICATORS, compute
-from .model import FIVE, Category, Signal
+from .indicators import compute
+from .model import FIVE, Category
 
 if TYPE_CHECKING:
     from .store import Dataset
@@ -191,16 +191,18 @@ def parse_as_of(value: object) -> dt.date | None:
 
 
 def indicators_as_of(
-    ds: Dataset, as_of: dt.date | None, signals: Iterable[Signal] | None = None
+    ds: Dataset, as_of: dt.date | None, signals: Iterable[str] | None = None
 ) -> pd.DataFrame:
     """Each indicator's class label for each of the five, from facts dated on or before
     `as_of` (rows: indicators; columns: countries)."""
     names = _names(ds)
     chosen = None if signals is None else list(signals)
     rows = []
-    for key, spec in INDICATORS.items():
+    for key, spec in ds.catalogue.indicators.items():
         results = compute(ds, key, as_of=as_of, signals=chosen)
         row = {"indicator": spec.label}
         row.update({names.get(iso3, iso3): results[iso3].label for iso3 in FIVE})
         rows.append(row)
-    return pd.DataFrame(rows).set_index("indicator")
+    return pd.DataFrame(rows, columns=["indicator", *(names.get(i, i) for i in FIVE)]).set_index(
+        "indicator"
+    )

@@ -5,11 +5,12 @@ Mapping of query parameters, so the whole flow is unit-tested without Streamlit.
 shared with other pages and the tests:
 
 - ``as_of``: the Timeline page's day (a date; absent: today); a link may carry ``?as_of=``.
-- ``signals``: the Compare page's choice of signals (Signal values; absent: all).
+- ``signals``: the Compare page's choice of signals (signal ids; absent: all).
 - ``atlas_view``: the canonical `selection.View` (it survives page switches; widgets do not).
 - ``atlas_notices``: what was ignored from the link, kept until the reader selects something.
 - ``atlas_map``: the map component's latest value (see cache.map_component).
-- widget keys ``w_indicator``, ``w_routes``, ``w_country``, ``w_line`` (and ``w_tiles``).
+- widget keys ``w_indicator``, ``w_routes``, ``w_country``, ``w_line``, ``w_as_of`` (the
+  day slider under the map, in step with the Timeline page's) and ``w_tiles``.
 """
 
 from __future__ import annotations
@@ -26,7 +27,6 @@ from .model import FIVE
 if TYPE_CHECKING:
     from .store import Dataset
 
-DEFAULT_INDICATOR = "distance_signals"
 State = MutableMapping[str, Any]
 Known = Mapping[str, Collection[str]]
 
@@ -63,8 +63,16 @@ def _last(value: Any) -> Any:
     return value
 
 
-def start(ss: State, params: Mapping[str, Any], indicators: Collection[str], known: Known) -> None:
+def start(
+    ss: State,
+    params: Mapping[str, Any],
+    indicators: Collection[str],
+    known: Known,
+    default: str | None = None,
+) -> None:
     """On a new session, restore the view (and the day) the link asks for; later, nothing.
+
+    `default` is the catalogue's default colouring (kept in the session for `url_update`).
 
     The link's notices are kept in the session: the map's first report reruns the page.
     """
@@ -75,7 +83,8 @@ def start(ss: State, params: Mapping[str, Any], indicators: Collection[str], kno
     if "atlas_view" in ss:
         return
     view, notices = sel.from_query_params(params, indicators, known)
-    ss["atlas_view"] = replace(view, indicator=view.indicator or DEFAULT_INDICATOR)
+    ss["atlas_default"] = default
+    ss["atlas_view"] = replace(view, indicator=view.indicator or default)
     if link_day and day is None:
         notices.append("Ignored as_of from the link: give a day as YYYY-MM-DD.")
     ss["atlas_notices"] = notices
@@ -91,21 +100,17 @@ def as_of(ss: State) -> dt.date | None:
     return timeline.parse_as_of(ss.get("as_of"))
 
 
-def signals(ss: State) -> tuple[str, ...] | None:
-    """The Compare page's choice of signals, as Signal values (None: all of them)."""
-    chosen = compare.parse_signals(ss.get("signals"))
-    return None if chosen is None else tuple(s.value for s in chosen)
+def signals(ss: State, known: Collection[str]) -> tuple[str, ...] | None:
+    """The Compare page's choice of signals, as signal ids (None: all of them)."""
+    chosen = compare.parse_signals(ss.get("signals"), known)
+    return None if chosen is None else tuple(chosen)
 
 
 def context_caption(day: dt.date | None, chosen: tuple[str, ...] | None) -> str | None:
     """A line saying that the map follows another page's day or signals; None if it doesn't."""
-    if day is None and chosen is None:
+    if chosen is None:
         return None
-    return (f"Indicators as of {day:%-d %B %Y} (Timeline page). " if day else "") + (
-        "The signal count uses the signals chosen on the Compare page."
-        if chosen is not None
-        else ""
-    )
+    return "The signal counts use the signals chosen on the Compare page."
 
 
 class Callbacks:
@@ -143,6 +148,18 @@ class Callbacks:
         kind, _, ident = (self.ss.get("w_line") or "").partition(":")
         self.select(sel.Selection(cast(sel.SelectionKind, kind), ident) if ident else None)
 
+    def on_day(self) -> None:
+        """The day slider under the map: the last day (today) means "as of today"."""
+        day, last = self.ss.get("w_as_of"), self.ss.get("w_as_of_last")
+        if isinstance(day, dt.date) and day != last:
+            self.ss["as_of"] = day
+        else:
+            self.ss.pop("as_of", None)
+
+    def today(self) -> None:
+        """Back to today: the map shows what the sources say now."""
+        self.ss.pop("as_of", None)
+
     def on_view(self) -> None:
         """The indicator select box and the routes toggle change the view."""
         view = self.ss["atlas_view"]
@@ -151,8 +168,22 @@ class Callbacks:
         )
 
 
-def sync_widgets(ss: State) -> sel.View:
-    """Set the widgets' keys from the canonical view, and return that view."""
+MAP_DAYS_FROM = dt.date(2021, 1, 1)  # the slider starts with the trade figures of 2021
+
+
+def day_range(lo: dt.date, hi: dt.date) -> tuple[dt.date, dt.date]:
+    """The map's day slider: from 2021 (or the first fact, if later) to the last day."""
+    start = min(max(lo, MAP_DAYS_FROM), hi - dt.timedelta(days=1))
+    return start, hi
+
+
+def sync_widgets(ss: State, days: tuple[dt.date, dt.date] | None = None) -> sel.View:
+    """Set the widgets' keys from the canonical view (and the day), and return that view."""
+    if days is not None:
+        lo, hi = days
+        day = as_of(ss)
+        ss["w_as_of"] = min(max(day or hi, lo), hi)
+        ss["w_as_of_last"] = hi
     view: sel.View = ss["atlas_view"]
     chosen = view.selection
     ss["w_indicator"], ss["w_routes"] = view.indicator, view.routes
@@ -164,7 +195,7 @@ def sync_widgets(ss: State) -> sel.View:
 def url_update(ss: State, current: Mapping[str, Any]) -> dict[str, str] | None:
     """The query parameters that restore the session's view (and day), or None if the URL
     (`current`) already says exactly that."""
-    want = sel.to_query_params(ss["atlas_view"], DEFAULT_INDICATOR)
+    want = sel.to_query_params(ss["atlas_view"], ss.get("atlas_default"))
     day = as_of(ss)
     if day is not None:
         want["as_of"] = day.isoformat()

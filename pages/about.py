@@ -6,7 +6,6 @@ import streamlit as st
 
 from central_asia_atlas import summary
 from central_asia_atlas.cache import dataset, run_through_entrypoint
-from central_asia_atlas.indicators import INDICATORS
 from central_asia_atlas.markup import md
 
 run_through_entrypoint()  # a deep link on a fresh server: go through the app's frame
@@ -26,17 +25,11 @@ for country in ds.countries:
         st.html(summary.as_html(summary.country_summary(ds, country.props.iso3)))
 
 st.header("Indicators: what they mean and how they are derived")
-for spec in INDICATORS.values():
-    st.subheader(spec.label)
-    how = (
-        "Computed from the facts' signals (counted per kind, not per fact)."
-        if spec.computed
-        else "Curated: a value stored for the country, backed by the facts it lists; it "
-        "holds from its earliest fact's date (used by the Timeline's 'as of' slider)."
-    )
-    st.markdown(
-        f"{spec.description}\n\n*{how}* Classes: " + ", ".join(c.label for c in spec.classes) + "."
-    )
+st.caption("From the catalogue, data/indicators.yaml: a new indicator is one entry there.")
+for label, description, how in summary.indicator_notes(ds):
+    st.subheader(md(label))
+    st.markdown(md(description))
+    st.caption(md(how))
 
 st.header("Caveats")
 st.markdown(

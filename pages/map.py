@@ -1,79 +1,164 @@
-"""Home page: the five states coloured by an indicator; click one (or a route) for its facts."""
+"""Home page: the five states coloured by an indicator; click one (or a route) for its facts.
+
+With ``?embed=true`` (an iframe, see the Share menu) only the map and the panel are shown.
+"""
+
+import datetime as dt
 
 import streamlit as st
 
-from central_asia_atlas import cache, mapview, panel
+from central_asia_atlas import cache, mapview, panel, publish, timeline
 from central_asia_atlas import viewstate as vs
-from central_asia_atlas.indicators import INDICATORS
 from central_asia_atlas.markup import md
 from central_asia_atlas.model import FIVE
 
 cache.run_through_entrypoint()  # a deep link on a fresh server: go through the app's frame
 ss = st.session_state
 ds = cache.dataset()
+specs = ds.catalogue.indicators
 opts = vs.choices(ds)
 cb = vs.Callbacks(ss, opts.known)  # the widgets' and the map's callbacks
-vs.start(ss, st.query_params.to_dict(), INDICATORS, opts.known)  # a new session: the link's view
-as_of, signals = vs.as_of(ss), vs.signals(ss)  # the Timeline page's day, the Compare's signals
+vs.start(ss, st.query_params.to_dict(), specs, opts.known, ds.catalogue.default_key())
+days = vs.day_range(*timeline.date_range(ds, dt.date.today()))
+as_of, signals = vs.as_of(ss), vs.signals(ss, ds.catalogue.signals)
 table = cache.indicator_table_at(as_of, signals)
 for notice in vs.notices(ss):
     st.info(md(notice), icon=":material/link_off:")
-chosen = vs.sync_widgets(ss).selection  # widgets show the canonical view
+view = vs.sync_widgets(ss, days)  # widgets show the canonical view
+chosen = view.selection
+embedded = st.context.is_embedded  # ?embed=true: map and panel only, for an iframe
+key, routes = view.indicator or ds.catalogue.default_key() or "", view.routes
 
-st.markdown("#### Central Asia between Russia, the EU and China, since February 2022")
-st.caption(
-    "Kazakhstan, Uzbekistan, Kyrgyzstan, Tajikistan and Turkmenistan: each fact quotes its "
-    "source's own words. Click a country, a route or an event, or choose one on the right."
-)
-left, right = st.columns([3, 2], gap="medium")
-with left:
-    c1, c2 = st.columns([3, 2], vertical_alignment="bottom")
-    key = c1.selectbox(
-        "Colour the map by",
-        list(INDICATORS),
-        key="w_indicator",
-        format_func=lambda k: INDICATORS[k].label,
-        on_change=cb.on_view,
+
+def share_menu(shown: publish.MapView) -> None:
+    """Link, embed code, citation, and the view as PNG, SVG, HTML and CSV (built on click)."""
+    base, today = st.context.url or "http://localhost:8501/", dt.date.today()
+    link = publish.share_url(base, shown)
+    st.caption("Link to this view")
+    st.code(link, language=None, wrap_lines=True)
+    st.caption("Embed code (an iframe 600 px high)")
+    st.code(publish.embed_code(base, shown), language="html", wrap_lines=True)
+    st.caption("Cite as")
+    st.code(publish.citation(ds, shown, link, today), language=None, wrap_lines=True)
+    name = f"central-asia-{shown.indicator}-{(shown.as_of or today).isoformat()}"
+    files = (
+        ("PNG", "png", "image/png", lambda: cache.view_image(shown, "png", today)),
+        ("SVG", "svg", "image/svg+xml", lambda: cache.view_image(shown, "svg", today)),
+        ("HTML map", "html", "text/html", lambda: cache.view_html(shown, base, today)),
+        ("CSV data", "csv", "text/csv", lambda: cache.view_csv(shown, today)),
     )
-    routes = c2.toggle("Energy export routes", key="w_routes", on_change=cb.on_view)
-    picked = (chosen.kind, chosen.id) if chosen else None
-    layers = cache.map_layers(key, as_of, signals, picked, routes, bool(ss.get("w_tiles", False)))
-    cache.map_component(layers, height=mapview.HEIGHT, on_change=cb.on_map)
-    if caption := vs.context_caption(as_of, signals):
-        st.caption(caption)
-    st.html(panel.legend_html(INDICATORS[key], table[key]))
+    for col, (label, ext, mime, build) in zip(st.columns(2) * 2, files, strict=True):
+        col.download_button(
+            label, build, f"{name}.{ext}", mime, on_click="ignore", icon=":material/download:"
+        )
+
+
+def legend() -> None:
+    if key in specs:
+        st.html(panel.legend_html(specs[key], table[key]))
     if routes:
         st.html(panel.routes_legend_html())
-    st.checkbox(
-        "Online background map (loads OpenStreetMap tiles from the internet)", key="w_tiles"
+
+
+if not embedded:
+    st.markdown("#### Central Asia between Russia, the EU and China, since February 2022")
+    st.caption(
+        "Kazakhstan, Uzbekistan, Kyrgyzstan, Tajikistan and Turkmenistan: the ties that keep "
+        "each close to Moscow and the signals of distance, its ties to the EU and China, with "
+        "sources. Click a country, a route or an event, or choose one on the right."
     )
-with right:
-    st.selectbox(
-        "Country",
-        list(FIVE),
-        key="w_country",
-        format_func=lambda k: opts.names.get(k, k),
-        index=None,
-        placeholder="Choose a country, or click the map",
-        on_change=cb.on_country,
-    )
-    st.selectbox(
-        "Energy route or event",
-        list(opts.lines),
-        key="w_line",
-        format_func=lambda k: opts.lines.get(k, k),
-        index=None,
-        placeholder="Choose a route or event, or click it",
-        on_change=cb.on_line,
-    )
-    st.button("Clear selection", on_click=cb.clear, disabled=not chosen, icon=":material/close:")
+left, right = st.columns([3, 2], gap="medium")
+with left:
+    if not embedded:
+        c1, c2 = st.columns([3, 2], vertical_alignment="bottom")
+        key = c1.selectbox(
+            "Colour the map by",
+            list(specs),
+            key="w_indicator",
+            format_func=lambda k: specs[k].label,
+            on_change=cb.on_view,
+        )
+        routes = c2.toggle("Energy export routes", key="w_routes", on_change=cb.on_view)
+    picked = (chosen.kind, chosen.id) if chosen else None
+    layers = cache.map_layers(key, as_of, signals, picked, routes, bool(ss.get("w_tiles", False)))
+    height = publish.EMBED_MAP_HEIGHT if embedded else mapview.HEIGHT
+    cache.map_component(layers, height=height, on_change=cb.on_map)
+    if not embedded:
+        d1, d2, d3 = st.columns([4, 1, 1], vertical_alignment="bottom")
+        d1.slider(
+            "As of",
+            min_value=days[0],
+            max_value=days[1],
+            key="w_as_of",
+            on_change=cb.on_day,
+            format="D MMM YYYY",
+            help="The map, legend and panel as the sources stood on this day (the Timeline "
+            "page follows it too). Numbers: the latest period over by then.",
+        )
+        d2.button(
+            "Today",
+            key="w_today",
+            on_click=cb.today,
+            disabled=as_of is None,
+            icon=":material/today:",
+        )
+        with d3.popover("Share", icon=":material/share:", help="Share and export this view"):
+            if key in specs:
+                share_menu(publish.MapView(key, chosen, routes, as_of, signals))
+    if caption := vs.context_caption(as_of, signals):
+        st.caption(caption)
+    if not embedded:
+        legend()
+    day = f"Map as of {as_of:%-d %B %Y} · " if as_of else ""
+    st.caption(f"{day}{cache.data_version().text} · made with Natural Earth")
+    if embedded:
+        shown = publish.MapView(key, chosen, routes, as_of, signals)
+        link = publish.share_url(st.context.url or "http://localhost:8501/", shown)
+        st.markdown(f"[Open this view in the full app]({link})")
+    else:
+        st.checkbox(
+            "Online background map (loads OpenStreetMap tiles from the internet)", key="w_tiles"
+        )
+with right, st.container(height=publish.EMBED_HEIGHT - 70 if embedded else "content"):
+    if embedded:
+        legend()
+    else:
+        st.selectbox(
+            "Country",
+            list(FIVE),
+            key="w_country",
+            format_func=lambda k: opts.names.get(k, k),
+            index=None,
+            placeholder="Choose a country, or click the map",
+            on_change=cb.on_country,
+        )
+        st.selectbox(
+            "Energy route or event",
+            list(opts.lines),
+            key="w_line",
+            format_func=lambda k: opts.lines.get(k, k),
+            index=None,
+            placeholder="Choose a route or event, or click it",
+            on_change=cb.on_line,
+        )
+        st.button(
+            "Clear selection",
+            key="w_clear",
+            on_click=cb.clear,
+            disabled=not chosen,
+            icon=":material/close:",
+        )
     if chosen is None:
         st.markdown(
             "Click a country, a route or an event on the map to read what the sources "
-            "say about it, in their own words."
+            "say about it: its ties to Moscow, the EU and China, each with its source."
         )
     elif chosen.kind == "country":
-        st.html(panel.country_html(ds, chosen.id, table))
+        st.html(panel.country_head_html(ds, chosen.id, as_of))
+        for chart in cache.country_charts(chosen.id, as_of):
+            st.altair_chart(chart.chart, width="stretch")
+            st.caption(md(chart.source_line))
+        st.html(panel.country_html(ds, chosen.id, table, as_of, head=False))
     else:
         st.html((panel.route_html if chosen.kind == "route" else panel.event_html)(ds, chosen.id))
 if want := vs.url_update(ss, st.query_params.to_dict()):

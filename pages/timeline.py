@@ -39,7 +39,8 @@ with st.expander("The same as a table"):
 st.header("The map as of a day")
 st.caption(
     "The choropleth's indicators recomputed from the facts dated on or before this day. "
-    "The map page follows the day chosen here (until you go back to today)."
+    "The map page follows the day chosen here, and this slider the map's (until you go back "
+    "to today)."
 )
 lo, hi = timeline.date_range(ds, dt.date.today())
 if "as_of" not in ss and (from_url := timeline.parse_as_of(st.query_params.get("as_of"))):
@@ -62,7 +63,7 @@ day = st.slider(
     "As of", min_value=lo, max_value=hi, key="tl_as_of", on_change=keep_day, format="D MMM YYYY"
 )
 st.button("Back to today", on_click=back_to_today, disabled=chosen is None)
-signals = compare.parse_signals(ss.get("signals"))
+signals = compare.parse_signals(ss.get("signals"), ds.catalogue.signals)
 st.dataframe(timeline.indicators_as_of(ds, day, signals))
 if signals is not None:
     st.caption("The signal count uses the signals chosen on the Compare page.")

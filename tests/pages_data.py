@@ -7,6 +7,7 @@ them with the real loader. Nothing depends on the shipped data, which is being f
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ import yaml
 from central_asia_atlas import store
 
 DOC_FILE = "doc.txt"
+CATALOGUE = Path(__file__).resolve().parent / "unit" / "catalogue_fixture.yaml"
 # HTML-like text, a heading in markdown, page furniture, a repeated line and a teaser.
 DOC_TEXT = (
     "# A <b>synthetic</b> report\n"
@@ -68,7 +70,7 @@ SOURCES: list[dict[str, Any]] = [
         "id": "doc-teaser",
         "title": "Teaser headline about Kyrgyzstan",
         "outlet": "Test Outlet",
-        "kind": "teaser",
+        "kind": "newsroom",
         "file": DOC_FILE,
         "part_of": "doc",
     },
@@ -77,7 +79,8 @@ SOURCES: list[dict[str, Any]] = [
         "title": "A reference {with} braces & 100% sure",
         "outlet": "Reference Outlet",
         "url": "https://example.org/ref",
-        "kind": "reference",
+        "accessed": "2026-11-30",
+        "kind": "think tank",
         "licence": "CC BY 4.0",
         "attribution": "Reference Outlet (CC BY)",
     },
@@ -242,6 +245,7 @@ def write(tmp: Path) -> tuple[Path, Path]:
     }
     for name, doc in docs.items():
         (data / name).write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    shutil.copyfile(CATALOGUE, data / "indicators.yaml")
     return data, seeds
 
 

@@ -277,14 +277,14 @@ def test_as_of_slider_recomputes_indicators_and_is_kept_for_the_map(
     at.slider(key="tl_as_of").set_value(dt.date(2020, 3, 1)).run()
     assert at.session_state["as_of"] == dt.date(2020, 3, 1)
     assert at.query_params["as_of"] == "2020-03-01"
-    signals = at.dataframe[1].value.loc["Signals of distance from Moscow (count)"]
-    assert signals["Kazakhstan"] == "0 signals"
+    signals = at.dataframe[1].value.loc["Signals of distance from Moscow (kinds cited)"]
+    assert signals["Kazakhstan"] == "0 kinds cited"
     assert at.dataframe[1].value.loc[epca, "Kazakhstan"] == "Signed and in force"
     at.button[0].click().run()  # back to today
     assert "as_of" not in at.session_state and "as_of" not in at.query_params
     assert at.slider(key="tl_as_of").value == dt.date.today()  # the latest day again
-    signals = at.dataframe[1].value.loc["Signals of distance from Moscow (count)"]
-    assert signals["Kazakhstan"] == "3 signals"
+    signals = at.dataframe[1].value.loc["Signals of distance from Moscow (kinds cited)"]
+    assert signals["Kazakhstan"] == "2 kinds cited"  # the rebuke and the refusal
 
 
 def test_as_of_from_a_shared_link(synthetic: store.Dataset) -> None:
@@ -301,9 +301,11 @@ def test_timeline_uses_the_signals_chosen_on_compare(synthetic: store.Dataset) -
     at = page("timeline")
     at.session_state["signals"] = ["eu_engagement"]
     at.run()
-    assert at.dataframe[1].value.loc["Signals of distance from Moscow (count)", "Kazakhstan"] == (
-        "1 signal"
+    table = at.dataframe[1].value
+    assert table.loc["Signals of distance from Moscow (kinds cited)", "Kazakhstan"] == (
+        "0 kinds cited"
     )
+    assert table.loc["Ties to the EU (kinds cited)", "Kazakhstan"] == "1 kind cited"
 
 
 # --- compare -----------------------------------------------------------------------------
@@ -314,15 +316,16 @@ def test_compare_choice_is_kept_for_the_map_and_changes_the_counts(
 ) -> None:
     at = page("compare").run()
     assert "signals" not in at.session_state
-    assert len(at.multiselect(key="cmp_signals").value) == 6
+    assert len(at.multiselect(key="cmp_signals").value) == len(synthetic.catalogue.signals)
     body = html_of(at)
     assert body.count('href="sources?fact=') == 2 + 1 + 5  # KAZ: 2, UZB: aid, summit x5
     assert "(not counted)" not in body
     at.multiselect(key="cmp_signals").set_value(["rebuked_kremlin"]).run()
     assert at.session_state["signals"] == ["rebuked_kremlin"]
     body = html_of(at)
-    assert body.count("(not counted)") == 5
-    assert body.count("<td>1</td>") == 1 and body.count("<td>0</td>") == 4
+    assert body.count("(not counted)") == len(synthetic.catalogue.signals) - 1
+    away = '<td class="cmp-count" data-side="away_from_moscow">'
+    assert body.count(away + "1</td>") == 1 and body.count(away + "0</td>") == 4
     at.multiselect(key="cmp_signals").set_value([]).run()
     assert at.session_state["signals"] == [] and at.warning
 
@@ -351,11 +354,10 @@ def test_about_gives_each_country_in_words_and_every_indicator(synthetic: store.
         assert name in labels
     body = html_of(at)
     assert "Kazakhstan. Capital: Kazakhstan City." in body
-    assert "Signals of distance from Moscow cited (3 of 6)" in body
-    from central_asia_atlas.indicators import INDICATORS
-
+    assert "Signals of distance from Moscow cited (2 of 6 kinds)" in body
+    assert "Ties to Moscow: none cited" in body  # both sides, in words
     subheaders = [s.value for s in at.subheader]
-    assert subheaders == [spec.label for spec in INDICATORS.values()]
+    assert subheaders == [md(spec.label) for spec in synthetic.catalogue.indicators.values()]
     licences = at.dataframe[0].value
     assert "CC BY 4.0" in set(licences["licence"])
     # (data text in markdown is escaped: markup.md)

@@ -125,7 +125,14 @@ def make_hostile_copy(root: Path) -> tuple[Path, Path]:
         if src.get("url"):
             src["url"] += URL_PAYLOAD
     meta["sources"].append(
-        {"id": "hostile-url", "title": "t", "outlet": "o", "kind": "reference", "url": BAD_URL}
+        {
+            "id": "hostile-url",
+            "title": "t",
+            "outlet": "o",
+            "kind": "think tank",
+            "url": BAD_URL,
+            "accessed": "2026-11-30",
+        }
     )
     (seeds / "sources.yaml").write_text(
         yaml.safe_dump(meta, allow_unicode=True, sort_keys=False), encoding="utf-8"

@@ -289,3 +289,49 @@ def test_a_click_is_posted_once_and_at_once(page: Page, server: Server, offline:
     ids = [p["value"]["last_active_drawing"]["properties"]["id"] for p in posts]
     assert ids == list(picked)
     assert offline.blocked == []
+
+
+OUTLINED = """(iso3) => {
+    // the one highlight path traces the country's own choropleth path
+    const hl = document.querySelectorAll('path.atlas-highlight');
+    if (hl.length !== 1) return false;
+    let d = null;
+    window.map.eachLayer((l) => {
+        const p = l.feature && l.feature.properties;
+        if (p && p.kind === 'country' && p.id === iso3 && l._path) d = l._path.getAttribute('d');
+    });
+    return d !== null && hl[0].getAttribute('d') === d;
+}"""
+
+
+def test_the_highlight_follows_clicks_and_the_select_box_alike(
+    page: Page, server: Server, offline: Offline
+) -> None:
+    """A click outlines the country in the browser (the map is not sent again); a select box
+    choice afterwards, even of the country the map was last sent with, outlines that one."""
+    frame, fl = open_map(page, server, "?country=KAZ")
+    expect(panel(page, "country", "KAZ")).to_be_visible(timeout=STEP_MS)
+    frame.wait_for_function(OUTLINED, arg="KAZ", timeout=STEP_MS)
+    # the neighbours come from the static basemap file
+    frame.wait_for_function(
+        "() => document.querySelectorAll('.leaflet-atlas-basemap-pane path').length > 5",
+        timeout=STEP_MS,
+    )
+    frame.evaluate("() => { window.__atlas_mark = 'first mount'; }")
+    uzb = DS.country("UZB")
+    assert uzb is not None and uzb.geometry is not None
+    parts = list(getattr(uzb.geometry, "geoms", [uzb.geometry]))
+    click_where(
+        frame,
+        fl,
+        candidate_points(max(parts, key=lambda g: g.area), obstacles()),
+        "path.atlas-country",
+    )
+    expect(panel(page, "country", "UZB")).to_be_visible(timeout=STEP_MS)
+    frame.wait_for_function(OUTLINED, arg="UZB", timeout=STEP_MS)
+    page.get_by_role("combobox", name="Country").click()
+    page.get_by_role("option", name=names["KAZ"]).click()
+    expect(panel(page, "country", "KAZ")).to_be_visible(timeout=STEP_MS)
+    frame.wait_for_function(OUTLINED, arg="KAZ", timeout=STEP_MS)
+    assert frame.evaluate("() => window.__atlas_mark") == "first mount"
+    assert offline.blocked == []

@@ -31,6 +31,11 @@ def shipped() -> Dataset:
     return store.load()
 
 
+INDICATORS = shipped().catalogue.indicators  # the shipped catalogue's indicators
+DEFAULT = shipped().catalogue.default_key() or ""
+SIGNALS = shipped().catalogue.signals
+
+
 def sample(text: str = "plain", two_routes: bool = True) -> Dataset:
     """Five countries, one region fact, routes and co-located events; `text` in every field."""
     real = shipped()
@@ -149,14 +154,25 @@ def sample(text: str = "plain", two_routes: bool = True) -> Dataset:
             author=f"Author {t}",
             published=dt.date(2023, 2, 1),
             url="https://example.org/news?a=1&b=2",
-            kind="news report",
+            accessed=dt.date(2026, 11, 30),
+            kind="newsroom",
         ),
         "src-ref": Source(
             id="src-ref",
             title=f"Reference {t}",
             outlet=f"Ref outlet {t}",
             url="https://example.org/ref",
-            kind="reference",
+            accessed=dt.date(2026, 11, 30),
+            kind="think tank",
         ),
     }
-    return Dataset(tuple(countries), region, tuple(routes), tuple(events), sources, {}, ())
+    return Dataset(
+        tuple(countries),
+        region,
+        tuple(routes),
+        tuple(events),
+        sources,
+        {},
+        (),
+        real.catalogue,
+    )

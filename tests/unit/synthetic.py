@@ -34,7 +34,7 @@ SOURCES: list[dict[str, Any]] = [
         "author": "A. Author",
         "published": "2022-10-27",
         "url": "https://example.org/report",
-        "kind": "news report",
+        "kind": "newsroom",
         "file": SEED_FILE,
     },
     {
@@ -42,7 +42,8 @@ SOURCES: list[dict[str, Any]] = [
         "title": "Synthetic voting record",
         "outlet": "Test Reference",
         "url": "https://example.org/votes",
-        "kind": "reference",
+        "accessed": "2026-11-30",
+        "kind": "international organisation",
     },
     {
         "id": "ref-geo",
@@ -226,6 +227,7 @@ def docs() -> dict[str, Any]:
         "routes.geojson": _collection(route),
         "events.geojson": _collection(event),
         "sources.yaml": {"sources": copy.deepcopy(SOURCES)},
+        "indicators.yaml": catalogue(),
         SEED_FILE: SEED_TEXT,
     }
 
@@ -243,7 +245,26 @@ ALL_FACTS = frozenset(
 )
 ALL_SOURCES = frozenset(s["id"] for s in SOURCES)
 ALL_COUNTRIES = frozenset(_COUNTRIES)
-DATA_FILES = ("countries.geojson", "region.geojson", "routes.geojson", "events.geojson")
+DATA_FILES = (
+    "countries.geojson",
+    "region.geojson",
+    "routes.geojson",
+    "events.geojson",
+    "indicators.yaml",
+)
+# A frozen copy of the indicator catalogue (the shipped one grows meanwhile).
+CATALOGUE_FILE = Path(__file__).with_name("catalogue_fixture.yaml")
+
+
+def catalogue_signals() -> list[str]:
+    """Every signal id of the catalogue fixture."""
+    return [s["id"] for s in catalogue()["signals"]]
+
+
+def catalogue() -> dict[str, Any]:
+    """The catalogue as plain data (a fresh copy each call)."""
+    doc: dict[str, Any] = yaml.safe_load(CATALOGUE_FILE.read_text(encoding="utf-8"))
+    return doc
 
 
 def write(root: Path, d: dict[str, Any]) -> tuple[Path, Path]:

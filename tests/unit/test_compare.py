@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from central_asia_atlas import compare, store
+from central_asia_atlas.catalogue import Side
 from central_asia_atlas.indicators import compute
-from central_asia_atlas.model import FIVE, Signal
+from central_asia_atlas.model import FIVE
 from tests import pages_data
 
 
@@ -36,32 +37,60 @@ def test_matrix_lists_the_facts_behind_each_cell(ds: store.Dataset) -> None:
     m = compare.matrix(ds)
     assert set(m) == set(FIVE)
     assert m["KAZ"] == {
-        Signal.rebuked_kremlin: ("kaz-rebuke",),
-        Signal.refused_recognition: ("kaz-refused",),
-        Signal.eu_engagement: ("region-summit",),
+        "rebuked_kremlin": ("kaz-rebuke",),
+        "refused_recognition": ("kaz-refused",),
+        "eu_engagement": ("region-summit",),
     }
-    assert m["TJK"] == {Signal.eu_engagement: ("region-summit",)}
+    assert m["TJK"] == {"eu_engagement": ("region-summit",)}
     assert compare.matrix(ds, as_of=dt.date(2022, 6, 30))["TJK"] == {}
 
 
-def test_counts_follow_the_chosen_signals_like_the_indicator(ds: store.Dataset) -> None:
+def test_each_side_is_counted_like_its_indicator(ds: store.Dataset) -> None:
     m = compare.matrix(ds)
-    assert compare.counts(m) == {"KAZ": 3, "UZB": 2, "KGZ": 1, "TJK": 1, "TKM": 1}
-    chosen = [Signal.rebuked_kremlin, Signal.humanitarian_aid_ukraine]
-    assert compare.counts(m, chosen) == {"KAZ": 1, "UZB": 1, "KGZ": 0, "TJK": 0, "TKM": 0}
+    per = compare.side_counts(ds, m)
+    assert per["KAZ"] == {
+        Side.towards_moscow: 0,
+        Side.away_from_moscow: 2,
+        Side.towards_eu: 1,
+        Side.towards_china: 0,
+    }
+    distance = compute(ds, "distance_signals")
+    assert {k: int(v.value) for k, v in distance.items()} == {
+        k: c[Side.away_from_moscow] for k, c in per.items()
+    }
+    chosen = ["rebuked_kremlin", "humanitarian_aid_ukraine"]
+    few = compare.side_counts(ds, m, chosen)
+    assert {k: c[Side.away_from_moscow] for k, c in few.items()} == {
+        "KAZ": 1,
+        "UZB": 1,
+        "KGZ": 0,
+        "TJK": 0,
+        "TKM": 0,
+    }
     indicator = compute(ds, "distance_signals", signals=chosen)
-    assert {k: int(v.value) for k, v in indicator.items()} == compare.counts(m, chosen)
+    assert {k: int(v.value) for k, v in indicator.items()} == {
+        k: c[Side.away_from_moscow] for k, c in few.items()
+    }
 
 
 def test_every_cited_cell_links_to_each_of_its_facts(ds: store.Dataset) -> None:
     m = compare.matrix(ds)
-    page = compare.matrix_html(ds, m, [Signal.eu_engagement])
+    page = compare.matrix_html(ds, m, ["eu_engagement"])
     links = Links()
     links.feed(page)
     expected = [f"sources?fact={i}" for cited in m.values() for ids in cited.values() for i in ids]
     assert sorted(links.hrefs) == sorted(expected)
     assert "(not counted)" in page  # the signals left out are marked so
-    assert links.tags.count("tr") == 1 + len(FIVE)
+    assert links.tags.count("tr") == 2 + len(FIVE)  # two header rows: sides, then signals
+
+
+def test_columns_are_grouped_by_side_with_a_count_per_side(ds: store.Dataset) -> None:
+    page = compare.matrix_html(ds, compare.matrix(ds))
+    for side in Side:
+        assert f'scope="colgroup" colspan="{len(compare.by_side(ds)[side]) + 1}"' in page
+        assert f'<td class="cmp-count" data-side="{side.value}">' in page
+    assert page.index('data-side="towards_moscow"') < page.index('data-side="away_from_moscow"')
+    assert "Ties to Moscow: counted" in page and "Signals of distance from Moscow: counted" in page
 
 
 def test_html_escapes_names_and_summaries(ds: store.Dataset) -> None:
@@ -69,18 +98,20 @@ def test_html_escapes_names_and_summaries(ds: store.Dataset) -> None:
     assert "&lt;publicly&gt;" in page and "<publicly>" not in page
 
 
-def test_chart_has_one_block_per_cited_chosen_signal(ds: store.Dataset) -> None:
+def test_chart_has_one_bar_per_country_and_side(ds: store.Dataset) -> None:
     m = compare.matrix(ds)
-    frame = compare.counts_frame(ds, m, [Signal.eu_engagement, Signal.rebuked_kremlin])
-    assert len(frame) == 5 + 1  # the summit for all five, the rebuke for Kazakhstan
+    frame = compare.counts_frame(ds, m, ["eu_engagement", "rebuked_kremlin"])
+    assert len(frame) == 5 * 4
+    kaz = frame[frame["country"] == ds.country("KAZ").props.name]  # type: ignore[union-attr]
+    assert dict(zip(kaz["side"], kaz["kinds"], strict=True))["Ties to the EU"] == 1
     spec = compare.chart(ds, m).to_dict()
     assert spec["encoding"]["x"]["field"] == "kinds"
-    assert len(spec["encoding"]["color"]["scale"]["range"]) == len(Signal)
-    assert len(set(compare.SIGNAL_COLORS.values())) == len(Signal)
+    assert len(spec["encoding"]["color"]["scale"]["range"]) == len(Side)
 
 
 def test_parse_signals() -> None:
-    assert compare.parse_signals(None) is None
-    assert compare.parse_signals("rebuked_kremlin") is None
-    assert compare.parse_signals(["rebuked_kremlin", "nonsense"]) == [Signal.rebuked_kremlin]
-    assert compare.parse_signals([]) == []
+    known = ["rebuked_kremlin", "eu_engagement"]
+    assert compare.parse_signals(None, known) is None
+    assert compare.parse_signals("rebuked_kremlin", known) is None
+    assert compare.parse_signals(["rebuked_kremlin", "nonsense"], known) == ["rebuked_kremlin"]
+    assert compare.parse_signals([], known) == []

@@ -11,7 +11,6 @@ from typing import Any
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from central_asia_atlas.indicators import INDICATORS
 from central_asia_atlas.markup import md
 from central_asia_atlas.model import FIVE
 from central_asia_atlas.selection import (
@@ -23,6 +22,7 @@ from central_asia_atlas.selection import (
     to_query_params,
     valid,
 )
+from tests.unit.atlas_samples import INDICATORS
 
 KNOWN = {
     "country": set(FIVE),

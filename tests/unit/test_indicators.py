@@ -10,18 +10,13 @@ from typing import Any
 import pytest
 
 from central_asia_atlas import store
-from central_asia_atlas.indicators import (
-    COUNT_COLORS,
-    INDICATORS,
-    NO_DATA,
-    NO_DATA_COLOR,
-    OI_YELLOW,
-    SIGNAL_LABELS,
-    compute,
-    signal_facts,
-)
-from central_asia_atlas.model import FIVE, Signal
+from central_asia_atlas.catalogue import ComputedSpec
+from central_asia_atlas.indicators import NO_DATA, NO_DATA_COLOR, compute, signal_facts
+from central_asia_atlas.model import FIVE
 from tests.unit import synthetic
+
+OI_YELLOW = "#F0E442"  # "abstained" in the catalogue fixture
+DISTANCE = ("un_vote_not_with_russia", "rebuked_kremlin", "humanitarian_aid_ukraine")
 
 
 def _load(tmp_path: Path, d: dict[str, Any] | None = None) -> store.Dataset:
@@ -35,14 +30,11 @@ def ds(tmp_path: Path) -> store.Dataset:
     return _load(tmp_path)
 
 
-def test_every_indicator_has_distinct_class_values_and_colours() -> None:
-    for spec in INDICATORS.values():
-        values = [c.value for c in spec.classes]
-        assert len(values) == len(set(values)), spec.key
-        assert NO_DATA not in values
-        assert all(c.color.startswith("#") and len(c.color) == 7 for c in spec.classes)
-        assert NO_DATA_COLOR not in {c.color for c in spec.classes}
-    assert set(SIGNAL_LABELS) == set(Signal)
+def test_every_indicator_of_the_fixture_is_computed_for_the_five(ds: store.Dataset) -> None:
+    assert ds.catalogue.indicators
+    for key in ds.catalogue.indicators:
+        res = compute(ds, key)
+        assert set(res) == set(FIVE), key
 
 
 def test_stored_value_with_its_facts(ds: store.Dataset) -> None:
@@ -61,9 +53,12 @@ def test_stored_value_with_its_facts(ds: store.Dataset) -> None:
         assert res[iso3].facts == ()
 
 
-@pytest.mark.parametrize("key", sorted(INDICATORS))
-def test_every_result_with_a_value_carries_existing_fact_ids(ds: store.Dataset, key: str) -> None:
-    for as_of in (None, dt.date(2022, 3, 5), dt.date(2022, 1, 1)):
+def test_every_result_with_a_value_carries_existing_fact_ids(ds: store.Dataset) -> None:
+    for key, as_of in [
+        (k, d)
+        for k in ds.catalogue.indicators
+        for d in (None, dt.date(2022, 3, 5), dt.date(2022, 1, 1))
+    ]:
         for iso3, r in compute(ds, key, as_of=as_of).items():
             assert r.iso3 == iso3
             if r.value in (NO_DATA, "0"):
@@ -105,21 +100,48 @@ def test_note_of_a_stored_value_is_passed_on(tmp_path: Path) -> None:
 
 def test_distance_signals_counts_distinct_kinds(ds: store.Dataset) -> None:
     res = compute(ds, "distance_signals")
-    # KAZ: UN vote, rebuke, EU summit; UZB: aid, EU summit; the others: EU summit
+    # KAZ: UN vote, rebuke; UZB: aid; the others: none (the EU summit is a tie to the EU)
     assert {iso3: r.value for iso3, r in res.items()} == {
-        "KAZ": "3",
-        "UZB": "2",
-        "KGZ": "1",
-        "TJK": "1",
-        "TKM": "1",
+        "KAZ": "2",
+        "UZB": "1",
+        "KGZ": "0",
+        "TJK": "0",
+        "TKM": "0",
     }
-    assert set(res["KAZ"].facts) == {"kaz-un-vote", "kaz-rebuke", "region-summit"}
-    assert res["KAZ"].color == COUNT_COLORS[3]
-    assert res["KAZ"].label == "3 signals" and res["KGZ"].label == "1 signal"
-    assert res["KAZ"].note == "; ".join(
-        SIGNAL_LABELS[s]
-        for s in (Signal.un_vote_not_with_russia, Signal.rebuked_kremlin, Signal.eu_engagement)
-    )
+    spec = ds.catalogue.indicators["distance_signals"]
+    assert isinstance(spec, ComputedSpec)
+    assert set(res["KAZ"].facts) == {"kaz-un-vote", "kaz-rebuke"}
+    assert res["KAZ"].color == spec.palette[2]
+    assert res["KAZ"].label == "2 kinds cited" and res["UZB"].label == "1 kind cited"
+    assert res["KAZ"].note == "; ".join(ds.catalogue.signal_label(s) for s in DISTANCE[:2])
+    eu = compute(ds, "eu_ties")
+    assert {r.value for r in eu.values()} == {"1"}  # the summit, for all five
+    assert eu["TKM"].facts == ("region-summit",)
+
+
+def test_both_sides_are_counted_the_same_way_and_the_balance_subtracts(tmp_path: Path) -> None:
+    d = synthetic.docs()
+    synthetic.fact(d, "route-oil")["signals"] = ["russian_energy", "eaeu_member"]
+    ds = _load(tmp_path, d)
+    ties = compute(ds, "ties_to_moscow")["KAZ"]
+    assert (ties.value, ties.label) == ("2", "2 kinds cited")
+    assert set(ties.facts) == {"route-oil"}
+    balance = compute(ds, "moscow_balance")
+    assert balance["KAZ"].value == "0"  # 2 kinds of distance against 2 ties
+    assert balance["KAZ"].label == "0 (2 against 2)"
+    assert balance["UZB"].value == "1" and balance["UZB"].label == "+1 (1 against 0)"
+    assert "Ties to Moscow: " in (balance["KAZ"].note or "")
+    spec = ds.catalogue.indicators["moscow_balance"]
+    assert isinstance(spec, ComputedSpec) and spec.is_balance
+    assert balance["KAZ"].color == spec.palette[len(spec.palette) // 2]  # the middle: neutral
+    synthetic.fact(d, "route-oil")["signals"] += [
+        "csto_member",
+        "russian_nuclear",
+        "russian_military_presence",
+    ]
+    ds = store.load(*synthetic.write(tmp_path / "more", d))
+    lean = compute(ds, "moscow_balance")["KAZ"]
+    assert lean.value == "-3" and lean.label.startswith("−3") and lean.color == spec.color_for(-3)
 
 
 def test_a_second_fact_of_the_same_kind_adds_a_fact_not_a_signal(tmp_path: Path) -> None:
@@ -127,22 +149,22 @@ def test_a_second_fact_of_the_same_kind_adds_a_fact_not_a_signal(tmp_path: Path)
     synthetic.fact(d, "route-oil")["signals"] = ["rebuked_kremlin"]
     ds = _load(tmp_path, d)
     kaz = compute(ds, "distance_signals")["KAZ"]
-    assert kaz.value == "3"
-    assert set(kaz.facts) == {"kaz-un-vote", "kaz-rebuke", "region-summit", "route-oil"}
-    assert signal_facts(ds, "KAZ")[Signal.rebuked_kremlin] == ("kaz-rebuke", "route-oil")
+    assert kaz.value == "2"
+    assert set(kaz.facts) == {"kaz-un-vote", "kaz-rebuke", "route-oil"}
+    assert signal_facts(ds, "KAZ")["rebuked_kremlin"] == ("kaz-rebuke", "route-oil")
 
 
 def test_distance_signals_counts_only_the_chosen_kinds(ds: store.Dataset) -> None:
-    res = compute(ds, "distance_signals", signals=[Signal.rebuked_kremlin, Signal.eu_engagement])
+    res = compute(ds, "distance_signals", signals=["rebuked_kremlin", "eu_engagement"])
     assert {iso3: r.value for iso3, r in res.items()} == {
-        "KAZ": "2",
-        "UZB": "1",
-        "KGZ": "1",
-        "TJK": "1",
-        "TKM": "1",
+        "KAZ": "1",
+        "UZB": "0",
+        "KGZ": "0",
+        "TJK": "0",
+        "TKM": "0",
     }
-    assert set(res["KAZ"].facts) == {"kaz-rebuke", "region-summit"}
-    none = compute(ds, "distance_signals", signals=[Signal.refused_recognition])
+    assert set(res["KAZ"].facts) == {"kaz-rebuke"}
+    none = compute(ds, "distance_signals", signals=["refused_recognition"])
     assert {r.value for r in none.values()} == {"0"}
     assert {r.facts for r in none.values()} == {()}
     assert {r.note for r in none.values()} == {None}
@@ -153,17 +175,21 @@ def test_distance_signals_as_of_a_date(ds: store.Dataset) -> None:
     assert res["KAZ"].value == "1" and res["KAZ"].facts == ("kaz-un-vote",)
     assert res["UZB"].value == "0" and res["UZB"].facts == ()
     assert signal_facts(ds, "UZB", as_of=dt.date(2022, 3, 10)) == {
-        Signal.humanitarian_aid_ukraine: ("uzb-aid",)
+        "humanitarian_aid_ukraine": ("uzb-aid",)
     }
 
 
 def test_signal_count_never_exceeds_the_top_class(tmp_path: Path) -> None:
     d = synthetic.docs()
-    synthetic.fact(d, "route-oil")["signals"] = [s.value for s in Signal]
+    every = list(synthetic.catalogue_signals())
+    synthetic.fact(d, "route-oil")["signals"] = every
     ds = _load(tmp_path, d)
+    spec = ds.catalogue.indicators["distance_signals"]
+    assert isinstance(spec, ComputedSpec)
     kaz = compute(ds, "distance_signals")["KAZ"]
-    spec = INDICATORS["distance_signals"]
-    assert kaz.value == spec.classes[-1].value == str(len(Signal))
+    assert int(kaz.value) == len(ds.catalogue.signals_of(spec.sides))  # the count itself
+    assert kaz.color == spec.palette[-1]  # coloured as the top class ("n or more")
+    assert spec.class_label(99).endswith("or more kinds cited")
 
 
 def test_unknown_indicator_key_raises_key_error(ds: store.Dataset) -> None:

@@ -13,10 +13,9 @@ import pytest
 from streamlit_folium import _get_feature_group_string, _get_map_string, generate_js_hash
 
 from central_asia_atlas import indicators, mapview, store
-from central_asia_atlas.indicators import INDICATORS
 from central_asia_atlas.model import FIVE, GeometryQuality, RouteStatus
 from central_asia_atlas.selection import Selection
-from tests.unit.atlas_samples import HOSTILE, sample, shipped
+from tests.unit.atlas_samples import HOSTILE, INDICATORS, sample, shipped
 
 ROOT = Path(__file__).resolve().parents[2]
 BASEMAP = mapview.load_basemap()
@@ -26,7 +25,7 @@ def build(
     ds: Any, key: str, selection: Selection | None, routes: bool, tiles: bool = False
 ) -> tuple[folium.Map, list[folium.FeatureGroup]]:
     results = indicators.compute(ds, key)
-    m = mapview.base_map(BASEMAP, ds)
+    m = mapview.base_map(BASEMAP, ds, mapview.basemap_url(BASEMAP))
     groups = mapview.layers(ds, results, INDICATORS[key].label, selection, routes, tiles)
     return m, groups
 
@@ -295,3 +294,93 @@ def test_streamlit_folium_bundle_still_has_what_fast_click_relies_on() -> None:
     assert positions == sorted(positions)
     # and the de-duplication it feeds: previous_data compared as JSON before posting
     assert "JSON.stringify(n)!==JSON.stringify(u)&&(e.previous_data=u," in js
+
+
+def test_streamlit_folium_bundle_still_has_what_click_select_relies_on() -> None:
+    """ClickSelect reads the click count and the clicked feature that streamlit-folium stores,
+    and relies on the component redrawing the layers only when their code changes."""
+    import streamlit_folium
+
+    bundle_dir = Path(streamlit_folium.__file__).parent / "frontend" / "build" / "static" / "js"
+    (bundle,) = [p for p in bundle_dir.glob("main.*.js")]
+    js = bundle.read_text(encoding="utf-8")
+    assert "e.last_object_clicked_count+=1;" in js
+    assert "t.layer.toGeoJSON&&(e.last_active_drawing=t.layer.toGeoJSON())" in js
+    assert "feature_group!==window.__GLOBAL_DATA__.last_feature_group" in js
+    assert "eval(feature_group+layer_control)" in js
+
+
+def test_streamlit_sends_an_unchanged_map_element_as_a_reference() -> None:
+    """The map element of a click's rerun is byte-identical to the one before; Streamlit's
+    forward-message cache then sends its hash, not the element (pinned here)."""
+    from streamlit import config
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+    from streamlit.runtime.forward_msg_cache import create_reference_msg, populate_hash_if_needed
+
+    def element(path: int) -> ForwardMsg:
+        msg = ForwardMsg()
+        msg.metadata.delta_path[:] = [0, path]
+        ci = msg.delta.new_element.component_instance
+        ci.component_name = "streamlit_folium.st_folium"
+        ci.json_args = json.dumps({"feature_group": "x" * 20_000})
+        populate_hash_if_needed(msg)
+        return msg
+
+    a, b = element(3), element(4)
+    assert a.hash == b.hash and a.metadata.cacheable  # metadata (its place) is not hashed
+    assert float(config.get_option("global.minCachedMessageSize")) <= 20_000
+    assert len(create_reference_msg(a).SerializeToString()) < 200
+
+
+def test_the_static_basemap_is_current_and_served() -> None:
+    """static/atlas/basemap.json is the slimmed data/basemap.geojson (after a change there:
+    mapview.write_basemap_static(mapview.load_basemap())), small enough to be served."""
+    from streamlit.web.server.starlette import starlette_routes
+
+    neighbours = mapview.load_basemap(store.DATA_DIR / store.BASEMAP_FILE)
+    url = mapview.basemap_url(neighbours)
+    assert url is not None and url.startswith(f"/app/static/{mapview.BASEMAP_STATIC}?v=")
+    size = (mapview.STATIC_DIR / mapview.BASEMAP_STATIC).stat().st_size
+    assert size <= starlette_routes.MAX_APP_STATIC_FILE_SIZE
+    assert "enableStaticServing = true" in (ROOT / ".streamlit" / "config.toml").read_text()
+    base = mapview.base_map(neighbours, shipped(), url).get_root().render()
+    assert url in base and '"Neighbours"' not in base
+    assert len(base.encode()) < 40_000  # the basemap is not inlined
+    # another basemap (a data directory of its own) is inlined instead
+    assert mapview.basemap_url({"type": "FeatureCollection", "features": []}) is None
+
+
+def test_a_selection_is_drawn_in_the_browser_without_a_copy_of_the_shape() -> None:
+    ds = shipped()
+    _, plain = build(ds, "distance_signals", None, True)
+    _, chosen = build(ds, "distance_signals", Selection("country", "KAZ"), True)
+    a, b = (
+        "".join(_get_feature_group_string(g, folium.Map(), i) for i, g in enumerate(gs))
+        for gs in (plain, chosen)
+    )
+    assert abs(len(a) - len(b)) < 50  # a call of the browser's function, not a second shape
+    assert f'{mapview.SELECT_JS}("country", "KAZ", 0)' in b
+    assert mapview.layers(ds, {}, "x", None, False)[-1].layer_name == mapview.SELECTED
+
+
+def test_layers_to_draw_keeps_the_map_after_a_click_and_redraws_otherwise() -> None:
+    view = ("distance_signals", None, None, True, False)
+    kaz, uzb = ("country", "KAZ"), ("country", "UZB")
+    first = mapview.layers_to_draw(view, kaz, None, None)
+    assert first == mapview.Drawn(view, kaz, 0)
+    # a click on UZB: the browser shows it; the same layers go again
+    assert mapview.layers_to_draw(view, uzb, first, uzb) is first
+    # the select box goes back to KAZ, which the layers sent last show: the token flips
+    assert mapview.layers_to_draw(view, kaz, first, uzb) == mapview.Drawn(view, kaz, 1)
+    # without a click since, the same view is the same code
+    assert mapview.layers_to_draw(view, kaz, first, None) == first
+    # a change of view after a click draws the clicked selection
+    other = ("governance", None, None, True, False)
+    assert mapview.layers_to_draw(other, uzb, first, uzb) == mapview.Drawn(other, uzb, 0)
+
+
+def test_clicked_feature_reads_kind_and_id() -> None:
+    value = {"last_active_drawing": {"properties": {"kind": "route", "id": "cpc"}}}
+    assert mapview.clicked_feature(value) == ("route", "cpc")
+    for junk in (None, {}, {"last_active_drawing": {"properties": {"kind": "x", "id": "y"}}}):
+        assert mapview.clicked_feature(junk) is None

@@ -63,7 +63,7 @@ def test_valid_fact() -> None:
         ({"summary": ""}, [("summary", "string_too_short")]),
         ({"summary": "x" * 401}, [("summary", "string_too_long")]),
         ({"countries": ["RUS"]}, [("countries.0", "literal_error")]),
-        ({"signals": ["likes_moscow"]}, [("signals.0", "enum")]),
+        ({"signals": ["Likes Moscow"]}, [("signals.0", "string_pattern_mismatch")]),
         ({"actors": ["XYZ"]}, [("actors.0", "enum")]),
         ({"start": -1}, [("start", "greater_than_equal")]),
         ({"start": "ten"}, [("start", "int_parsing")]),
@@ -121,7 +121,7 @@ def test_models_are_frozen() -> None:
 
 
 def test_source_file_is_a_plain_name_in_seeds() -> None:
-    base = {"id": "s-1", "title": "T", "outlet": "O", "kind": "reference"}
+    base = {"id": "s-1", "title": "T", "outlet": "O", "kind": "think tank"}
     assert _errors(Source, {**base, "file": "doc_1.txt"}) == []
     for bad in ("../etc/passwd.txt", "sub/doc.txt", "doc.pdf", "/abs.txt"):
         assert _errors(Source, {**base, "file": bad}) == [("file", "string_pattern_mismatch")]
@@ -132,7 +132,13 @@ def test_source_file_is_a_plain_name_in_seeds() -> None:
     assert _errors(Source, {**base, "published": "2022-02-30"}) == [
         ("published", "date_from_datetime_parsing")
     ]
-    assert Source.model_validate({**base, "kind": "news report"}).kind.value == "news report"
+    assert Source.model_validate({**base, "kind": "newsroom"}).kind.value == "newsroom"
+    web = {**base, "url": "https://example.org/a"}
+    assert _errors(Source, web) == [("", "value_error")]  # a web source says when it was read
+    assert _errors(Source, {**web, "accessed": "2026-11-30"}) == []
+    assert _errors(
+        Source, {**web, "url": "https://ru.news-pravda.com/x", "accessed": "2026-11-30"}
+    ) == [("url", "value_error")]
 
 
 def test_capital_coordinates_in_range() -> None:

@@ -231,5 +231,5 @@ def test_follow_a_link(ds: store.Dataset) -> None:
 def test_byline(ds: store.Dataset) -> None:
     assert reader.byline(ds.sources["doc"]) == "Test Outlet · A. Writer · 2023-06-09 · opinion"
     assert reader.byline(ds.sources["ref"]) == (
-        "Reference Outlet · no author named · undated · reference"
+        "Reference Outlet · no author named · undated · think tank · read 2026-11-30"
     )

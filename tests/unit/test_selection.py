@@ -7,7 +7,6 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from central_asia_atlas.indicators import INDICATORS
 from central_asia_atlas.selection import (
     Selection,
     View,
@@ -15,6 +14,7 @@ from central_asia_atlas.selection import (
     from_query_params,
     to_query_params,
 )
+from tests.unit.atlas_samples import INDICATORS
 
 KNOWN = {"country": {"KAZ", "UZB", "KGZ", "TJK", "TKM"}, "route": {"cpc"}, "event": {"cpc-halt"}}
 

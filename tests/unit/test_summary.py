@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from central_asia_atlas import store, summary
-from central_asia_atlas.model import FIVE, Signal
+from central_asia_atlas.model import FIVE
 from tests import pages_data
 
 
@@ -28,7 +28,9 @@ def test_kazakhstan_in_words(ds: store.Dataset) -> None:
     assert "EU Enhanced Partnership and Cooperation Agreement (EPCA): Signed and in force" in (
         joined
     )
-    assert "Signals of distance from Moscow cited (3 of 6)" in joined
+    assert "Signals of distance from Moscow cited (2 of 6 kinds)" in joined
+    assert "Ties to the EU cited (1 of 3 kinds)" in joined
+    assert "Ties to Moscow: none cited (of 9 kinds counted)." in joined
     assert "Test pipeline (oil, operating, through Russia)" in joined
     assert "Test summit (Astana, 27 October 2022)" in joined
     assert text[-1] == "Latest fact (27 October 2022): All five met the EU in one summit"
@@ -37,10 +39,10 @@ def test_kazakhstan_in_words(ds: store.Dataset) -> None:
 def test_as_of_and_chosen_signals_change_the_words(ds: store.Dataset) -> None:
     early = "\n".join(summary.country_summary(ds, "KAZ", as_of=dt.date(2020, 3, 1)))
     assert "cite 1 fact about Kazakhstan" in early
-    assert "No signal of distance from Moscow is cited" in early
+    assert "Signals of distance from Moscow: none cited" in early
     assert "Events:" not in early
-    one = "\n".join(summary.country_summary(ds, "KAZ", signals=[Signal.rebuked_kremlin]))
-    assert "cited (1 of 1): Publicly rebuked Kremlin claims." in one
+    one = "\n".join(summary.country_summary(ds, "KAZ", signals=["rebuked_kremlin"]))
+    assert "cited (1 of 1 kinds): Publicly rebuked Kremlin claims." in one
 
 
 def test_a_country_with_few_facts_and_an_unknown_one(ds: store.Dataset) -> None:

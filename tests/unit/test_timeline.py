@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from central_asia_atlas import store, timeline
-from central_asia_atlas.model import Signal
 from tests import pages_data
 
 
@@ -79,14 +78,17 @@ def test_indicators_as_of_a_day(ds: store.Dataset) -> None:
     epca = "EU Enhanced Partnership and Cooperation Agreement (EPCA)"
     assert before.loc[epca, "Kazakhstan"] == "No data"
     assert after.loc[epca, "Kazakhstan"] == "Signed and in force"
-    signals = "Signals of distance from Moscow (count)"
+    signals = "Signals of distance from Moscow (kinds cited)"
+    eu = "Ties to the EU (kinds cited)"
     assert timeline.indicators_as_of(ds, dt.date(2022, 6, 16)).loc[signals, "Kazakhstan"] == (
-        "0 signals"
+        "0 kinds cited"
     )
     latest = timeline.indicators_as_of(ds, None)
-    assert latest.loc[signals, "Kazakhstan"] == "3 signals"  # rebuke, refusal, EU summit
-    only = timeline.indicators_as_of(ds, None, [Signal.eu_engagement])
-    assert only.loc[signals, "Kazakhstan"] == "1 signal"
+    assert latest.loc[signals, "Kazakhstan"] == "2 kinds cited"  # rebuke, UN vote
+    assert latest.loc[eu, "Kazakhstan"] == "1 kind cited"  # the EU summit
+    only = timeline.indicators_as_of(ds, None, ["eu_engagement"])
+    assert only.loc[signals, "Kazakhstan"] == "0 kinds cited"
+    assert only.loc[eu, "Kazakhstan"] == "1 kind cited"
     assert list(latest.columns) == [
         "Kazakhstan",
         "Uzbekistan",

@@ -8,19 +8,19 @@ from typing import Any
 
 from central_asia_atlas import store
 from central_asia_atlas import viewstate as vs
-from central_asia_atlas.indicators import INDICATORS
-from central_asia_atlas.model import FIVE, Signal
+from central_asia_atlas.model import FIVE
 from central_asia_atlas.selection import Selection, View
+from tests.unit.atlas_samples import DEFAULT, INDICATORS, SIGNALS
 
 from . import synthetic
 
 KNOWN = {"country": set(FIVE), "route": {"cpc-pipeline"}, "event": {"astana-summit-2022"}}
-OTHER = next(k for k in INDICATORS if k != vs.DEFAULT_INDICATOR)
+OTHER = next(k for k in INDICATORS if k != DEFAULT)
 
 
 def new_session(params: dict[str, Any]) -> dict[str, Any]:
     ss: dict[str, Any] = {}
-    vs.start(ss, params, INDICATORS, KNOWN)
+    vs.start(ss, params, INDICATORS, KNOWN, DEFAULT)
     return ss
 
 
@@ -37,7 +37,7 @@ def clicked(kind: Any, ident: Any) -> dict[str, Any]:
 
 def test_a_plain_visit_gets_the_default_view_and_no_notice() -> None:
     ss = new_session({})
-    assert ss["atlas_view"] == View(None, vs.DEFAULT_INDICATOR, True)
+    assert ss["atlas_view"] == View(None, DEFAULT, True)
     assert ss["atlas_notices"] == []
     assert "as_of" not in ss
 
@@ -62,7 +62,7 @@ def test_an_invalid_link_falls_back_to_defaults_and_says_what_it_ignored() -> No
     ss = new_session(
         {"country": "RUS", "indicator": "<script>", "routes": "maybe", "as_of": "yesterday"}
     )
-    assert ss["atlas_view"] == View(None, vs.DEFAULT_INDICATOR, True)
+    assert ss["atlas_view"] == View(None, DEFAULT, True)
     assert "as_of" not in ss
     notices = vs.notices(ss)
     assert len(notices) == 4
@@ -87,13 +87,15 @@ def test_repeated_parameters_count_by_their_last_value() -> None:
 def test_the_link_only_counts_for_a_new_session() -> None:
     view = View(Selection("route", "cpc-pipeline"), OTHER, False)
     ss: dict[str, Any] = {"atlas_view": view, "atlas_notices": ["earlier"]}
-    vs.start(ss, {"country": "KAZ", "as_of": "2022-01-01", "routes": "1"}, INDICATORS, KNOWN)
+    vs.start(
+        ss, {"country": "KAZ", "as_of": "2022-01-01", "routes": "1"}, INDICATORS, KNOWN, DEFAULT
+    )
     assert ss == {"atlas_view": view, "atlas_notices": ["earlier"]}
 
 
 def test_the_timeline_pages_day_wins_over_the_links() -> None:
     ss: dict[str, Any] = {"as_of": dt.date(2024, 2, 3)}
-    vs.start(ss, {"as_of": "2022-01-01", "country": "TKM"}, INDICATORS, KNOWN)
+    vs.start(ss, {"as_of": "2022-01-01", "country": "TKM"}, INDICATORS, KNOWN, DEFAULT)
     assert ss["as_of"] == dt.date(2024, 2, 3)
     assert ss["atlas_view"].selection == Selection("country", "TKM")
 
@@ -102,23 +104,43 @@ def test_the_timeline_pages_day_wins_over_the_links() -> None:
 
 
 def test_day_and_signals_from_the_session() -> None:
-    assert vs.as_of({}) is None and vs.signals({}) is None
+    assert vs.as_of({}) is None and vs.signals({}, SIGNALS) is None
     assert vs.as_of({"as_of": dt.datetime(2022, 3, 4, 5, 6)}) == dt.date(2022, 3, 4)
     assert vs.as_of({"as_of": "not a day"}) is None
-    chosen = {"signals": [Signal.eu_engagement.value, "junk", Signal.rebuked_kremlin]}
-    assert vs.signals(chosen) == (Signal.eu_engagement.value, Signal.rebuked_kremlin.value)
-    assert vs.signals({"signals": []}) == ()
+    chosen = {"signals": ["eu_engagement", "junk", "rebuked_kremlin"]}
+    assert vs.signals(chosen, SIGNALS) == ("eu_engagement", "rebuked_kremlin")
+    assert vs.signals({"signals": []}, SIGNALS) == ()
 
 
 def test_the_caption_says_which_other_page_the_map_follows() -> None:
+    # the day has its own slider under the map now; only the Compare page's choice is noted
     assert vs.context_caption(None, None) is None
-    day = vs.context_caption(dt.date(2022, 3, 4), None)
-    assert day == "Indicators as of 4 March 2022 (Timeline page). "
-    both = vs.context_caption(dt.date(2022, 3, 4), ())
-    assert both is not None and both.startswith(day) and both.endswith("Compare page.")
+    assert vs.context_caption(dt.date(2022, 3, 4), None) is None
     assert vs.context_caption(None, ("eu_engagement",)) == (
-        "The signal count uses the signals chosen on the Compare page."
+        "The signal counts use the signals chosen on the Compare page."
     )
+
+
+def test_the_day_slider_follows_the_session_and_sets_it() -> None:
+    ss = new_session({})
+    lo, hi = vs.day_range(dt.date(2015, 1, 1), dt.date(2026, 12, 1))
+    assert (lo, hi) == (dt.date(2021, 1, 1), dt.date(2026, 12, 1))
+    vs.sync_widgets(ss, (lo, hi))
+    assert ss["w_as_of"] == hi  # no day chosen: today
+    ss["as_of"] = dt.date(2019, 5, 5)  # before the slider's start: shown at its start
+    vs.sync_widgets(ss, (lo, hi))
+    assert ss["w_as_of"] == lo
+    cb = vs.Callbacks(ss, KNOWN)
+    ss["w_as_of"] = dt.date(2023, 3, 1)
+    cb.on_day()
+    assert vs.as_of(ss) == dt.date(2023, 3, 1)
+    assert vs.url_update(ss, {})["as_of"] == "2023-03-01"  # and the link carries it
+    ss["w_as_of"] = hi  # the last day is "today": no day in the session or the link
+    cb.on_day()
+    assert vs.as_of(ss) is None and "as_of" not in (vs.url_update(ss, {}) or {})
+    ss["as_of"] = dt.date(2023, 3, 1)
+    cb.today()
+    assert vs.as_of(ss) is None
 
 
 # --- callbacks: clicks and widgets move the view ----------------------------------------
@@ -133,7 +155,7 @@ def test_a_map_click_on_a_known_feature_selects_it_and_drops_the_notices() -> No
     assert ss["atlas_notices"] == []
     ss["atlas_map"] = clicked("country", "KGZ")
     vs.Callbacks(ss, KNOWN).on_map()
-    assert ss["atlas_view"] == View(Selection("country", "KGZ"), vs.DEFAULT_INDICATOR, True)
+    assert ss["atlas_view"] == View(Selection("country", "KGZ"), DEFAULT, True)
 
 
 def test_a_map_click_on_anything_else_changes_nothing() -> None:
@@ -161,7 +183,7 @@ def test_the_country_box_selects_and_clears() -> None:
     cb = vs.Callbacks(ss, KNOWN)
     ss["w_country"] = "TJK"
     cb.on_country()
-    assert ss["atlas_view"] == View(Selection("country", "TJK"), vs.DEFAULT_INDICATOR, False)
+    assert ss["atlas_view"] == View(Selection("country", "TJK"), DEFAULT, False)
     ss["w_country"] = None
     cb.on_country()
     assert ss["atlas_view"].selection is None
@@ -185,7 +207,7 @@ def test_clear_drops_the_selection_and_the_notices() -> None:
     ss = new_session({"country": "KAZ", "routes": "nope"})
     assert ss["atlas_notices"]
     vs.Callbacks(ss, KNOWN).clear()
-    assert ss["atlas_view"] == View(None, vs.DEFAULT_INDICATOR, True)
+    assert ss["atlas_view"] == View(None, DEFAULT, True)
     assert ss["atlas_notices"] == []
 
 
@@ -209,31 +231,31 @@ def test_widgets_show_the_canonical_view() -> None:
     ss["atlas_view"] = View(Selection("event", "astana-summit-2022"), OTHER, True)
     vs.sync_widgets(ss)
     assert (ss["w_country"], ss["w_line"]) == (None, "event:astana-summit-2022")
-    ss["atlas_view"] = View(None, vs.DEFAULT_INDICATOR, True)
+    ss["atlas_view"] = View(None, DEFAULT, True)
     vs.sync_widgets(ss)
     assert (ss["w_country"], ss["w_line"], ss["w_routes"]) == (None, None, True)
 
 
 def test_the_url_follows_the_view_and_the_day() -> None:
     ss = new_session({})
-    assert vs.url_update(ss, {}) == {"indicator": vs.DEFAULT_INDICATOR, "routes": "1"}
+    assert vs.url_update(ss, {}) == {"indicator": DEFAULT, "routes": "1"}
     ss["w_line"] = "route:cpc-pipeline"
     vs.Callbacks(ss, KNOWN).on_line()
     ss["as_of"] = dt.date(2022, 9, 30)
     want = {
         "route": "cpc-pipeline",
-        "indicator": vs.DEFAULT_INDICATOR,
+        "indicator": DEFAULT,
         "routes": "1",
         "as_of": "2022-09-30",
     }
-    assert vs.url_update(ss, {"indicator": vs.DEFAULT_INDICATOR, "routes": "1"}) == want
+    assert vs.url_update(ss, {"indicator": DEFAULT, "routes": "1"}) == want
     assert vs.url_update(ss, want) is None  # already there: nothing to write
 
 
 def test_the_url_drops_what_the_link_asked_for_and_did_not_get() -> None:
     params = {"country": "RUS", "route": "no-such-route", "indicator": "x", "as_of": "soon"}
     ss = new_session(params)
-    assert vs.url_update(ss, params) == {"indicator": vs.DEFAULT_INDICATOR, "routes": "1"}
+    assert vs.url_update(ss, params) == {"indicator": DEFAULT, "routes": "1"}
 
 
 def test_a_canonical_link_round_trips_unchanged() -> None:
