@@ -30,7 +30,7 @@ from tests.e2e.conftest import (  # noqa: E402
 IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
 OUT = ROOT / "docs" / "img"
 SHOTS = {
-    "map-routes.png": ("?route=cpc&indicator=distance_signals&routes=1", "route", "cpc"),
+    "map-routes.png": ("?route=cpc&indicator=moscow_balance&routes=1", "route", "cpc"),
     "map-kazakhstan.png": ("?country=KAZ&indicator=un_es11_1&routes=1", "country", "KAZ"),
 }
 

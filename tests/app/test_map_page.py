@@ -183,3 +183,59 @@ def test_a_bad_day_in_a_link_gives_a_notice() -> None:
     ok(at)
     assert any("YYYY-MM-DD" in i.value for i in at.info)
     assert not any("as of" in c.value for c in at.caption)
+
+
+# --- the catalogue is data: a new indicator needs no code -----------------------------------
+
+NEW_INDICATOR = """
+  - key: test_gas_exports_bcm
+    kind: numeric
+    label: "Gas exports by pipeline (bcm, a test indicator)"
+    description: "Added in a copy of data/ by a test: no code knows this key."
+    unit: "bcm"
+    bins:
+      - {min: 0, max: 10}
+      - {min: 10, max: 100}
+    palette: ["#deebf7", "#3182bd"]
+"""
+
+
+def test_an_indicator_added_to_a_copy_of_the_catalogue_is_on_the_map_page(
+    data_copy: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import subprocess
+    import sys
+
+    import streamlit as st
+
+    data, seeds = data_copy
+    with (data / "indicators.yaml").open("a", encoding="utf-8") as f:
+        f.write(NEW_INDICATOR)
+    fact = DS.facts_for_country("TKM")[0].fact.id  # any fact that concerns Turkmenistan
+    add = subprocess.run(
+        [
+            *(sys.executable, "-m", "central_asia_atlas", "add-value"),
+            *("--data", str(data), "--seeds", str(seeds), "--country", "TKM"),
+            *("--indicator", "test_gas_exports_bcm", "--value", "42.5", "--period", "2024"),
+            *("--statistics", "government", "--facts", fact),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert add.returncode == 0, add.stdout + add.stderr
+    monkeypatch.setenv("CENTRAL_ASIA_ATLAS_DATA", str(data))
+    monkeypatch.setenv("CENTRAL_ASIA_ATLAS_SEEDS", str(seeds))
+    st.cache_resource.clear()
+    try:
+        at = ok(new_app(indicator="test_gas_exports_bcm", country="TKM"))
+        at.run()
+        ok(at)
+        box = at.selectbox(key="w_indicator")
+        assert box.value == "test_gas_exports_bcm"
+        assert "Gas exports by pipeline (bcm, a test indicator)" in box.options
+        legend = next(h.value for h in at.html if "atlas-legend" in h.value and "test" in h.value)
+        assert "10–100 bcm" in legend and "(1)" in legend  # Turkmenistan's class
+        assert "42.5 bcm (2024, government figures, via" in panel(at)
+    finally:
+        st.cache_resource.clear()

@@ -26,6 +26,7 @@ LOAD_MS = 60_000
 STEP_MS = 20_000
 DS = store.load()
 names = {c.props.iso3: c.props.name for c in DS.countries}
+DEFAULT = DS.catalogue.default_key()
 
 
 def squash(text: str) -> str:
@@ -138,7 +139,7 @@ def test_click_each_country_shows_its_name_and_sources_words(
         # the select box follows the map, the URL carries the view, the country is outlined
         expect(page.get_by_role("combobox", name="Country")).to_have_value(country.props.name)
         expect(page).to_have_url(
-            f"{server.url}/?country={iso3}&indicator=distance_signals&routes=1"
+            f"{server.url}/?country={iso3}&indicator={DEFAULT}&routes=1"
         )
         expect(fl.locator("path.atlas-highlight")).to_have_count(1)
     # Known pitfall: a second click on the feature clicked last sends the same feature again.
@@ -154,7 +155,7 @@ def test_click_each_country_shows_its_name_and_sources_words(
     # while the layers are replaced after the click, the old layer's tooltip may linger a moment
     expect(tip).to_have_count(1)
     expect(tip).to_contain_text(names[FIVE[-1]])
-    expect(tip).to_contain_text("Signals of distance from Moscow (count):")
+    expect(tip).to_contain_text(f"{DS.catalogue.indicators[DEFAULT].label}:")
     assert frame.evaluate("() => [window.__atlas_mark, window.map.getZoom()]") == [
         "first mount",
         4.5,
@@ -197,11 +198,11 @@ def test_route_toggle_hides_and_shows_the_routes(
     expect(routes).to_have_count(0, timeout=STEP_MS)
     expect(events).to_have_count(0)
     expect(switch).not_to_be_checked()
-    expect(page).to_have_url(f"{server.url}/?indicator=distance_signals&routes=0")
+    expect(page).to_have_url(f"{server.url}/?indicator={DEFAULT}&routes=0")
     page.locator("label", has_text="Energy export routes").click()
     expect(routes).to_have_count(len(DS.routes), timeout=STEP_MS)
     expect(events).to_have_count(n_events)
-    expect(page).to_have_url(f"{server.url}/?indicator=distance_signals&routes=1")
+    expect(page).to_have_url(f"{server.url}/?indicator={DEFAULT}&routes=1")
     assert offline.blocked == []
 
 

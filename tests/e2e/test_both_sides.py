@@ -1,0 +1,115 @@
+"""Both sides, in numbers, in a real browser: a trade-share colouring with its percentages in
+the legend and the tooltip, a country's ties on each side with its trade chart, the day under
+the map, and the Compare page grouped by side. Offline: no request leaves the machine."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from central_asia_atlas import indicators, store
+from central_asia_atlas.catalogue import NumericSpec
+from tests.e2e.conftest import Offline, Server
+from tests.e2e.test_map import STEP_MS, container_point, map_of, panel
+
+pytestmark = pytest.mark.e2e
+
+DS = store.load()
+SHARE = next(  # the catalogue's China trade share, found by what it is, not by its key
+    k
+    for k, s in DS.catalogue.indicators.items()
+    if isinstance(s, NumericSpec) and "China" in s.label and s.unit == "%"
+)
+SPEC = DS.catalogue.indicators[SHARE]
+
+
+def test_a_trade_share_colouring_reads_percentages_with_year_and_statistics(
+    page: Page, server: Server, offline: Offline
+) -> None:
+    page.goto(server.url)
+    frame, fl = map_of(page)
+    page.get_by_role("combobox", name="Colour the map by").click()
+    page.get_by_role("option", name=SPEC.label).click()
+    expect(page).to_have_url(re.compile(f"indicator={SHARE}"), timeout=STEP_MS)
+    legend = page.locator(".atlas-legend", has_text=SPEC.label)
+    expect(legend).to_be_visible(timeout=STEP_MS)
+    for b in SPEC.bins:  # the bins with their unit, as "20–30 %"
+        expect(legend.locator(f'[data-class="{SPEC.bin_label(b)}"]')).to_contain_text(" %")
+    expect(legend.locator('[data-class="no data"]')).to_be_visible()
+    # hover the country whose value is known: the tooltip gives value, period and statistics
+    results = indicators.compute(DS, SHARE)
+    iso3, res = next((i, r) for i, r in results.items() if r.reading is not None)
+    country = DS.country(iso3)
+    assert country is not None and country.geometry is not None
+    where = country.geometry.representative_point()
+    fl.locator("#map_div").hover(position=container_point(frame, where.y, where.x))
+    tip = fl.locator(".leaflet-tooltip.foliumtooltip")
+    expect(tip).to_contain_text(country.props.name, timeout=STEP_MS)
+    expect(tip).to_contain_text(
+        res.label
+    )  # e.g. "21.3 % (Jan–Sep 2023, national statistics, via …)"
+    assert re.search(r"\d %", res.label) and res.reading is not None
+    assert offline.blocked == []
+
+
+def test_a_country_panel_shows_both_sides_and_its_trade_chart(
+    page: Page, server: Server, offline: Offline
+) -> None:
+    page.goto(f"{server.url}/?country=UZB")
+    map_of(page)
+    box = panel(page, "country", "UZB")
+    expect(box).to_be_visible(timeout=STEP_MS)
+    ties = box.locator(".atlas-ties")
+    for side in ("towards_moscow", "away_from_moscow", "towards_eu", "towards_china"):
+        expect(ties.locator(f'[data-side="{side}"]')).to_be_visible()
+    moscow = ties.locator('[data-side="towards_moscow"] li')
+    expect(moscow.first).to_be_visible()
+    # each tie links to its fact in the panel, and the link lands there
+    link = moscow.first.locator("a").first
+    target = (link.get_attribute("href") or "").removeprefix("#")
+    assert target.startswith("fact-")
+    expect(page.locator(f'[id="{target}"]')).to_have_count(1)
+    link.click()
+    expect(page.locator(f'[id="{target}"]')).to_be_in_viewport(timeout=STEP_MS)
+    # the trade chart (Altair) with its source line
+    expect(page.locator('[data-testid="stVegaLiteChart"]').first).to_be_visible(timeout=STEP_MS)
+    expect(page.get_by_text(re.compile(r"^Sources: .*national statistics")).first).to_be_visible()
+    assert offline.blocked == []
+
+
+def test_the_day_under_the_map_moves_the_map_and_the_link(
+    page: Page, server: Server, offline: Offline
+) -> None:
+    page.goto(f"{server.url}/?indicator={SHARE}")
+    map_of(page)
+    slider = page.get_by_role("slider", name="As of")
+    expect(slider).to_be_visible(timeout=STEP_MS)
+    slider.focus()
+    page.keyboard.press("Home")  # the slider's first day: 1 January 2021, before any share
+    expect(page).to_have_url(re.compile(r"as_of=2021-01-01"), timeout=STEP_MS)
+    legend = page.locator(".atlas-legend", has_text=SPEC.label)
+    expect(legend.locator('[data-class="no data"]')).to_contain_text("(5)", timeout=STEP_MS)
+    page.get_by_role("button", name="Today").click()
+    expect(page).not_to_have_url(re.compile("as_of="), timeout=STEP_MS)
+    assert offline.blocked == []
+
+
+def test_compare_groups_its_columns_by_side_and_counts_each(
+    page: Page, server: Server, offline: Offline
+) -> None:
+    page.goto(f"{server.url}/compare")
+    table = page.locator("table.cmp")
+    expect(table).to_be_visible(timeout=60_000)
+    for label in (
+        "Ties to Moscow",
+        "Signals of distance from Moscow",
+        "Ties to the EU",
+        "Ties to China",
+    ):
+        expect(table.locator("th.cmp-side", has_text=label)).to_be_visible()
+    counts = table.locator('td.cmp-count[data-side="towards_moscow"]')
+    expect(counts).to_have_count(5)
+    assert any(int(t) > 0 for t in counts.all_inner_texts())  # ties to Moscow are cited
+    assert offline.blocked == []
