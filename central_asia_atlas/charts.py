@@ -65,13 +65,13 @@ def country_charts(ds: Dataset, iso3: str, as_of: dt.date | None = None) -> list
         labels = [s.label for s in chart.series]
         colors = [s.color for s in chart.series]
         unit = frame["unit"].iloc[0]
-        base = alt.Chart(frame, title=alt.Title(chart.title, fontSize=13)).encode(
+        base = alt.Chart(frame).encode(
             x=alt.X("mid:T", title=None, axis=alt.Axis(format="%Y", tickCount="year")),
             y=alt.Y("value:Q", title=unit, scale=alt.Scale(zero=True)),
             color=alt.Color(
                 "partner:N",
                 scale=alt.Scale(domain=labels, range=colors),
-                legend=alt.Legend(title=None, orient="top"),
+                legend=alt.Legend(title=None, orient="right"),
             ),
             tooltip=[
                 alt.Tooltip("partner:N", title="Partner"),
@@ -80,6 +80,13 @@ def country_charts(ds: Dataset, iso3: str, as_of: dt.date | None = None) -> list
         )
         lines = base.mark_line(point=alt.OverlayMarkDef(size=60, filled=True))
         out.append(
-            CountryChart(chart, lines.properties(height=170), _source_line(frame), len(frame))
+            CountryChart(
+                chart,
+                lines.properties(
+                    height=150, title=alt.Title(chart.title, anchor="start", fontSize=13)
+                ),
+                _source_line(frame),
+                len(frame),
+            )
         )
     return out

@@ -173,13 +173,16 @@ def series(
     dataset: Dataset, spec: NumericSpec, iso3: str, as_of: dt.date | None = None
 ) -> list[Reading]:
     """A country's readings known on `as_of`, one per period (the preferred statistics), oldest
-    period first (for a chart)."""
+    period first, without the part-years whose whole year is known (for a chart)."""
     country = dataset.country(iso3)
     history = country.props.indicators.get(spec.key, []) if country else []
     best: dict[Period, Reading] = {}
     for _, r in readings(dataset, spec, history, as_of):
         best.setdefault(r.period, r)
-    return sorted(best.values(), key=lambda r: (r.period.end, r.period.start))
+    # a part of a year whose whole year is known too is left out of the line (it would zigzag)
+    years = {p.start.year for p in best if p.is_year}
+    kept = [r for p, r in best.items() if p.is_year or not (p.start.year == p.end.year in years)]
+    return sorted(kept, key=lambda r: (r.period.end, r.period.start))
 
 
 def _numeric(

@@ -286,3 +286,32 @@ def test_the_shipped_catalogue_is_valid_and_covers_both_sides() -> None:
     default = ds.catalogue.indicators[ds.catalogue.default_key() or ""]
     # the map's default colouring weighs both sides of Moscow, not one alone
     assert getattr(default, "minus_sides", None) and getattr(default, "sides", None)
+
+
+def test_the_chart_line_leaves_out_a_part_year_once_the_whole_year_is_known(
+    tmp_path: Path,
+) -> None:
+    ds = _values(
+        tmp_path,
+        {
+            "value": 21.3,
+            "period": "2023-01/2023-11",
+            "statistics": "national",
+            "fact_date": "2023-12-10",
+        },
+        {"value": 21.9, "period": "2023", "statistics": "national", "fact_date": "2024-02-01"},
+        {
+            "value": 20.1,
+            "period": "2025-01/2025-11",
+            "statistics": "national",
+            "fact_date": "2025-12-10",
+        },
+    )
+    spec = ds.catalogue.indicators[SHARE]
+    assert isinstance(spec, NumericSpec)
+    assert [r.period.label for r in series(ds, spec, "KAZ")] == ["2023", "Jan–Nov 2025"]
+    # the map still knew the part-year before the whole year was over
+    early = compute(ds, SHARE, as_of=dt.date(2024, 2, 1))["KAZ"]
+    assert early.reading is not None and early.reading.period.label == "2023"
+    autumn = compute(ds, SHARE, as_of=dt.date(2023, 12, 15))["KAZ"]
+    assert autumn.reading is not None and autumn.reading.period.label == "Jan–Nov 2023"
