@@ -84,7 +84,7 @@ with left:
     height = publish.EMBED_MAP_HEIGHT if embedded else mapview.HEIGHT
     cache.map_component(layers, height=height, on_change=cb.on_map)
     if not embedded:
-        d1, d2, d3 = st.columns([4, 1, 1], vertical_alignment="bottom")
+        d1, d2, d3 = st.columns([5, 2, 2], vertical_alignment="bottom")
         d1.slider(
             "As of",
             min_value=days[0],
