@@ -30,7 +30,8 @@ _RELATION_LABELS = {
 }
 
 STYLE = """<style>
-.atlas-panel h3 { margin: 0 0 .2rem 0; }
+.atlas-panel h3, .atlas-panel-head h3 { margin: 0 0 .2rem 0; }
+.atlas-panel-head .atlas-meta { opacity: .78; font-size: .85rem; }
 .atlas-panel h4 { margin: 1rem 0 .3rem 0; font-size: 1rem; text-transform: capitalize; }
 .atlas-panel .atlas-meta, .atlas-legend .atlas-meta { opacity: .78; font-size: .85rem; }
 .atlas-panel table { font-size: .85rem; border-collapse: collapse; width: 100%; }
@@ -275,7 +276,10 @@ def country_html(
 
 def country_head_html(dataset: Dataset, iso3: str, as_of: dt.date | None = None) -> str:
     """The country's name, capital and how many facts the panel holds."""
-    return _panel("country-head", iso3, _head(dataset, iso3, as_of))
+    return (
+        f'{STYLE}<header class="atlas-panel-head" data-kind="country" '
+        f'data-id="{escape(iso3, quote=True)}">{_head(dataset, iso3, as_of)}</header>'
+    )
 
 
 def _head(dataset: Dataset, iso3: str, as_of: dt.date | None) -> str:

@@ -33,7 +33,10 @@ chosen = st.multiselect(
 )
 as_of = timeline.parse_as_of(ss.get("as_of"))
 if as_of is not None:
-    st.info(f"As of {as_of:%d %B %Y}, the day chosen on the map.", icon=":material/event:")
+    st.info(
+        f"As of {as_of:%d %B %Y}, the day chosen on the map or the Timeline.",
+        icon=":material/event:",
+    )
 m = compare.matrix(ds, as_of)
 st.html(compare.matrix_html(ds, m, chosen))
 if chosen:

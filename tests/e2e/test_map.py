@@ -133,14 +133,13 @@ def test_click_each_country_shows_its_name_and_sources_words(
         last_point = click_where(frame, fl, candidate_points(largest, avoid), "path.atlas-country")
         box = panel(page, "country", iso3)
         expect(box).to_be_visible(timeout=STEP_MS)
-        expect(box.locator("h3")).to_have_text(country.props.name)
+        head = page.locator(f'header.atlas-panel-head[data-id="{iso3}"]')  # above the chart
+        expect(head.locator("h3")).to_have_text(country.props.name)
         ex = excerpt_of(r.fact.excerpt for r in DS.facts_for_country(iso3))
         expect(box.locator("blockquote", has_text=ex).first).to_be_visible()
         # the select box follows the map, the URL carries the view, the country is outlined
         expect(page.get_by_role("combobox", name="Country")).to_have_value(country.props.name)
-        expect(page).to_have_url(
-            f"{server.url}/?country={iso3}&indicator={DEFAULT}&routes=1"
-        )
+        expect(page).to_have_url(f"{server.url}/?country={iso3}&indicator={DEFAULT}&routes=1")
         expect(fl.locator("path.atlas-highlight")).to_have_count(1)
     # Known pitfall: a second click on the feature clicked last sends the same feature again.
     # After another country is chosen in the select box, that click must still select it.

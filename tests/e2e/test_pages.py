@@ -132,6 +132,6 @@ def test_the_as_of_day_and_the_signal_choice_are_kept_across_pages(
     settle(page)
     day = page.url.rsplit("as_of=", 1)[1]
     page.get_by_role("link", name=re.compile("compare", re.I)).first.click()
-    expect(page.get_by_text("the day chosen on the Timeline page")).to_be_visible(timeout=LOAD_MS)
+    expect(page.get_by_text("the day chosen on the map")).to_be_visible(timeout=LOAD_MS)
     expect(page.get_by_text(f"As of {dt.date.fromisoformat(day):%d %B %Y}")).to_be_visible()
     assert offline.blocked == []

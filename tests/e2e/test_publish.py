@@ -204,7 +204,7 @@ def test_embedded_view_fits_600px_without_sidebar_in_light_and_dark(
     assert frame is not None and frame["y"] + frame["height"] <= 600
     app_bg = page.locator(".stApp").evaluate("e => getComputedStyle(e).backgroundColor")
     assert (luminance(app_bg) < 0.1) == dark, app_bg
-    head = panel(page, "country-head", "KAZ")
+    head = page.locator('header.atlas-panel-head[data-id="KAZ"]')
     for element in (legend, head.locator("h3"), head.locator(".atlas-meta").first):
         fg = element.evaluate("e => getComputedStyle(e).color")
         assert contrast(fg, app_bg) >= 4.5, (fg, app_bg)
@@ -261,7 +261,8 @@ def test_phone_layout_stacks_map_then_panel_and_a_tap_selects(
     box = panel(page, "country", "UZB")
     expect(box).to_be_attached(timeout=STEP_MS)
     box.scroll_into_view_if_needed()
-    expect(panel(page, "country-head", "UZB").locator("h3")).to_have_text(names["UZB"])
+    head = page.locator('header.atlas-panel-head[data-id="UZB"]')
+    expect(head.locator("h3")).to_have_text(names["UZB"])
     expect(page.get_by_role("combobox", name="Country")).to_have_value(names["UZB"])
     # the panel is readable on the phone: it is no wider than the screen
     panel_box = box.bounding_box()
