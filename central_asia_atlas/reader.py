@@ -203,11 +203,7 @@ def _hidden(block: Block) -> list[tuple[int, int]]:
 
 def documents(ds: Dataset) -> list[Source]:
     """The stored documents to read: sources with a file that are not part of another one."""
-    docs = [
-        s
-        for s in ds.sources.values()
-        if s.file and s.part_of is None and s.id in ds.texts
-    ]
+    docs = [s for s in ds.sources.values() if s.file and s.part_of is None and s.id in ds.texts]
     return sorted(docs, key=lambda s: (s.published is None, s.published, s.id))
 
 
