@@ -62,8 +62,11 @@ def run_round(
             for e in extra:
                 probes.settle(e.page, e.net, 0, probes.QUIET_MS)
             everyone = [s, *extra]
-            res["concurrent"] = probes.click_all_at_once(everyone, target, keys, countries)
             res["sessions"] = len(everyone)
+            try:
+                res["concurrent"] = probes.click_all_at_once(everyone, target, keys, countries)
+            except Exception as exc:  # a timeout under load is a result, not the end of the run
+                res["concurrent_error"] = f"{type(exc).__name__}: {str(exc).splitlines()[0]}"
             res["rssN_mb"] = srv.rss()
         res["foreign"] = list(s.net.foreign_requests) + [
             u for e in extra for u in e.net.foreign_requests
@@ -113,6 +116,7 @@ def main() -> None:
     loads = [report.loadavg()]
     countries = probes.load_countries()
     rounds: list[dict[str, Any]] = []
+    failures: list[str] = []
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
         copies = scaled.make_copies(args.scales, Path(tmp) / "data")
         print("facts:", {f"{k}x": c.facts for k, c in copies.items()}, flush=True)
@@ -127,7 +131,12 @@ def main() -> None:
                 for t in order:
                     last = rnd == args.rounds
                     conc = last and (t.scale == 0 or t.scale in args.concurrent)
-                    r = run_round(browser, t, countries, rnd, args.sessions if conc else 1)
+                    try:
+                        r = run_round(browser, t, countries, rnd, args.sessions if conc else 1)
+                    except Exception as exc:  # keep what the other rounds measured
+                        print(f"round {rnd} {t.name}: FAILED: {exc}", flush=True)
+                        failures.append(f"{t.name}, round {rnd}: {str(exc).splitlines()[0]}")
+                        continue
                     r["facts"] = copies[t.scale].facts if t.scale else None
                     lat = [c["latency_ms"] for c in r["clicks"]]
                     kb = [c["received"] / 1000 for c in r["clicks"]]
@@ -136,6 +145,8 @@ def main() -> None:
                         f"{report.pct(lat, 0.5):.0f} ms, {report.pct(kb, 0.5):.1f} KB/click, "
                         f"RSS {r['rss1_mb']:.0f} MB"
                     )
+                    if "concurrent_error" in r:
+                        line += f"; {r['sessions']} at once: {r['concurrent_error']}"
                     if "concurrent" in r:
                         cl = [c["latency_ms"] for c in r["concurrent"]]
                         line += (
@@ -167,6 +178,7 @@ def main() -> None:
             "concurrent": ", ".join(["floor", *(f"{k}x" for k in args.concurrent)]),
             "loads": loads,
             "busy": busy,
+            "failures": failures,
         }
         report.write_results(s, lines, checks, meta, report.plot(s))
         print(f"wrote {report.RESULTS}")

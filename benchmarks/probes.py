@@ -409,7 +409,7 @@ def click_all_at_once(
     out = []
     for s, *_ in plan:
         s.page.wait_for_function(
-            "() => window.__bench.panelT !== null", polling="raf", timeout=TIMEOUT_MS
+            "() => window.__bench.panelT !== null", polling="raf", timeout=2 * TIMEOUT_MS
         )
     for s, c, _pt, before, n_sent, n_fin in plan:
         settle(s.page, s.net, before["finished"])
