@@ -1,7 +1,8 @@
 """Command line: `python -m central_asia_atlas <command>`.
 
 validate, anchor, build-geometry; and the curation commands add-source, add-fact, add-event,
-add-value, add-route and import (see docs/curation.md). Exit 0 on success, 1 when the data
+add-value, add-route, import, and the corrections edit-fact, remove-fact, edit-source,
+remove-source, remove-value (see docs/curation.md). Exit 0 on success, 1 when the data
 has a problem or a change is refused (nothing is then written), 2 on a usage error.
 """
 
@@ -352,6 +353,92 @@ def _import(args: argparse.Namespace) -> int:
     return _curate(args, lambda wc, a: import_batch(wc, doc, path.name), dry_run=args.dry_run)
 
 
+def _edit_fact(args: argparse.Namespace) -> int:
+    from .curation import edit_fact
+
+    if args.signals is not None and (args.add_signal or args.drop_signal):
+        print(
+            "edit-fact: give --signals (the whole list) or --add-signal/--drop-signal, not both",
+            file=sys.stderr,
+        )
+        return 2
+    fields = {
+        "category": args.category,
+        "date": args.date,
+        "date_note": args.date_note,
+        "summary": args.summary,
+        "source": args.source,
+        "note": args.note,
+    }
+    given = any(v is not None for v in fields.values())
+    if not (given or args.signals is not None or args.add_signal or args.drop_signal) and (
+        not (args.add_relation or args.drop_relation)
+    ):
+        print("edit-fact: nothing to change: give at least one option", file=sys.stderr)
+        return 2
+    return _curate(
+        args,
+        lambda wc, a: edit_fact(
+            wc,
+            a.id,
+            fields,
+            signals=a.signals,
+            add_signals=a.add_signal,
+            drop_signals=a.drop_signal,
+            add_relations=a.add_relation,
+            drop_relations=a.drop_relation,
+        ),
+    )
+
+
+def _remove_fact(args: argparse.Namespace) -> int:
+    from .curation import remove_fact
+
+    return _curate(args, lambda wc, a: remove_fact(wc, a.id))
+
+
+def _edit_source(args: argparse.Namespace) -> int:
+    from .curation import edit_source
+
+    fields = {
+        "kind": args.kind,
+        "url": args.url,
+        "title": args.title,
+        "outlet": args.outlet,
+        "published": args.published,
+        "accessed": args.accessed,
+        "note": args.note,
+    }
+    if all(v is None for v in fields.values()):
+        print("edit-source: nothing to change: give at least one option", file=sys.stderr)
+        return 2
+    return _curate(args, lambda wc, a: edit_source(wc, a.id, fields))
+
+
+def _remove_source(args: argparse.Namespace) -> int:
+    from .curation import remove_source
+
+    return _curate(args, lambda wc, a: remove_source(wc, a.id))
+
+
+def _remove_value(args: argparse.Namespace) -> int:
+    from .curation import remove_value
+
+    if args.index is None and args.period is None and args.since is None:
+        print("remove-value: give --period (and --statistics), --since or --index", file=sys.stderr)
+        return 2
+    return _curate(
+        args,
+        lambda wc, a: remove_value(
+            wc, a.country.upper(), a.indicator, a.period, a.statistics, a.since, a.index
+        ),
+    )
+
+
+def _day_or_empty(text: str) -> str:
+    return "" if text == "" else _day(text)
+
+
 def _curation_parsers(sub: Any) -> None:
     src = sub.add_parser("add-source", help="append a source to seeds/sources.yaml")
     src.add_argument("--id", required=True)
@@ -411,6 +498,57 @@ def _curation_parsers(sub: Any) -> None:
     rt.add_argument("--attribution", required=True)
     rt.add_argument("--coords", type=_coords, required=True, help='"lon,lat;lon,lat;..."')
 
+    ef = sub.add_parser("edit-fact", help="change fields of a fact where it is stored")
+    ef.add_argument("id", help="the fact's id")
+    ef.add_argument("--category")
+    ef.add_argument("--date", type=_day, help="YYYY-MM-DD")
+    ef.add_argument("--date-note", help='when the day is approximate ("" removes it)')
+    ef.add_argument("--summary", help="one line, in our words")
+    ef.add_argument("--source", help="a source id (its excerpt, if any, must stand in it)")
+    ef.add_argument("--note", help='longer context, in our words ("" removes it)')
+    ef.add_argument("--signals", type=_ids, help="the whole list, comma-separated")
+    ef.add_argument("--add-signal", action="append", default=[], metavar="SIGNAL")
+    ef.add_argument("--drop-signal", action="append", default=[], metavar="SIGNAL")
+    ef.add_argument(
+        "--add-relation",
+        type=_relation,
+        action="append",
+        default=[],
+        metavar="KIND:FACT:NOTE",
+        help="a relation to another fact (repeatable)",
+    )
+    ef.add_argument(
+        "--drop-relation",
+        action="append",
+        default=[],
+        metavar="FACT",
+        help="remove its relations to this fact (repeatable)",
+    )
+
+    rf = sub.add_parser("remove-fact", help="remove a fact (refused while something cites it)")
+    rf.add_argument("id", help="the fact's id")
+
+    es = sub.add_parser("edit-source", help="change fields of a source in seeds/sources.yaml")
+    es.add_argument("id", help="the source's id")
+    es.add_argument("--kind")
+    es.add_argument("--url")
+    es.add_argument("--title")
+    es.add_argument("--outlet")
+    es.add_argument("--published", type=_day_or_empty, help='YYYY-MM-DD ("" removes it)')
+    es.add_argument("--accessed", type=_day, help="YYYY-MM-DD")
+    es.add_argument("--note", help='"" removes it')
+
+    rs = sub.add_parser("remove-source", help="remove a source (refused while cited)")
+    rs.add_argument("id", help="the source's id")
+
+    rv = sub.add_parser("remove-value", help="remove one value of a country's indicator")
+    rv.add_argument("--country", required=True, help="ISO3")
+    rv.add_argument("--indicator", required=True)
+    rv.add_argument("--period", help='"2023" or "2023-01/2023-09"')
+    rv.add_argument("--statistics", help="when two statistics give the period")
+    rv.add_argument("--since", type=_day, help="a class value's day")
+    rv.add_argument("--index", type=_non_negative, help="the position in the history")
+
     imp = sub.add_parser("import", help="apply a YAML batch, all or nothing")
     imp.add_argument("file", help="FILE.yaml: sources, events, routes, facts, values")
     imp.add_argument("--dry-run", action="store_true", help="check everything, write nothing")
@@ -457,6 +595,11 @@ def main(argv: list[str] | None = None) -> int:
         "add-value": _add_value,
         "add-route": _add_route,
         "import": _import,
+        "edit-fact": _edit_fact,
+        "remove-fact": _remove_fact,
+        "edit-source": _edit_source,
+        "remove-source": _remove_source,
+        "remove-value": _remove_value,
     }
     try:
         return handlers[args.command](args)

@@ -985,3 +985,460 @@ def write(wc: WorkingCopy) -> list[Path]:
         write_atomic(path, _content(wc, name))
         written.append(path)
     return written
+
+
+# --- corrections: edit and remove ---------------------------------------------------------
+
+EDITABLE_FACT_FIELDS = ("category", "date", "date_note", "summary", "source", "note")
+OPTIONAL_FACT_FIELDS = ("date_note", "note")  # an empty value removes them
+EDITABLE_SOURCE_FIELDS = ("kind", "url", "title", "outlet", "published", "accessed", "note")
+REQUIRED_SOURCE_FIELDS = ("id", "title", "outlet", "kind")
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return "(none)"
+    if isinstance(value, str):
+        return json.dumps(value if len(value) <= 80 else value[:80] + "…", ensure_ascii=False)
+    return json.dumps(value, ensure_ascii=False)
+
+
+def find_fact(wc: WorkingCopy, fid: str) -> tuple[Kind, dict[str, Any], list[Any], int]:
+    """(kind, feature, its facts list, index) of fact `fid`; Refused when there is none."""
+    for kind in (Kind.country, Kind.region, Kind.route, Kind.event):
+        for feat in wc.features(kind):
+            props = feat.get("properties")
+            facts = props.get("facts") if isinstance(props, dict) else None
+            for i, fact in enumerate(facts if isinstance(facts, list) else []):
+                if isinstance(fact, dict) and fact.get("id") == fid:
+                    return kind, feat, facts, i  # type: ignore[return-value]
+    raise Refused(f"{wc.data_dir.name}: no fact {fid!r} in any of {', '.join(FILES.values())}")
+
+
+def fact_citations(wc: WorkingCopy, fid: str) -> list[str]:
+    """What cites fact `fid`: indicator values and other facts' relations, located."""
+    out = []
+    clabel = wc.data_label(FILES[Kind.country])
+    for feat in wc.features(Kind.country):
+        props = feat.get("properties") or {}
+        for key, held in (props.get("indicators") or {}).items():
+            history = held if isinstance(held, list) else [held]
+            for i, val in enumerate(history):
+                if isinstance(val, dict) and fid in (val.get("facts") or []):
+                    at = f".{i}" if isinstance(held, list) else ""
+                    what = _value_label(val)
+                    out.append(
+                        f"{clabel}, feature {_name(props)}, field indicators.{key}{at}{what}"
+                    )
+    for kind in (Kind.country, Kind.region, Kind.route, Kind.event):
+        label = wc.data_label(FILES[kind])
+        for feat in wc.features(kind):
+            props = feat.get("properties") or {}
+            for fact in props.get("facts") or []:
+                if not isinstance(fact, dict) or fact.get("id") == fid:
+                    continue
+                for j, rel in enumerate(fact.get("relations") or []):
+                    if isinstance(rel, dict) and rel.get("fact") == fid:
+                        out.append(
+                            f"{label}, feature {_name(props)}, fact {fact.get('id')}, "
+                            f"field relations.{j} ({rel.get('kind')})"
+                        )
+    return out
+
+
+def _value_label(val: dict[str, Any]) -> str:
+    bits = [f"{val.get('value')!r}"]
+    for key in ("period", "statistics", "since"):
+        if val.get(key) is not None:
+            bits.append(f"{key} {val[key]}")
+    return " (" + ", ".join(bits) + ")"
+
+
+def edit_fact(
+    wc: WorkingCopy,
+    fid: str,
+    fields: dict[str, Any],
+    signals: list[str] | None = None,
+    add_signals: tuple[str, ...] | list[str] = (),
+    drop_signals: tuple[str, ...] | list[str] = (),
+    add_relations: tuple[dict[str, str], ...] | list[dict[str, str]] = (),
+    drop_relations: tuple[str, ...] | list[str] = (),
+) -> None:
+    """Change fields of fact `fid` where it is stored. `fields` maps a field of
+    EDITABLE_FACT_FIELDS to its new value (None: leave it; "" removes date_note or note).
+    One log line per field changed."""
+    kind, feat, facts, i = find_fact(wc, fid)
+    label = wc.data_label(FILES[kind])
+    where = f"{label}, feature {_name(feat['properties'])}, fact {fid}"
+    fact = dict(facts[i])
+    lines: list[str] = []
+
+    def setf(key: str, new: Any) -> None:
+        old = fact.get(key)
+        if new in ("", [], None):
+            if old in (None, [], ""):
+                return
+            fact.pop(key, None)
+            lines.append(f"{where}: {key} {_shown(old)} removed")
+            return
+        if new == old:
+            return
+        fact[key] = new
+        lines.append(f"{where}: {key} {_shown(old)} -> {_shown(new)}")
+
+    for key, new in as_text(fields).items():
+        if key not in EDITABLE_FACT_FIELDS:
+            raise Refused(f"{where}, field {key}: not editable (edit: {EDITABLE_FACT_FIELDS})")
+        if new is None:
+            continue
+        if new == "" and key not in OPTIONAL_FACT_FIELDS:
+            raise Refused(f"{where}, field {key}: cannot be empty")
+        if key == "source":
+            _resource_fact(wc, fact, str(new), where)
+        setf(key, new)
+    current = [s for s in fact.get("signals") or []]
+    wanted = list(signals) if signals is not None else list(current)
+    for s in drop_signals:
+        if s not in wanted:
+            raise Refused(
+                f"{where}, field signals: {s!r} is not among its signals "
+                f"({', '.join(current) or 'none'})"
+            )
+        wanted.remove(s)
+    for s in add_signals:
+        if s in wanted:
+            raise Refused(f"{where}, field signals: it has {s!r} already")
+        wanted.append(s)
+    if wanted != current:
+        if wanted:
+            fact["signals"] = wanted
+        else:
+            fact.pop("signals", None)
+        lines.append(f"{where}: signals [{', '.join(current)}] -> [{', '.join(wanted)}]")
+    relations = list(fact.get("relations") or [])
+    for other in drop_relations:
+        keep = [r for r in relations if not (isinstance(r, dict) and r.get("fact") == other)]
+        if len(keep) == len(relations):
+            raise Refused(f"{where}, field relations: no relation to {other!r}")
+        relations = keep
+        lines.append(f"{where}: removed relation to {other}")
+    for rel in add_relations:
+        if any(
+            isinstance(r, dict) and (r.get("kind"), r.get("fact")) == (rel["kind"], rel["fact"])
+            for r in relations
+        ):
+            raise Refused(
+                f"{where}, field relations: a {rel['kind']} relation to {rel['fact']} is there"
+            )
+        relations.append(dict(rel))
+        lines.append(f"{where}: added relation {rel['kind']} {rel['fact']}")
+    if relations:
+        fact["relations"] = relations
+    else:
+        fact.pop("relations", None)
+    if not lines:
+        raise Refused(f"{where}: nothing to change (every value given is the one it has)")
+    facts[i] = ordered(fact, FACT_KEYS)
+    wc.touch(kind)
+    wc.log.extend(lines)
+
+
+def _resource_fact(wc: WorkingCopy, fact: dict[str, Any], sid: str, where: str) -> None:
+    """A new source for `fact`: its excerpt (if any) must stand in the new source's text."""
+    src = wc.source(sid)
+    if src is None:
+        raise Refused(
+            f"{where}, field source: unknown source {sid!r} (not in {wc.sources_label}: "
+            "add it first with add-source)"
+        )
+    excerpt = fact.get("excerpt")
+    if src.get("file"):
+        if not excerpt:
+            raise Refused(
+                f"{where}, field source: source {sid!r} is a document kept in "
+                f"{wc.seeds_dir.name}/: the fact has no excerpt of it (add a new fact instead)"
+            )
+        fact["start"], fact["end"] = locate_excerpt(wc.text_of(src), str(excerpt), None, where, src)
+    elif excerpt:
+        raise Refused(
+            f"{where}, field source: source {sid!r} has no text in {wc.seeds_dir.name}/, and "
+            "the fact quotes an excerpt: add a new fact (a paraphrase) instead"
+        )
+
+
+def remove_fact(wc: WorkingCopy, fid: str) -> None:
+    kind, feat, facts, i = find_fact(wc, fid)
+    label = wc.data_label(FILES[kind])
+    where = f"{label}, feature {_name(feat['properties'])}, fact {fid}"
+    cited = fact_citations(wc, fid)
+    if cited:
+        raise Refused(
+            f"{where}: cited by {len(cited)} entr{'y' if len(cited) == 1 else 'ies'}; "
+            "remove or change those first:",
+            *(f"  {c}" for c in cited),
+        )
+    del facts[i]
+    wc.touch(kind)
+    wc.log.append(f"{where}: removed")
+
+
+# --- sources.yaml blocks, in place ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Block:
+    """The lines [start, end) of sources.yaml that hold one source's `- id:` item."""
+
+    start: int
+    end: int
+    indent: str
+
+
+def find_block(lines: list[str], sid: str) -> Block | None:
+    head = re.compile(r"^( *)- id: *(.*?) *$")
+    for n, line in enumerate(lines):
+        m = head.match(line.rstrip("\n"))
+        if not m or str(load_yaml(f"k: {m.group(2)}\n").get("k")) != sid:
+            continue
+        indent = m.group(1)
+        inner = indent + "  "
+        end = n + 1
+        while end < len(lines):
+            nxt = lines[end].rstrip("\n")
+            if nxt.startswith(inner + " ") or (
+                nxt.startswith(inner) and re.match(r"^[A-Za-z_]+:", nxt[len(inner) :])
+            ):
+                end += 1
+                continue
+            break
+        return Block(n, end, indent)
+    return None
+
+
+def _segments(block: list[str], indent: str) -> list[tuple[str, list[str]]]:
+    """A block's lines grouped by key: [(key, its lines)], the first key `id`."""
+    inner = indent + "  "
+    segs: list[tuple[str, list[str]]] = []
+    for n, line in enumerate(block):
+        body = line[len(indent) + 2 :] if n == 0 else line[len(inner) :]
+        m = (
+            re.match(r"^([A-Za-z_]+):", body)
+            if (n == 0 or not line.startswith(inner + " "))
+            else None
+        )
+        if m:
+            segs.append((m.group(1), [line]))
+        else:
+            segs[-1][1].append(line)
+    return segs
+
+
+def _field_lines(sid: str, key: str, value: Any, indent: str) -> list[str]:
+    text = source_block({"id": sid, key: value}, indent)
+    return text.splitlines(keepends=True)[1:]
+
+
+def edit_source(wc: WorkingCopy, sid: str, fields: dict[str, Any]) -> None:
+    """Change fields of source `sid` in seeds/sources.yaml: only the lines of the fields that
+    change are rewritten (in the file's style); every other line stays byte for byte."""
+    where = f"{wc.sources_label}, feature source {sid}"
+    old = wc.source(sid)
+    if old is None:
+        raise Refused(f"{wc.sources_label}: no source {sid!r}")
+    lines = wc.sources_text.splitlines(keepends=True)
+    block = find_block(lines, sid)
+    if block is None:
+        raise Refused(f"{where}: cannot find its `- id: {sid}` block")
+    segs = _segments(lines[block.start : block.end], block.indent)
+    item = dict(as_text(old))
+    log: list[str] = []
+    for key, new in as_text(fields).items():
+        if key not in EDITABLE_SOURCE_FIELDS:
+            raise Refused(f"{where}, field {key}: not editable (edit: {EDITABLE_SOURCE_FIELDS})")
+        if new is None:
+            continue
+        if new == "" and key in REQUIRED_SOURCE_FIELDS:
+            raise Refused(f"{where}, field {key}: cannot be empty")
+        before = item.get(key)
+        if new == "":
+            if before is None:
+                continue
+            item.pop(key)
+            segs = [s for s in segs if s[0] != key]
+            log.append(f"{where}: {key} {_shown(before)} removed")
+            continue
+        if str(new) == str(before):
+            continue
+        if key == "url":
+            k = normalise_url(str(new))
+            for other in wc.sources():
+                if (
+                    other.get("id") != sid
+                    and other.get("url")
+                    and normalise_url(str(other["url"])) == k
+                ):
+                    raise Refused(
+                        f"{where}, field url: the URL is already the source "
+                        f"{other.get('id')!r}: cite that source instead"
+                    )
+        item[key] = new
+        new_seg = (key, _field_lines(sid, key, new, block.indent))
+        at = next((n for n, s in enumerate(segs) if s[0] == key), None)
+        if at is not None:
+            segs[at] = new_seg
+        else:  # a new field, after the last field that comes before it in SOURCE_KEYS
+            order = {k: n for n, k in enumerate(SOURCE_KEYS)}
+            rank = order.get(key, len(order))
+            pos = 1 + max(
+                (n for n, s in enumerate(segs) if order.get(s[0], len(order)) < rank), default=0
+            )
+            segs.insert(pos, new_seg)
+        log.append(f"{where}: {key} {_shown(before)} -> {_shown(new)}")
+    if not log:
+        raise Refused(f"{where}: nothing to change (every value given is the one it has)")
+    body = [line for _, seg in segs for line in seg]
+    if not body[-1].endswith("\n"):
+        body[-1] += "\n"
+    new_text = "".join(lines[: block.start] + body + lines[block.end :])
+    _check_sources_list(wc, new_text, sid, item)
+    wc.sources_text = new_text
+    wc.changed.add(SOURCES_FILE)
+    wc.log.extend(log)
+
+
+def _check_sources_list(
+    wc: WorkingCopy, new_text: str, sid: str, item: dict[str, Any] | None
+) -> None:
+    """The new file parses to the old list with `sid` replaced by `item` (None: removed)."""
+    old = [as_text(s) for s in wc.sources()]
+    want = [
+        _present(item) if s.get("id") == sid and item is not None else s
+        for s in old
+        if s.get("id") != sid or item is not None
+    ]
+    try:
+        doc = load_yaml(new_text)
+    except yaml.YAMLError:
+        doc = None
+    got = doc.get("sources") if isinstance(doc, dict) else None
+    if not isinstance(got, list) or [as_text(s) for s in got] != want:
+        raise Refused(
+            f"{wc.sources_label}, feature source {sid}: the block cannot be changed in place "
+            "(the file around it is not in the expected block style)"
+        )
+
+
+def source_citations(wc: WorkingCopy, sid: str) -> list[str]:
+    """What cites source `sid`: facts, capitals, route geometries, event places, teasers."""
+    out = []
+    for kind in (Kind.country, Kind.region, Kind.route, Kind.event):
+        label = wc.data_label(FILES[kind])
+        for feat in wc.features(kind):
+            props = feat.get("properties") or {}
+            name = _name(props)
+            for fact in props.get("facts") or []:
+                if isinstance(fact, dict) and fact.get("source") == sid:
+                    out.append(f"{label}, feature {name}, fact {fact.get('id')}")
+            cap = props.get("capital")
+            if isinstance(cap, dict) and cap.get("source") == sid:
+                out.append(f"{label}, feature {name}, field capital.source")
+            for j, g in enumerate(props.get("geometry_sources") or []):
+                if g == sid:
+                    out.append(f"{label}, feature {name}, field geometry_sources.{j}")
+            if props.get("place_source") == sid:
+                out.append(f"{label}, feature {name}, field place_source")
+    for other in wc.sources():
+        if other.get("part_of") == sid:
+            out.append(f"{wc.sources_label}, feature source {other.get('id')}, field part_of")
+    return out
+
+
+def remove_source(wc: WorkingCopy, sid: str) -> None:
+    where = f"{wc.sources_label}, feature source {sid}"
+    if wc.source(sid) is None:
+        raise Refused(f"{wc.sources_label}: no source {sid!r}")
+    cited = source_citations(wc, sid)
+    if cited:
+        raise Refused(
+            f"{where}: cited by {len(cited)} entr{'y' if len(cited) == 1 else 'ies'}; "
+            "re-source or remove those first:",
+            *(f"  {c}" for c in cited),
+        )
+    lines = wc.sources_text.splitlines(keepends=True)
+    block = find_block(lines, sid)
+    if block is None:
+        raise Refused(f"{where}: cannot find its `- id: {sid}` block")
+    new_text = "".join(lines[: block.start] + lines[block.end :])
+    _check_sources_list(wc, new_text, sid, None)
+    wc.sources_text = new_text
+    wc.changed.add(SOURCES_FILE)
+    wc.log.append(f"{where}: removed")
+
+
+def remove_value(
+    wc: WorkingCopy,
+    country: str,
+    indicator: str,
+    period: str | None = None,
+    statistics: str | None = None,
+    since: str | None = None,
+    index: int | None = None,
+) -> None:
+    """Remove one value of a country's indicator: the one of `period` (and `statistics`,
+    `since`), or the one at `index` of its history. A history of one left is stored as a
+    single value; an indicator left with none is removed."""
+    label = wc.data_label(FILES[Kind.country])
+    feat = next(
+        (
+            f
+            for f in wc.features(Kind.country)
+            if isinstance(f.get("properties"), dict) and f["properties"].get("iso3") == country
+        ),
+        None,
+    )
+    if feat is None:
+        known = ", ".join(_name(f["properties"]) for f in wc.features(Kind.country))
+        raise Refused(f"{label}: no country {country!r} (known: {known})")
+    where = f"{label}, feature {country}, field indicators.{indicator}"
+    indicators = feat["properties"].get("indicators") or {}
+    held = indicators.get(indicator) if isinstance(indicators, dict) else None
+    if held is None:
+        have = ", ".join(indicators) if isinstance(indicators, dict) else ""
+        raise Refused(f"{where}: {country} has no value of {indicator} (it has: {have or 'none'})")
+    history = held if isinstance(held, list) else [held]
+    listing = "; ".join(
+        f"{n}{_value_label(v)}" for n, v in enumerate(history) if isinstance(v, dict)
+    )
+    if index is not None:
+        if not 0 <= index < len(history):
+            raise Refused(f"{where}: no value at index {index} (it has: {listing})")
+        hits = [index]
+    else:
+        hits = [
+            n
+            for n, v in enumerate(history)
+            if isinstance(v, dict)
+            and (period is None or v.get("period") == period)
+            and (statistics is None or v.get("statistics") == statistics)
+            and (since is None or v.get("since") == since)
+        ]
+        if not hits:
+            raise Refused(f"{where}: no value matches (it has: {listing})")
+        if len(hits) > 1:
+            raise Refused(
+                f"{where}: {len(hits)} values match; give --statistics, --since or --index "
+                f"(it has: {listing})"
+            )
+    n = hits[0]
+    gone = history[n]
+    rest = history[:n] + history[n + 1 :]
+    if not rest:
+        del indicators[indicator]
+    elif len(rest) == 1:
+        indicators[indicator] = rest[0]
+    else:
+        indicators[indicator] = rest
+    wc.touch(Kind.country)
+    at = f".{n}" if isinstance(held, list) else ""
+    what = _value_label(gone) if isinstance(gone, dict) else f" ({gone!r})"
+    wc.log.append(f"{label}, feature {country}: removed indicators.{indicator}{at}{what}")

