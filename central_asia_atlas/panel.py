@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from html import escape
 from urllib.parse import quote
 
-from .catalogue import AnySpec
+from .catalogue import AnySpec, ComputedSpec
 from .indicators import (
     NO_DATA,
     NO_DATA_COLOR,
@@ -32,7 +33,8 @@ _RELATION_LABELS = {
 STYLE = """<style>
 .atlas-panel h3, .atlas-panel-head h3 { margin: 0 0 .2rem 0; }
 .atlas-panel-head .atlas-meta { opacity: .78; font-size: .85rem; }
-.atlas-panel h4 { margin: 1rem 0 .3rem 0; font-size: 1rem; text-transform: capitalize; }
+.atlas-panel h4 { margin: 1rem 0 .3rem 0; font-size: 1rem; }
+.atlas-panel h4[data-category] { text-transform: capitalize; }
 .atlas-panel .atlas-meta, .atlas-legend .atlas-meta { opacity: .78; font-size: .85rem; }
 .atlas-panel table { font-size: .85rem; border-collapse: collapse; width: 100%; }
 .atlas-panel td, .atlas-panel th { padding: .15rem .4rem;
@@ -190,11 +192,9 @@ def indicator_rows(
         if res is None:
             continue
         colour = res.color if res.value != NO_DATA else NO_DATA_COLOR
-        note = (
-            f'<div class="atlas-meta">{escape(res.note)}</div>'
-            if res.note and not res.others
-            else ""
-        )
+        # a computed count's note lists its signals: the ties lists above show them already
+        shown_note = res.note and not res.others and not isinstance(spec, ComputedSpec)
+        note = f'<div class="atlas-meta">{escape(res.note or "")}</div>' if shown_note else ""
         others = "".join(
             f'<div class="atlas-relation" data-relation="disagrees_with">'
             f"<b>Other statistics, same period:</b> {escape(o.text)}</div>"
@@ -208,20 +208,36 @@ def indicator_rows(
     return f"<table>{''.join(rows)}</table>"
 
 
-def _fact_links(dataset: Dataset, ids: Iterable[str]) -> str:
-    """Links to facts in the panel, each shown as its month, titled with its summary."""
+TIE_LINKS = 4  # the latest facts linked per signal; the others are counted
+
+
+def _fact_links(dataset: Dataset, ids: Sequence[str], shown: Collection[str] | None) -> str:
+    """Links to the latest facts of a signal, each shown as its month and titled with (the
+    start of) its summary: to the fact in the panel if it is there, else on the Sources page."""
+    facts = sorted(
+        (f for fid in ids if (f := dataset.fact(fid)) is not None),
+        key=lambda f: (f.date, f.id),
+        reverse=True,
+    )
     links = []
-    for fid in ids:
-        f = dataset.fact(fid)
-        title, text = (f.summary, f"{f.date:%b %Y}") if f else (fid, fid)
+    for f in facts[:TIE_LINKS]:
+        here = shown is None or f.id in shown
+        href = f"#{fact_anchor(f.id)}" if here else reader_link(f.id)
+        title = f.summary if len(f.summary) <= 120 else f.summary[:119] + "…"
         links.append(
-            f'<a href="#{escape(fact_anchor(fid), quote=True)}" '
-            f'title="{escape(title, quote=True)}">{escape(text)}</a>'
+            f'<a href="{escape(href, quote=True)}" title="{escape(title, quote=True)}">'
+            f"{escape(f'{f.date:%b %Y}')}</a>"
         )
-    return ", ".join(links)
+    more = len(facts) - TIE_LINKS
+    return ", ".join(links) + (f" and {more} more" if more > 0 else "")
 
 
-def ties_html(dataset: Dataset, iso3: str, as_of: dt.date | None = None) -> str:
+def ties_html(
+    dataset: Dataset,
+    iso3: str,
+    as_of: dt.date | None = None,
+    shown: Collection[str] | None = None,
+) -> str:
     """The signals cited for the country, one short list per side, each linking to its facts."""
     cat = dataset.catalogue
     blocks = []
@@ -230,7 +246,7 @@ def ties_html(dataset: Dataset, iso3: str, as_of: dt.date | None = None) -> str:
         if cited:
             items = [
                 f'<li data-signal="{escape(sig, quote=True)}">{escape(cat.signal_label(sig))} '
-                f'<span class="atlas-meta">({_fact_links(dataset, ids)})</span></li>'
+                f'<span class="atlas-meta">({_fact_links(dataset, ids, shown)})</span></li>'
                 for sig, ids in cited.items()
             ]
             body = f"<ul>{''.join(items)}</ul>"
@@ -249,27 +265,113 @@ def region_refs(dataset: Dataset) -> list[FactRef]:
     return [r for r in dataset.fact_refs() if r.kind is Kind.region and not r.fact.countries]
 
 
+LATEST, QUOTED, ALL, REGION = "latest", "quoted", "all", "region"
+
+
+@dataclass(frozen=True)
+class FactsView:
+    """Which of a country's facts the panel shows: the latest, all, one category, or the
+    region-wide ones; at most `limit` of them (newest first), the rest on demand."""
+
+    group: str = LATEST
+    limit: int = 8
+
+
+def _refs(dataset: Dataset, iso3: str, as_of: dt.date | None) -> list[FactRef]:
+    return [r for r in dataset.facts_for_country(iso3) if as_of is None or r.fact.date <= as_of]
+
+
+def _region(dataset: Dataset, as_of: dt.date | None) -> list[FactRef]:
+    return [r for r in region_refs(dataset) if as_of is None or r.fact.date <= as_of]
+
+
+def fact_groups(dataset: Dataset, iso3: str, as_of: dt.date | None = None) -> dict[str, str]:
+    """The choices of `FactsView.group` for the country, each labelled with its count."""
+    refs = _refs(dataset, iso3, as_of)
+    counts: dict[str, int] = {}
+    for r in refs:
+        counts[r.fact.category.value] = counts.get(r.fact.category.value, 0) + 1
+    quoted = sum(1 for r in refs if r.fact.excerpt is not None)
+    out = {LATEST: "Latest", ALL: f"All {len(refs)}"}
+    if quoted:
+        out[QUOTED] = f"Quoted from stored documents {quoted}"
+    out.update(
+        {
+            c.value: f"{c.value.capitalize()} {counts[c.value]}"
+            for c in Category
+            if c.value in counts
+        }
+    )
+    if region := _region(dataset, as_of):
+        out[REGION] = f"Central Asia as a whole {len(region)}"
+    return out
+
+
+def facts_in_view(
+    dataset: Dataset, iso3: str, as_of: dt.date | None, view: FactsView
+) -> tuple[list[FactRef], int]:
+    """The facts the view shows (newest first) and how many more it holds."""
+    if view.group == REGION:
+        refs = _region(dataset, as_of)
+    else:
+        refs = _refs(dataset, iso3, as_of)
+        if view.group == QUOTED:
+            refs = [r for r in refs if r.fact.excerpt is not None]
+        elif view.group not in (LATEST, ALL):
+            refs = [r for r in refs if r.fact.category.value == view.group]
+    refs = sorted(refs, key=lambda r: (r.fact.date, r.fact.id), reverse=True)
+    return refs[: view.limit], max(0, len(refs) - view.limit)
+
+
 def country_html(
     dataset: Dataset,
     iso3: str,
     table: Mapping[str, Mapping[str, IndicatorResult]],
     as_of: dt.date | None = None,
     head: bool = True,
+    view: FactsView | None = None,
 ) -> str:
     """Name and capital, the ties on each side, every indicator value, then the facts that
     concern the country. With head=False the name is left out: the page shows
-    `country_head_html` and the trade chart (see charts) above the rest."""
+    `country_head_html` and the trade chart (see charts) above the rest.
+
+    Without `view`, every fact, grouped by category, and the region's. With a view, only the
+    facts it holds (so that what a click sends stays bounded as the data grows); the ties link
+    to a fact in the panel when it is shown, else to the fact on the Sources page.
+    """
     c = dataset.country(iso3)
     if c is None:
         return _panel("country", iso3, f"<p>No country {escape(iso3)} in the data.</p>")
-    refs = [r for r in dataset.facts_for_country(iso3) if as_of is None or r.fact.date <= as_of]
-    region = [r for r in region_refs(dataset) if as_of is None or r.fact.date <= as_of]
-    region_part = f"<h4>Central Asia as a whole</h4>{facts_html(region, dataset)}" if region else ""
+    if view is None:
+        refs = _refs(dataset, iso3, as_of)
+        region = _region(dataset, as_of)
+        region_part = (
+            f"<h4>Central Asia as a whole</h4>{facts_html(region, dataset)}" if region else ""
+        )
+        facts_part = f"{facts_html(refs, dataset)}{region_part}"
+        shown = {r.fact.id for r in refs + region}
+    else:
+        picked, more = facts_in_view(dataset, iso3, as_of, view)
+        label = fact_groups(dataset, iso3, as_of).get(view.group, view.group)
+        rest = (
+            f'<p class="atlas-meta" data-more="{more}">{more} more: choose "Show more facts" '
+            "below.</p>"
+            if more
+            else ""
+        )
+        body = "".join(fact_html(r, dataset) for r in picked) or (
+            '<p class="atlas-meta">No sourced facts yet.</p>'
+        )
+        facts_part = (
+            f'<h4 data-facts="{escape(view.group, quote=True)}">Facts: {escape(label)}, '
+            f"newest first</h4>{body}{rest}"
+        )
+        shown = {r.fact.id for r in picked}
     inner = (
         (_head(dataset, iso3, as_of) if head else "")
-        + f"<h4>Ties on each side</h4>{ties_html(dataset, iso3, as_of)}"
+        + f"<h4>Ties on each side</h4>{ties_html(dataset, iso3, as_of, shown)}"
         f"<h4>Indicators</h4>{indicator_rows(dataset, iso3, table)}"
-        f"{facts_html(refs, dataset)}{region_part}"
+        f"{facts_part}"
     )
     return _panel("country", iso3, inner)
 

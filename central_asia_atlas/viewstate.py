@@ -10,7 +10,8 @@ shared with other pages and the tests:
 - ``atlas_notices``: what was ignored from the link, kept until the reader selects something.
 - ``atlas_map``: the map component's latest value (see cache.map_component).
 - widget keys ``w_indicator``, ``w_routes``, ``w_country``, ``w_line``, ``w_as_of`` (the
-  day slider under the map, in step with the Timeline page's) and ``w_tiles``.
+  day slider under the map, in step with the Timeline page's), ``w_facts`` (which of a
+  country's facts the panel shows) and ``w_tiles``; ``facts_limit``: how many of them.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from typing import TYPE_CHECKING, Any, cast
 from . import compare, timeline
 from . import selection as sel
 from .model import FIVE
+from .panel import LATEST, FactsView
 
 if TYPE_CHECKING:
     from .store import Dataset
@@ -124,9 +126,19 @@ class Callbacks:
         self.ss, self.known = ss, known
 
     def select(self, new: sel.Selection | None) -> None:
-        """Select `new` (None: clear); the reader has moved on from the link's notices."""
+        """Select `new` (None: clear); the reader has moved on from the link's notices.
+        A new selection starts with its first page of facts."""
         self.ss["atlas_view"] = replace(self.ss["atlas_view"], selection=new)
         self.ss["atlas_notices"] = []
+        self.ss.pop("facts_limit", None)
+
+    def more_facts(self) -> None:
+        """ "Show more facts": the next page of the panel's facts."""
+        self.ss["facts_limit"] = facts_view(self.ss, {}).limit + FACTS_PAGE
+
+    def on_facts(self) -> None:
+        """Another group of facts (latest, a category, ...) starts with its first page."""
+        self.ss.pop("facts_limit", None)
 
     def clear(self) -> None:
         """The "Clear selection" button (a second click on the same feature sends nothing)."""
@@ -166,6 +178,21 @@ class Callbacks:
         self.ss["atlas_view"] = replace(
             view, indicator=self.ss["w_indicator"], routes=self.ss["w_routes"]
         )
+
+
+FACTS_PAGE = 8  # facts per page of the panel: what a click sends stays bounded
+
+
+def facts_view(ss: State, groups: Collection[str]) -> FactsView:
+    """The panel's facts as the reader chose them (``w_facts``, ``facts_limit``); a group the
+    country does not have falls back to the latest facts. With `groups` empty, as chosen."""
+    group = ss.get("w_facts") or LATEST
+    if groups and group not in groups:
+        group = LATEST
+    if groups:  # the pills show the group in force (none chosen, or one the country lacks)
+        ss["w_facts"] = group
+    limit = ss.get("facts_limit")
+    return FactsView(group, limit if isinstance(limit, int) and limit > 0 else FACTS_PAGE)
 
 
 MAP_DAYS_FROM = dt.date(2021, 1, 1)  # the slider starts with the trade figures of 2021

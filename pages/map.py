@@ -158,7 +158,18 @@ with right, st.container(height=publish.EMBED_HEIGHT - 70 if embedded else "cont
         for chart in cache.country_charts(chosen.id, as_of):
             st.altair_chart(chart.chart, width="stretch")
             st.caption(md(chart.source_line))
-        st.html(panel.country_html(ds, chosen.id, table, as_of, head=False))
+        groups = panel.fact_groups(ds, chosen.id, as_of)
+        facts = vs.facts_view(ss, groups)
+        st.pills(
+            "Facts shown below",
+            list(groups),
+            format_func=groups.__getitem__,
+            key="w_facts",
+            on_change=cb.on_facts,
+        )
+        st.html(panel.country_html(ds, chosen.id, table, as_of, head=False, view=facts))
+        if panel.facts_in_view(ds, chosen.id, as_of, facts)[1]:
+            st.button("Show more facts", key="w_more", on_click=cb.more_facts)
     else:
         st.html((panel.route_html if chosen.kind == "route" else panel.event_html)(ds, chosen.id))
 if want := vs.url_update(ss, st.query_params.to_dict()):

@@ -163,6 +163,9 @@ def test_a_country_still_shows_its_facts_when_another_file_is_broken(
     at.run()
     at.selectbox(key="w_country").set_value("KAZ").run()
     _no_exception(at)
+    at.session_state["w_facts"] = "all"  # every fact, quoted ones included
+    at.session_state["facts_limit"] = 10_000
+    at.run()
     panel = _panel(at)
     assert 'data-kind="country" data-id="KAZ"' in panel
     assert panel.count('class="atlas-fact"') >= 3
@@ -196,6 +199,9 @@ def test_an_excerpt_not_in_its_source_is_left_out_and_named(
     ), problems
     at.selectbox(key="w_country").set_value("KAZ").run()
     _no_exception(at)
+    at.session_state["w_facts"] = "all"
+    at.session_state["facts_limit"] = 10_000
+    at.run()
     panel = _panel(at)
     assert f'data-fact="{victim["id"]}"' not in panel
     for other in quoted[1:]:

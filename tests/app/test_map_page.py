@@ -14,6 +14,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from central_asia_atlas import store
+from central_asia_atlas import viewstate as vs
 from central_asia_atlas.model import FIVE
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -76,10 +77,14 @@ def test_choosing_a_country_in_the_select_box_shows_its_excerpts(iso3: str) -> N
     at.run()
     at.selectbox(key="w_country").select(iso3).run()
     ok(at)
-    html = panel(at)
     country = DS.country(iso3)
     assert country is not None
-    assert f"<h3>{escaped(country.props.name)}</h3>" in html
+    head = "".join(h.value for h in at.html if "atlas-panel-head" in h.value)
+    assert f"<h3>{escaped(country.props.name)}</h3>" in head
+    at.session_state["w_facts"] = "all"  # every fact, on demand
+    at.session_state["facts_limit"] = 10_000
+    at.run()
+    html = panel(at)
     quoted = excerpts(iso3)
     assert quoted, f"{iso3} has no fact with an excerpt"
     for ex in quoted:
@@ -92,7 +97,8 @@ def test_a_country_link_restores_the_view() -> None:
     at.run()
     ok(at)
     assert 'data-id="UZB"' in panel(at)
-    assert escaped(excerpts("UZB")[0]) in panel(at)
+    latest = max(DS.facts_for_country("UZB"), key=lambda r: (r.fact.date, r.fact.id)).fact
+    assert escaped(latest.summary) in panel(at)  # the latest facts first
     assert at.selectbox(key="w_country").value == "UZB"
     assert at.selectbox(key="w_indicator").value == "un_es11_1"
     assert at.toggle(key="w_routes").value is False
@@ -239,3 +245,33 @@ def test_an_indicator_added_to_a_copy_of_the_catalogue_is_on_the_map_page(
         assert "42.5 bcm (2024, government figures, via" in panel(at)
     finally:
         st.cache_resource.clear()
+
+
+def test_the_panel_shows_a_page_of_facts_and_the_rest_on_demand() -> None:
+    at = new_app(country="KAZ")
+    at.run()
+    ok(at)
+    first = panel(at)
+    page = vs.FACTS_PAGE
+    assert first.count('class="atlas-fact"') == page  # the latest ones only
+    total = len(DS.facts_for_country("KAZ"))
+    assert f'data-more="{total - page}"' in first
+    at.button(key="w_more").click().run()
+    ok(at)
+    assert panel(at).count('class="atlas-fact"') == 2 * page
+    # one category: its facts only, newest first, and a new page count
+    at.session_state["w_facts"] = "sanctions"
+    at.run()
+    ok(at)
+    html = panel(at)
+    ids = [r.fact.id for r in DS.facts_for_country("KAZ") if r.fact.category.value == "sanctions"]
+    shown = [i for i in ids if f'data-fact="{i}"' in html]
+    assert shown and len(shown) == min(len(ids), 2 * page)
+    assert 'data-facts="sanctions"' in html
+    # a tie whose fact is not on the page links to the fact on the Sources page
+    assert 'href="sources?fact=' in html
+    # another country keeps the theme (to compare them) and starts with its first page
+    at.selectbox(key="w_country").select("TJK").run()
+    ok(at)
+    tjk = [r for r in DS.facts_for_country("TJK") if r.fact.category.value == "sanctions"]
+    assert panel(at).count('class="atlas-fact"') == min(len(tjk), page)

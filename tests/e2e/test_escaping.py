@@ -13,6 +13,7 @@ payload text is shown literally.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -257,11 +258,14 @@ def test_map_page_shows_hostile_text_literally(
     expect(panel).to_be_visible()
     head = page.locator('header.atlas-panel-head[data-id="KAZ"]')  # the name above the chart
     expect(head.locator("h3")).to_contain_text(PAYLOAD)
-    expect(panel.locator("blockquote").first).to_contain_text(PAYLOAD)
+    expect(panel.locator(".atlas-fact").first).to_contain_text(PAYLOAD)
     # the hovered country's tooltip in the map iframe, too
     hover = frame.locator(".leaflet-tooltip:not(.atlas-label):not(.atlas-capital)")
     expect(hover).to_have_count(1)
     expect(hover).to_contain_text(PAYLOAD)
+    # the facts quoted from stored documents: the excerpts, as text
+    page.get_by_role("radio", name=re.compile("^Quoted from stored documents")).click()
+    expect(panel.locator("blockquote").first).to_contain_text(PAYLOAD)
     _frames_clean(page)
 
     # a route and an event, chosen in the select box

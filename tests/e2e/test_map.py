@@ -7,6 +7,7 @@ route lines and event markers) and checked with the browser's own hit test befor
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 import pytest
@@ -135,8 +136,8 @@ def test_click_each_country_shows_its_name_and_sources_words(
         expect(box).to_be_visible(timeout=STEP_MS)
         head = page.locator(f'header.atlas-panel-head[data-id="{iso3}"]')  # above the chart
         expect(head.locator("h3")).to_have_text(country.props.name)
-        ex = excerpt_of(r.fact.excerpt for r in DS.facts_for_country(iso3))
-        expect(box.locator("blockquote", has_text=ex).first).to_be_visible()
+        latest = max(DS.facts_for_country(iso3), key=lambda r: (r.fact.date, r.fact.id)).fact
+        expect(box.locator(f'[data-fact="{latest.id}"]')).to_be_visible()  # newest first
         # the select box follows the map, the URL carries the view, the country is outlined
         expect(page.get_by_role("combobox", name="Country")).to_have_value(country.props.name)
         expect(page).to_have_url(f"{server.url}/?country={iso3}&indicator={DEFAULT}&routes=1")
@@ -159,6 +160,13 @@ def test_click_each_country_shows_its_name_and_sources_words(
         "first mount",
         4.5,
     ]
+    # the sources' own words: the facts quoted from stored documents, on demand
+    page.get_by_role("radio", name=re.compile("^Quoted from stored documents")).click()
+    quoted = [r.fact for r in DS.facts_for_country(FIVE[-1]) if r.fact.excerpt]
+    newest = max(quoted, key=lambda f: (f.date, f.id))  # first of the "Quoted" facts
+    ex = excerpt_of([newest.excerpt])
+    box = panel(page, "country", FIVE[-1])
+    expect(box.locator("blockquote", has_text=ex).first).to_be_visible(timeout=STEP_MS)
     assert offline.blocked == []
 
 

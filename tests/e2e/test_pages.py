@@ -71,8 +71,9 @@ def test_timeline_and_compare_draw_their_charts(
 
 
 def quoted_fact_of_kazakhstan() -> str:
-    """A fact about Kazakhstan whose excerpt stands in a stored document."""
-    for ref in DS.facts_for_country("KAZ"):
+    """The newest fact about Kazakhstan whose excerpt stands in a stored document (first in
+    the panel's "Quoted" facts)."""
+    for ref in reversed(DS.facts_for_country("KAZ")):
         if ref.fact.excerpt and reader.document_of(DS, ref.fact.source):
             return ref.fact.id
     raise AssertionError("no quoted fact about Kazakhstan in the shipped data")
@@ -84,7 +85,8 @@ def test_a_fact_link_in_the_map_panel_lands_on_its_highlighted_passage(
     errors = watch_errors(page)
     fact_id = quoted_fact_of_kazakhstan()
     page.goto(f"{server.url}/?country=KAZ")
-    link = page.locator(f'section.atlas-panel a[href$="sources?fact={fact_id}"]')
+    page.get_by_role("radio", name=re.compile("^Quoted from stored documents")).click()
+    link = page.locator(f'section.atlas-panel .atlas-fact a[href$="sources?fact={fact_id}"]')
     expect(link).to_have_count(1, timeout=LOAD_MS)
     link.scroll_into_view_if_needed()
     link.click()
