@@ -37,8 +37,14 @@ st.markdown(
     "speaks of that day. Each fact carries its own date.\n"
     "- Route lines marked *schematic* show that a route exists, not where it runs; see "
     "each route's geometry note.\n"
-    "- A country with no cited signal is not shown to be close to Moscow: the sources may "
-    "simply be silent. 'No data' means no source in this collection says."
+    "- The counts of signals on each side say how much the sources cite, not how much it "
+    "weighs: EAEU membership and a UN abstention count one each. A side with no cited signal "
+    "may simply be one the sources are silent on. 'No data' means no source in this "
+    "collection says.\n"
+    "- Trade shares come from different statistics (national offices, China's customs, "
+    "Eurostat, the Eurasian Development Bank) that can differ widely, above all for "
+    "Kyrgyzstan; each number names whose it is, and a share we computed from two published "
+    "values says so in its fact's note. Some years are missing where no source was found."
 )
 
 st.header("Licences and attributions")
@@ -48,13 +54,15 @@ st.dataframe(
     column_config={"url": st.column_config.LinkColumn("URL")},
 )
 
-st.header("Adding a source")
+st.header("Adding a source, a fact or an indicator")
 st.markdown(
-    "Copy the document byte-for-byte into `seeds/`, add it to `seeds/sources.yaml`, add facts "
-    "with verbatim excerpts to `data/*.geojson`, fill offsets with "
-    "`python -m central_asia_atlas anchor`, then check everything with "
-    "`python -m central_asia_atlas validate` (it names the file, feature, fact and field of "
-    "every problem)."
+    "With the project's command line, never by hand: `python -m central_asia_atlas add-source`, "
+    "`add-fact` (a paraphrase, or for a document kept in `seeds/` its verbatim excerpt, whose "
+    "offsets it finds), `add-value`, `add-event`, `add-route`, `import`, and `edit-…` / "
+    "`remove-…` to correct. Each command validates the whole dataset and changes nothing if "
+    "the change adds a problem. A new indicator, class, bin or signal is an entry in "
+    "`data/indicators.yaml`; `python -m central_asia_atlas validate` names the file, entry and "
+    "field of any mistake."
 )
 guide = Path(__file__).resolve().parent.parent / "docs" / "curation.md"
 if guide.is_file():
