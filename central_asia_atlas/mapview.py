@@ -591,13 +591,34 @@ def events_at_same_place(dataset: Dataset) -> dict[tuple[float, float], list[str
     return {k: [i for _, i in sorted(v)] for k, v in places.items()}
 
 
+EDGE_INSET = 1.5  # degrees: how far inside the map's limits an event beyond them is marked
+
+
+def at_the_edge(lon: float, lat: float) -> tuple[float, float] | None:
+    """Where an event beyond the map's limits (a signing in Brussels, a summit in Beijing) is
+    marked: the nearest point just inside the edge, towards its place; None if it is inside."""
+    if (
+        LIMITS["min_lon"] <= lon <= LIMITS["max_lon"]
+        and LIMITS["min_lat"] <= lat <= LIMITS["max_lat"]
+    ):
+        return None
+    lo_x, hi_x = LIMITS["min_lon"] + EDGE_INSET, LIMITS["max_lon"] - EDGE_INSET
+    lo_y, hi_y = LIMITS["min_lat"] + EDGE_INSET, LIMITS["max_lat"] - EDGE_INSET
+    return min(max(lon, lo_x), hi_x), min(max(lat, lo_y), hi_y)
+
+
 def event_features(dataset: Dataset) -> dict[str, Any]:
-    """One marker per place; its id is the oldest event there (the panel lists the others)."""
+    """One marker per place; its id is the oldest event there (the panel lists the others).
+    A place beyond the map's limits is marked at the edge, towards it, and its tooltip says so."""
     feats = []
     for (lon, lat), ids in events_at_same_place(dataset).items():
         events = [e.props for i in ids if (e := dataset.event(i)) is not None]
         lines = [f"{p.date.isoformat()}: {p.name}" for p in events]
         title = events[0].place if len(events) > 1 else events[0].name
+        edge = at_the_edge(lon, lat)
+        if edge is not None:
+            lines.append(f"In {events[0].place}, beyond the map: marked at its edge")
+        x, y = edge or (lon, lat)
         feats.append(
             {
                 "type": "Feature",
@@ -606,8 +627,9 @@ def event_features(dataset: Dataset) -> dict[str, Any]:
                     "id": ids[0],
                     "ids": ",".join(ids),
                     "tip": _tip(title, *lines),
+                    "edge": edge is not None,
                 },
-                "geometry": {"type": "Point", "coordinates": [lon, lat]},
+                "geometry": {"type": "Point", "coordinates": [x, y]},
             }
         )
     return {"type": "FeatureCollection", "features": feats}
@@ -684,12 +706,13 @@ def layers(
                 places,
                 name="Events",
                 marker=folium.CircleMarker(radius=EVENT_RADIUS[0]),
-                style_function=lambda _f: {
+                style_function=lambda f: {
                     "radius": EVENT_RADIUS[0],
-                    "color": "#ffffff",
-                    "weight": 2,
+                    # beyond the map, marked at its edge: a ring, not a dot
+                    "color": EVENT_FILL if f["properties"]["edge"] else "#ffffff",
+                    "weight": 3 if f["properties"]["edge"] else 2,
                     "fill": True,
-                    "fillColor": EVENT_FILL,
+                    "fillColor": "#ffffff" if f["properties"]["edge"] else EVENT_FILL,
                     "fillOpacity": 0.9,
                     "className": CLS_EVENT,  # pointToLayer builds the marker from this style
                 },

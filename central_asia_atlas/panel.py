@@ -507,5 +507,8 @@ def routes_legend_html() -> str:
             "under construction, shelved, cancelled, idle)",
         )
         + f'<div><span class="atlas-swatch" style="background:{EVENT_FILL};'
-        'border-radius:50%;width:.8rem"></span>Dated event (e.g. a disruption)</div></div>'
+        'border-radius:50%;width:.8rem"></span>Dated event (e.g. a disruption)</div>'
+        f'<div><span class="atlas-swatch" style="background:#fff;border:3px solid {EVENT_FILL};'
+        'border-radius:50%;width:.5rem;height:.5rem"></span>Event beyond the map (Brussels, '
+        "Beijing, ...), marked at its edge</div></div>"
     )

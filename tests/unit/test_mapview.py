@@ -384,3 +384,28 @@ def test_clicked_feature_reads_kind_and_id() -> None:
     assert mapview.clicked_feature(value) == ("route", "cpc")
     for junk in (None, {}, {"last_active_drawing": {"properties": {"kind": "x", "id": "y"}}}):
         assert mapview.clicked_feature(junk) is None
+
+
+def test_an_event_beyond_the_map_is_marked_at_its_edge_and_says_so() -> None:
+    lim = mapview.LIMITS
+    assert mapview.at_the_edge(69.2, 41.3) is None  # Tashkent: on the map, where it is
+    x, y = mapview.at_the_edge(4.35, 50.85) or (0.0, 0.0)  # Brussels: west of the map
+    assert x == lim["min_lon"] + mapview.EDGE_INSET and y == 50.85
+    x, y = mapview.at_the_edge(116.4, 39.9) or (0.0, 0.0)  # Beijing: east of it
+    assert x == lim["max_lon"] - mapview.EDGE_INSET and y == 39.9
+    ds = shipped()
+    feats = mapview.event_features(ds)["features"]
+    beyond = [f for f in feats if f["properties"]["edge"]]
+    inside = [f for f in feats if not f["properties"]["edge"]]
+    assert beyond and inside
+    for f in beyond:
+        lon, lat = f["geometry"]["coordinates"]
+        assert lim["min_lon"] < lon < lim["max_lon"] and lim["min_lat"] < lat < lim["max_lat"]
+        assert "beyond the map: marked at its edge" in f["properties"]["tip"]
+    for f in inside:  # an event on the map stands at its own place
+        event = ds.event(f["properties"]["id"])
+        assert event is not None and event.geometry is not None
+        assert f["geometry"]["coordinates"] == [
+            round(event.geometry.x, 5),
+            round(event.geometry.y, 5),
+        ]
