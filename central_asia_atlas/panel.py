@@ -506,9 +506,11 @@ def routes_legend_html() -> str:
             "Dashed: schematic line, or not operating (proposed, "
             "under construction, shelved, cancelled, idle)",
         )
+        # both swatches keep a light ring so that they read on a dark theme too
         + f'<div><span class="atlas-swatch" style="background:{EVENT_FILL};'
-        'border-radius:50%;width:.8rem"></span>Dated event (e.g. a disruption)</div>'
+        "border:2px solid #fff;outline:1px solid #999;border-radius:50%;width:.7rem;"
+        'height:.7rem"></span>Dated event (e.g. a disruption)</div>'
         f'<div><span class="atlas-swatch" style="background:#fff;border:3px solid {EVENT_FILL};'
-        'border-radius:50%;width:.5rem;height:.5rem"></span>Event beyond the map (Brussels, '
-        "Beijing, ...), marked at its edge</div></div>"
+        'outline:1px solid #999;border-radius:50%;width:.45rem;height:.45rem"></span>'
+        "Event beyond the map (Brussels, Beijing, ...), marked at its edge</div></div>"
     )
