@@ -151,6 +151,14 @@ def fact_html(ref: FactRef, dataset: Dataset) -> str:
     )
 
 
+def fact_card_html(dataset: Dataset, fact_id: str) -> str:
+    """One fact on its own (the Sources page's landing for a fact with no stored text)."""
+    ref = dataset.fact_ref(fact_id)
+    if ref is None:
+        return ""
+    return _panel("fact", fact_id, fact_html(ref, dataset))
+
+
 def fact_anchor(fact_id: str) -> str:
     """The id of a fact's block in the panel (the ties lists link to it)."""
     return f"fact-{fact_id}"

@@ -425,7 +425,8 @@ def scroll_script(fact_id: str) -> str:
 
 
 def source_rows(sources: Mapping[str, Source]) -> list[dict[str, str]]:
-    """Reference sources (no stored text): title, outlet, kind, URL, licence, attribution."""
+    """Reference sources (no stored text): title, outlet, kind, dates, URL, licence,
+    attribution."""
     rows = []
     for s in sorted(sources.values(), key=lambda s: s.id):
         if s.file:
@@ -436,6 +437,8 @@ def source_rows(sources: Mapping[str, Source]) -> list[dict[str, str]]:
                 "title": s.title,
                 "outlet": s.outlet,
                 "kind": s.kind.value,
+                "published": s.published.isoformat() if s.published else "",
+                "accessed": s.accessed.isoformat() if s.accessed else "",
                 "url": s.url or "",
                 "licence": s.licence or "",
                 "attribution": s.attribution or "",

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from central_asia_atlas import reader
+from central_asia_atlas import panel, reader
 from central_asia_atlas.cache import dataset, run_through_entrypoint
 from central_asia_atlas.markup import md
 
@@ -17,7 +17,10 @@ st.caption(
 link = reader.follow(ds, st.query_params.get("fact"))
 if link.problem:
     st.warning(md(link.problem))
-if link.note:
+if link.fact and not link.document:  # a fact with no stored text: the fact and its source
+    st.subheader("The linked fact")
+    st.html(panel.fact_card_html(ds, link.fact))
+elif link.note:
     st.info(md(link.note), icon=":material/info:")
 if link.document:
     st.session_state["source_doc"] = link.document  # the linked passage's document

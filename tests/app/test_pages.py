@@ -150,7 +150,11 @@ def test_sources_link_to_a_reference_fact_or_an_unknown_fact(synthetic: store.Da
     at = page("sources")
     at.query_params["fact"] = "kaz-epca"
     at.run()
-    assert "The EU-Kazakhstan agreement entered into force" in at.info[0].value
+    card = next(h.value for h in at.html if 'data-kind="fact"' in h.value)
+    assert "The EU-Kazakhstan agreement entered into force" in card
+    # who says it: the source's outlet, kind and link are on the card
+    assert "Reference Outlet" in card and 'data-source-kind="think tank"' in card
+    assert 'href="https://example.org/ref"' in card
     at = page("sources")
     at.query_params["fact"] = "no-such-fact"
     at.run()
