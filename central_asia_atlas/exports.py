@@ -102,11 +102,13 @@ def filter_facts(
     return frame[keep].reset_index(drop=True)
 
 
-def filter_countries(frame: pd.DataFrame, countries: list[str] | None = None) -> pd.DataFrame:
-    """Rows (routes, events) whose `countries` name any of `countries`."""
+def filter_countries(
+    frame: pd.DataFrame, countries: list[str] | None = None, column: str = "countries"
+) -> pd.DataFrame:
+    """Rows (routes, events; values by `column="country"`) that name any of `countries`."""
     if not countries:
         return frame
-    keep = frame["countries"].map(lambda c: bool(set(c.split("; ")) & set(countries)))
+    keep = frame[column].map(lambda c: bool(set(c.split("; ")) & set(countries)))
     return frame[keep].reset_index(drop=True)
 
 
@@ -152,6 +154,63 @@ def csv_safe(rows: T) -> T:
 def facts_csv(ds: Dataset) -> bytes:
     """The facts as UTF-8 CSV, one row per fact, formula-like cells neutralised (`csv_safe`)."""
     text: str = csv_safe(facts_frame(ds)).to_csv(index=False)
+    return text.encode("utf-8")
+
+
+VALUE_COLUMNS = (
+    "country",
+    "indicator",
+    "label",
+    "value",
+    "unit",
+    "period",
+    "statistics",
+    "since",
+    "note",
+    "facts",
+    "outlets",
+    "urls",
+)
+
+
+def values_frame(ds: Dataset) -> pd.DataFrame:
+    """Every stored indicator value (class values and numbers by period), one row each, with
+    whose statistics it is and the facts and sources behind it."""
+    from .catalogue import NumericSpec, parse_period
+
+    rows = []
+    for c in ds.countries:
+        for key, history in c.props.indicators.items():
+            spec = ds.catalogue.indicators.get(key)
+            for v in history:
+                srcs = [
+                    s
+                    for fid in v.facts
+                    if (f := ds.fact(fid)) is not None and (s := ds.sources.get(f.source))
+                ]
+                rows.append(
+                    {
+                        "country": c.props.iso3,
+                        "indicator": key,
+                        "label": spec.label if spec else key,
+                        "value": v.value,
+                        "unit": spec.unit if isinstance(spec, NumericSpec) else "",
+                        "period": parse_period(v.period).label if v.period else "",
+                        "statistics": ds.catalogue.statistics_label(v.statistics) or "",
+                        "since": v.since,
+                        "note": v.note or "",
+                        "facts": "; ".join(v.facts),
+                        "outlets": "; ".join(dict.fromkeys(s.outlet for s in srcs)),
+                        "urls": "; ".join(dict.fromkeys(s.url for s in srcs if s.url)),
+                    }
+                )
+    frame = pd.DataFrame(rows, columns=list(VALUE_COLUMNS))
+    return frame.sort_values(["indicator", "country"], kind="stable").reset_index(drop=True)
+
+
+def values_csv(ds: Dataset) -> bytes:
+    """The stored indicator values as UTF-8 CSV (formula-like cells neutralised)."""
+    text: str = csv_safe(values_frame(ds).astype({"value": str})).to_csv(index=False)
     return text.encode("utf-8")
 
 

@@ -29,6 +29,15 @@ st.dataframe(
     },
 )
 
+st.header("Indicator values")
+st.caption(
+    "Every value stored for a country: class values and numbers by period, with whose "
+    "statistics each number is and the facts behind it (computed counts are on the Compare page)."
+)
+st.dataframe(
+    exports.filter_countries(exports.values_frame(ds), countries, "country"), hide_index=True
+)
+
 st.header("Routes")
 st.dataframe(exports.filter_countries(exports.routes_frame(ds), countries), hide_index=True)
 st.header("Events")
@@ -37,6 +46,7 @@ st.dataframe(exports.filter_countries(exports.events_frame(ds), countries), hide
 st.header("Downloads")
 downloads = (
     ("Facts (CSV, one row per fact)", exports.facts_csv(ds), "facts.csv", "text/csv"),
+    ("Indicator values (CSV)", exports.values_csv(ds), "indicator-values.csv", "text/csv"),
     (
         "Sources (CSL-JSON)",
         exports.sources_csl_json(ds),
@@ -45,7 +55,7 @@ downloads = (
     ),
     ("Sources (BibTeX)", exports.sources_bibtex(ds), "sources.bib", "application/x-bibtex"),
 )
-for col, (label, payload, file_name, mime) in zip(st.columns(3), downloads, strict=True):
+for col, (label, payload, file_name, mime) in zip(st.columns(4), downloads, strict=True):
     col.download_button(label, payload, file_name=file_name, mime=mime, icon=":material/download:")
 for name, data in exports.geojson_files(store.current_data_dir()).items():
     st.download_button(

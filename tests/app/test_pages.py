@@ -194,13 +194,18 @@ def test_choosing_another_document_drops_the_deep_link(shipped: None) -> None:
 def test_data_filters_change_the_facts_table(synthetic: store.Dataset) -> None:
     at = page("data").run()
     assert len(at.dataframe[0].value) == 7
-    assert len(at.dataframe[1].value) == 1 and len(at.dataframe[2].value) == 1
+    values = at.dataframe[1].value  # the indicator values stored for the countries
+    assert len(values) == sum(
+        len(h) for c in synthetic.countries for h in c.props.indicators.values()
+    )
+    assert len(at.dataframe[2].value) == 1 and len(at.dataframe[3].value) == 1
     at.multiselect(key="data_countries").set_value(["UZB"]).run()
     assert set(at.dataframe[0].value["id"]) == {"uzb-aid", "region-summit", "event-summit"}
-    assert len(at.dataframe[1].value) == 0  # the test pipeline runs through Kazakhstan only
-    assert list(at.dataframe[2].value["id"]) == ["test-summit"]
+    assert set(at.dataframe[1].value["country"]) <= {"UZB"}
+    assert len(at.dataframe[2].value) == 0  # the test pipeline runs through Kazakhstan only
+    assert list(at.dataframe[3].value["id"]) == ["test-summit"]
     at.multiselect(key="data_countries").set_value(["TJK"]).run()
-    assert len(at.dataframe[2].value) == 0
+    assert len(at.dataframe[3].value) == 0
     at.multiselect(key="data_countries").set_value(["UZB"]).run()
     at.multiselect(key="data_categories").set_value(["aid"]).run()
     assert list(at.dataframe[0].value["id"]) == ["uzb-aid"]

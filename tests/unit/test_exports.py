@@ -115,3 +115,19 @@ def test_routes_and_events_filtered_by_country(ds: store.Dataset) -> None:
     assert len(exports.filter_countries(exports.routes_frame(ds), ["UZB"])) == 0
     assert len(exports.filter_countries(exports.events_frame(ds), ["UZB", "TJK"])) == 1
     assert len(exports.filter_countries(exports.events_frame(ds), [])) == 1
+
+
+def test_the_indicator_values_table_gives_period_statistics_and_sources() -> None:
+    from central_asia_atlas import store
+
+    ds = store.load()
+    frame = exports.values_frame(ds)
+    numbers = frame[frame["unit"] != ""]
+    assert len(numbers) > 0 and (numbers["period"] != "").all()
+    assert (numbers["statistics"] != "").all() and (numbers["urls"] != "").all()
+    stored = sum(len(h) for c in ds.countries for h in c.props.indicators.values())
+    assert len(frame) == stored  # every stored value, once
+    text = exports.values_csv(ds).decode("utf-8")
+    assert text.splitlines()[0].startswith("country,indicator,label,value,unit,period")
+    only = exports.filter_countries(frame, ["TJK"], "country")
+    assert set(only["country"]) == {"TJK"}
