@@ -115,11 +115,17 @@ STYLE = """<style>
 </style>"""
 
 
+CELL_LINKS = 3  # the latest facts linked in a cell; the others are counted
+
+
 def _cell(ds: Dataset, ids: tuple[str, ...], off: bool) -> str:
     if not ids:
         return '<td><span aria-label="not cited">—</span></td>'
+    latest = sorted(
+        ids, key=lambda i: (f.date, i) if (f := ds.fact(i)) else (dt.date.min, i), reverse=True
+    )
     links = []
-    for fid in ids:
+    for fid in latest[:CELL_LINKS]:
         fact = ds.fact(fid)
         title = f"{fact.summary} ({fid})" if fact else fid
         text = f"{fact.date:%d %b %Y}" if fact else fid
@@ -128,6 +134,8 @@ def _cell(ds: Dataset, ids: tuple[str, ...], off: bool) -> str:
             f'title="{escape(title, quote=True)}" '
             f'aria-label="{escape(f"{text}: {title}", quote=True)}">{escape(text)}</a>'
         )
+    if len(ids) > CELL_LINKS:
+        links.append(f"and {len(ids) - CELL_LINKS} more")
     cls = "cmp-off" if off else "cmp-yes"
     label = f"cited by {len(ids)} fact{'s' if len(ids) != 1 else ''}"
     return f'<td class="{cls}">✓ {escape(label)}<br>{"<br>".join(links)}</td>'

@@ -24,13 +24,16 @@ def keep_choice() -> None:
     ss["signals"] = list(ss["cmp_signals"])
 
 
-chosen = st.multiselect(
-    "Signals that count",
-    list(signals),
-    key="cmp_signals",
-    format_func=lambda s: f"{ds.catalogue.side_label(signals[s].side)}: {signals[s].label}",
-    on_change=keep_choice,
-)
+with st.expander("Signals that count"):
+    chosen = st.multiselect(
+        "Signals that count",
+        list(signals),
+        key="cmp_signals",
+        format_func=lambda s: f"{ds.catalogue.side_label(signals[s].side)}: {signals[s].label}",
+        on_change=keep_choice,
+        label_visibility="collapsed",
+    )
+st.caption(f"{len(chosen)} of {len(signals)} kinds of signal count.")
 as_of = timeline.parse_as_of(ss.get("as_of"))
 if as_of is not None:
     st.info(
