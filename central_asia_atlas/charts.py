@@ -21,6 +21,10 @@ class CountryChart:
     points: int
 
 
+# The columns the chart draws (the others make its source line): the page sends only these.
+DRAWN = ["partner", "mid", "value", "reading"]
+
+
 def _frame(ds: Dataset, chart: ChartSpec, iso3: str, as_of: dt.date | None) -> pd.DataFrame:
     rows = []
     for s in chart.series:
@@ -65,7 +69,7 @@ def country_charts(ds: Dataset, iso3: str, as_of: dt.date | None = None) -> list
         labels = [s.label for s in chart.series]
         colors = [s.color for s in chart.series]
         unit = frame["unit"].iloc[0]
-        base = alt.Chart(frame).encode(
+        base = alt.Chart(frame[DRAWN]).encode(
             x=alt.X("mid:T", title=None, axis=alt.Axis(format="%Y", tickCount="year")),
             y=alt.Y("value:Q", title=unit, scale=alt.Scale(zero=True)),
             color=alt.Color(

@@ -61,6 +61,12 @@ STYLE = """<style>
 </style>"""
 
 
+def _style(style: bool) -> str:
+    """STYLE, or nothing for a page that shows it once (the map page: `st.html(STYLE)`), so
+    that each element it resends on a rerun does not carry its own copy."""
+    return STYLE if style else ""
+
+
 def _date(d: dt.date | None) -> str:
     return d.strftime("%-d %B %Y") if d else "undated"
 
@@ -182,9 +188,9 @@ def facts_html(refs: Iterable[FactRef], dataset: Dataset) -> str:
     return "".join(out)
 
 
-def _panel(kind: str, ident: str, inner: str) -> str:
+def _panel(kind: str, ident: str, inner: str, style: bool = True) -> str:
     return (
-        f'{STYLE}<section class="atlas-panel" data-kind="{escape(kind, quote=True)}" '
+        f'{_style(style)}<section class="atlas-panel" data-kind="{escape(kind, quote=True)}" '
         f'data-id="{escape(ident, quote=True)}">{inner}</section>'
     )
 
@@ -338,6 +344,7 @@ def country_html(
     as_of: dt.date | None = None,
     head: bool = True,
     view: FactsView | None = None,
+    style: bool = True,
 ) -> str:
     """Name and capital, the ties on each side, every indicator value, then the facts that
     concern the country. With head=False the name is left out: the page shows
@@ -346,10 +353,11 @@ def country_html(
     Without `view`, every fact, grouped by category, and the region's. With a view, only the
     facts it holds (so that what a click sends stays bounded as the data grows); the ties link
     to a fact in the panel when it is shown, else to the fact on the Sources page.
+    With style=False, without the style block (see `_style`).
     """
     c = dataset.country(iso3)
     if c is None:
-        return _panel("country", iso3, f"<p>No country {escape(iso3)} in the data.</p>")
+        return _panel("country", iso3, f"<p>No country {escape(iso3)} in the data.</p>", style)
     if view is None:
         refs = _refs(dataset, iso3, as_of)
         region = _region(dataset, as_of)
@@ -381,13 +389,15 @@ def country_html(
         f"<h4>Indicators</h4>{indicator_rows(dataset, iso3, table)}"
         f"{facts_part}"
     )
-    return _panel("country", iso3, inner)
+    return _panel("country", iso3, inner, style)
 
 
-def country_head_html(dataset: Dataset, iso3: str, as_of: dt.date | None = None) -> str:
+def country_head_html(
+    dataset: Dataset, iso3: str, as_of: dt.date | None = None, style: bool = True
+) -> str:
     """The country's name, capital and how many facts the panel holds."""
     return (
-        f'{STYLE}<header class="atlas-panel-head" data-kind="country" '
+        f'{_style(style)}<header class="atlas-panel-head" data-kind="country" '
         f'data-id="{escape(iso3, quote=True)}">{_head(dataset, iso3, as_of)}</header>'
     )
 
@@ -421,10 +431,10 @@ def _names(dataset: Dataset, iso3s: Iterable[str]) -> str | None:
     return ", ".join(names) or None
 
 
-def route_html(dataset: Dataset, route_id: str) -> str:
+def route_html(dataset: Dataset, route_id: str, style: bool = True) -> str:
     r = dataset.route(route_id)
     if r is None:
-        return _panel("route", route_id, f"<p>No route {escape(route_id)} in the data.</p>")
+        return _panel("route", route_id, f"<p>No route {escape(route_id)} in the data.</p>", style)
     p = r.props
     geometry_sources = ", ".join(
         dataset.sources[s].outlet if s in dataset.sources else s for s in p.geometry_sources
@@ -444,7 +454,7 @@ def route_html(dataset: Dataset, route_id: str) -> str:
     ]
     refs = [ref for ref in dataset.fact_refs() if ref.kind is Kind.route and ref.owner == p.id]
     inner = f"<h3>{escape(p.name)}</h3>{_attr_table(rows)}{facts_html(refs, dataset)}"
-    return _panel("route", p.id, inner)
+    return _panel("route", p.id, inner, style)
 
 
 def _event_body(dataset: Dataset, p: EventProps) -> str:
@@ -460,11 +470,11 @@ def _event_body(dataset: Dataset, p: EventProps) -> str:
     return f"{_attr_table(rows)}{facts_html(refs, dataset)}"
 
 
-def event_html(dataset: Dataset, event_id: str) -> str:
+def event_html(dataset: Dataset, event_id: str, style: bool = True) -> str:
     """The event, then the other events marked at the same place (one marker on the map)."""
     e = dataset.event(event_id)
     if e is None:
-        return _panel("event", event_id, f"<p>No event {escape(event_id)} in the data.</p>")
+        return _panel("event", event_id, f"<p>No event {escape(event_id)} in the data.</p>", style)
     p = e.props
     others = next((ids for ids in events_at_same_place(dataset).values() if p.id in ids), [])
     more = [o.props for i in others if i != p.id and (o := dataset.event(i)) is not None]
@@ -475,10 +485,10 @@ def event_html(dataset: Dataset, event_id: str) -> str:
     )
     also_part = f"<h4>Also at this place</h4>{also}" if more else ""
     inner = f"<h3>{escape(p.name)}</h3>{_event_body(dataset, p)}{also_part}"
-    return _panel("event", p.id, inner)
+    return _panel("event", p.id, inner, style)
 
 
-def legend_html(spec: AnySpec, results: Mapping[str, IndicatorResult]) -> str:
+def legend_html(spec: AnySpec, results: Mapping[str, IndicatorResult], style: bool = True) -> str:
     """Every class (or bin, with its unit) of the indicator, and "No data", with how many of
     the five fall in each."""
     counts: dict[str, int] = {}
@@ -492,12 +502,12 @@ def legend_html(spec: AnySpec, results: Mapping[str, IndicatorResult]) -> str:
         for value, label, color in legend_entries(spec)
     )
     return (
-        f'{STYLE}<div class="atlas-legend"><b>{escape(spec.label)}</b>'
+        f'{_style(style)}<div class="atlas-legend"><b>{escape(spec.label)}</b>'
         f'<div class="atlas-meta">{escape(spec.description)}</div>{items}</div>'
     )
 
 
-def routes_legend_html() -> str:
+def routes_legend_html(style: bool = True) -> str:
     def line(color: str, style: str, label: str) -> str:
         return (
             f'<div><span class="atlas-line" style="border-top: 4px {style} {color}"></span>'
@@ -505,7 +515,7 @@ def routes_legend_html() -> str:
         )
 
     return (
-        f'{STYLE}<div class="atlas-legend"><b>Energy export routes</b>'
+        f'{_style(style)}<div class="atlas-legend"><b>Energy export routes</b>'
         + line(ROUTE_VIA_RUSSIA, "solid", "Transits Russia")
         + line(ROUTE_AVOIDING_RUSSIA, "solid", "Avoids Russia")
         + line(

@@ -55,9 +55,9 @@ def share_menu(shown: publish.MapView) -> None:
 
 def legend() -> None:
     if key in specs:
-        st.html(panel.legend_html(specs[key], table[key]))
+        st.html(panel.legend_html(specs[key], table[key], style=False))
     if routes:
-        st.html(panel.routes_legend_html())
+        st.html(panel.routes_legend_html(style=False))
 
 
 if not embedded:
@@ -68,6 +68,65 @@ if not embedded:
         "sources. Click a country, a route or an event, or choose one on the right."
     )
 left, right = st.columns([3, 2], gap="medium")
+st.html(panel.STYLE)  # once per page: the panel and legends below are sent without it
+# The panel first: a click's rerun sends the panel's heading before the map column, which
+# it resends unchanged (the columns keep their places on the page whatever the order).
+with right, st.container(height=publish.EMBED_HEIGHT - 70 if embedded else "content"):
+    if embedded:
+        legend()
+    else:
+        st.selectbox(
+            "Country",
+            list(FIVE),
+            key="w_country",
+            format_func=lambda k: opts.names.get(k, k),
+            index=None,
+            placeholder="Choose a country, or click the map",
+            on_change=cb.on_country,
+        )
+        st.selectbox(
+            "Energy route or event",
+            list(opts.lines),
+            key="w_line",
+            format_func=lambda k: opts.lines.get(k, k),
+            index=None,
+            placeholder="Choose a route or event, or click it",
+            on_change=cb.on_line,
+        )
+        st.button(
+            "Clear selection",
+            key="w_clear",
+            on_click=cb.clear,
+            disabled=not chosen,
+            icon=":material/close:",
+        )
+    if chosen is None:
+        st.markdown(
+            "Click a country, a route or an event on the map to read what the sources "
+            "say about it: its ties to Moscow, the EU and China, each with its source."
+        )
+    elif chosen.kind == "country":
+        st.html(panel.country_head_html(ds, chosen.id, as_of, style=False))
+        for chart in cache.country_charts(chosen.id, as_of):
+            st.altair_chart(chart.chart, width="stretch")
+            st.caption(md(chart.source_line))
+        groups = panel.fact_groups(ds, chosen.id, as_of)
+        facts = vs.facts_view(ss, groups)
+        st.pills(
+            "Facts shown below",
+            list(groups),
+            format_func=groups.__getitem__,
+            key="w_facts",
+            on_change=cb.on_facts,
+        )
+        st.html(
+            panel.country_html(ds, chosen.id, table, as_of, head=False, view=facts, style=False)
+        )
+        if panel.facts_in_view(ds, chosen.id, as_of, facts)[1]:
+            st.button("Show more facts", key="w_more", on_click=cb.more_facts)
+    else:
+        line_html = panel.route_html if chosen.kind == "route" else panel.event_html
+        st.html(line_html(ds, chosen.id, style=False))
 with left:
     if not embedded:
         c1, c2 = st.columns([3, 2], vertical_alignment="bottom")
@@ -119,58 +178,5 @@ with left:
         st.checkbox(
             "Online background map (loads OpenStreetMap tiles from the internet)", key="w_tiles"
         )
-with right, st.container(height=publish.EMBED_HEIGHT - 70 if embedded else "content"):
-    if embedded:
-        legend()
-    else:
-        st.selectbox(
-            "Country",
-            list(FIVE),
-            key="w_country",
-            format_func=lambda k: opts.names.get(k, k),
-            index=None,
-            placeholder="Choose a country, or click the map",
-            on_change=cb.on_country,
-        )
-        st.selectbox(
-            "Energy route or event",
-            list(opts.lines),
-            key="w_line",
-            format_func=lambda k: opts.lines.get(k, k),
-            index=None,
-            placeholder="Choose a route or event, or click it",
-            on_change=cb.on_line,
-        )
-        st.button(
-            "Clear selection",
-            key="w_clear",
-            on_click=cb.clear,
-            disabled=not chosen,
-            icon=":material/close:",
-        )
-    if chosen is None:
-        st.markdown(
-            "Click a country, a route or an event on the map to read what the sources "
-            "say about it: its ties to Moscow, the EU and China, each with its source."
-        )
-    elif chosen.kind == "country":
-        st.html(panel.country_head_html(ds, chosen.id, as_of))
-        for chart in cache.country_charts(chosen.id, as_of):
-            st.altair_chart(chart.chart, width="stretch")
-            st.caption(md(chart.source_line))
-        groups = panel.fact_groups(ds, chosen.id, as_of)
-        facts = vs.facts_view(ss, groups)
-        st.pills(
-            "Facts shown below",
-            list(groups),
-            format_func=groups.__getitem__,
-            key="w_facts",
-            on_change=cb.on_facts,
-        )
-        st.html(panel.country_html(ds, chosen.id, table, as_of, head=False, view=facts))
-        if panel.facts_in_view(ds, chosen.id, as_of, facts)[1]:
-            st.button("Show more facts", key="w_more", on_click=cb.more_facts)
-    else:
-        st.html((panel.route_html if chosen.kind == "route" else panel.event_html)(ds, chosen.id))
 if want := vs.url_update(ss, st.query_params.to_dict()):
     st.query_params.from_dict(want)

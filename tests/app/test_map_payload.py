@@ -23,7 +23,7 @@ import streamlit as st
 import streamlit_folium
 from streamlit.testing.v1 import AppTest
 
-from central_asia_atlas import store
+from central_asia_atlas import panel, store
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "streamlit_app.py")
@@ -131,3 +131,13 @@ def test_a_selection_from_the_select_box_redraws_the_map(stand_in: MapStandIn) -
     at.toggle(key="w_routes").set_value(False)
     run(at)
     assert '"country", "TJK"' in stand_in.sent[-1].replace('\\"', '"')
+
+
+def test_the_page_sends_the_style_block_once(stand_in: MapStandIn) -> None:
+    """The panel's and legends' style goes out in one element of its own, which a click's
+    rerun sends as a reference; the head, panel and legends, which change, carry no copy."""
+    at = run(AppTest.from_file(APP, default_timeout=60))
+    click(at, stand_in, "country", "KAZ")
+    styled = [h.value for h in at.html if "<style" in h.value]
+    assert styled == [panel.STYLE]
+    assert any('class="atlas-panel"' in h.value for h in at.html)

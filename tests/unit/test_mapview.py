@@ -332,6 +332,36 @@ def test_streamlit_sends_an_unchanged_map_element_as_a_reference() -> None:
     assert len(create_reference_msg(a).SerializeToString()) < 200
 
 
+def test_the_unchanged_small_elements_of_a_click_go_as_references() -> None:
+    """The project lowers Streamlit's hidden threshold (.streamlit/config.toml), so that the
+    legends, select boxes and style block a click's rerun resends unchanged (0.15 to 4 KB)
+    go out as references too (issue 12); pinned: the option still exists and does that."""
+    import tomllib
+
+    from streamlit import config
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+    from streamlit.runtime.forward_msg_cache import populate_hash_if_needed
+
+    toml = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    threshold = toml["global"]["minCachedMessageSize"]
+    assert threshold <= 500
+    assert "global.minCachedMessageSize" in config._config_options  # type: ignore[attr-defined]
+
+    def legend_sized() -> ForwardMsg:
+        msg = ForwardMsg()
+        msg.delta.new_element.html.body = "x" * 600  # the routes legend, without its style
+        return msg
+
+    old = config.get_option("global.minCachedMessageSize")
+    try:
+        config.set_option("global.minCachedMessageSize", threshold)
+        msg = legend_sized()
+        populate_hash_if_needed(msg)
+        assert msg.metadata.cacheable
+    finally:
+        config.set_option("global.minCachedMessageSize", old)
+
+
 def test_the_static_basemap_is_current_and_served() -> None:
     """static/atlas/basemap.json is the slimmed data/basemap.geojson (after a change there:
     mapview.write_basemap_static(mapview.load_basemap())), small enough to be served."""

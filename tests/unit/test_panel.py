@@ -142,3 +142,46 @@ def test_the_legend_names_every_class_and_no_data() -> None:
         assert NO_DATA_COLOR in html
     routes = panel.routes_legend_html()
     assert "Transits Russia" in routes and "Avoids Russia" in routes and "dashed" in routes
+
+
+# What a click on the map sends for the panel (issue 12): bytes, not time.
+PANEL_BYTES = 32_000  # a country's panel as the map page sends it (the shipped data: 21-28 KB)
+
+
+def test_the_map_page_pieces_leave_out_the_style_block() -> None:
+    """The map page shows STYLE once; the pieces it resends on every click carry no copy."""
+    ds = shipped()
+    t = {key: indicators.compute(ds, key) for key in ds.catalogue.indicators}
+    pieces = [panel.routes_legend_html(style=False)]
+    pieces += [panel.legend_html(spec, t[k], style=False) for k, spec in INDICATORS.items()]
+    pieces += [panel.route_html(ds, r.props.id, style=False) for r in ds.routes]
+    pieces += [panel.event_html(ds, e.props.id, style=False) for e in ds.events]
+    for c in ds.countries:
+        iso3 = c.props.iso3
+        pieces.append(panel.country_head_html(ds, iso3, style=False))
+        pieces.append(
+            panel.country_html(ds, iso3, t, head=False, view=panel.FactsView(), style=False)
+        )
+    assert all("<style" not in p for p in pieces)
+    assert panel.country_html(ds, "KAZ", t).startswith(panel.STYLE)  # elsewhere: with it
+
+
+def test_a_country_panel_stays_within_its_byte_budget() -> None:
+    ds = shipped()
+    t = {key: indicators.compute(ds, key) for key in ds.catalogue.indicators}
+    for c in ds.countries:
+        html = panel.country_html(
+            ds, c.props.iso3, t, head=False, view=panel.FactsView(), style=False
+        )
+        assert len(html.encode()) <= PANEL_BYTES, (c.props.iso3, len(html.encode()))
+
+
+def test_the_panel_chart_carries_only_the_columns_it_draws() -> None:
+    from central_asia_atlas import charts
+
+    ds = shipped()
+    drawn = [c for iso3 in ("KAZ", "UZB") for c in charts.country_charts(ds, iso3)]
+    assert drawn
+    for c in drawn:
+        assert list(c.chart.data.columns) == charts.DRAWN  # type: ignore[union-attr]
+        assert c.points == len(c.chart.data)  # type: ignore[union-attr, arg-type]
