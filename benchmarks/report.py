@@ -312,6 +312,17 @@ How each figure is taken (see `benchmarks/`: `bench.py` runs it; `servers.py`, `
 """
 
 
+def _load_note(before: str, nproc: str) -> str:
+    """What the load before the run says about the figures."""
+    first = float(before.split(" / ")[0])
+    if first < max(1.0, float(nproc) / 2):
+        return (
+            "The machine was otherwise quiet before the run (1-minute load "
+            f"{first:.2f}); the load during it is the benchmark's own (servers and browsers)."
+        )
+    return "Other work shared the machine, so read the ratios, not the absolute times."
+
+
 def write_results(
     s: dict[str, Any],
     lines: list[str],
@@ -338,8 +349,8 @@ def write_results(
         f"headless Chromium. Load average (1/5/15 min) before: {meta['loads'][0]}; after: "
         f"{meta['loads'][-1]}; after each target: "
         + "; ".join(meta["loads"][1:-1])
-        + f". All CPUs were busy {meta['busy']:.0f}% of the run (benchmark included). Other work "
-        "shared the machine, so read the ratios, not the absolute times.",
+        + f". All CPUs were busy {meta['busy']:.0f}% of the run (benchmark included). "
+        + _load_note(meta["loads"][0], m["nproc"]),
         "",
         *lines,
         "",
