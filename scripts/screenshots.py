@@ -3,9 +3,11 @@
     .venv/bin/python scripts/screenshots.py            # starts its own server
     .venv/bin/python scripts/screenshots.py --url http://127.0.0.1:8501
 
-Writes docs/img/map-routes.png (energy routes on, a route selected) and
-docs/img/map-kazakhstan.png (Kazakhstan selected). Like the browser tests, it blocks every
-request to a host other than the app's and fails if one was made.
+Writes docs/img/map-routes.png (the default colouring, energy routes on, a route selected),
+docs/img/map-kyrgyzstan.png (Kyrgyzstan selected: its trade chart and its ties on each side)
+and docs/img/map-trade-share.png (the map coloured by the catalogue's first numeric indicator).
+Like the browser tests, it blocks every request to a host other than the app's and fails if one
+was made.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ sys.path.insert(0, str(ROOT))
 
 from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
 
+from central_asia_atlas import store  # noqa: E402
+from central_asia_atlas.catalogue import NumericSpec  # noqa: E402
 from tests.e2e.conftest import (  # noqa: E402
     Offline,
     launch,
@@ -29,9 +33,12 @@ from tests.e2e.conftest import (  # noqa: E402
 
 IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
 OUT = ROOT / "docs" / "img"
+CATALOGUE = store.load().catalogue
+NUMERIC = next(k for k, s in CATALOGUE.indicators.items() if isinstance(s, NumericSpec))
 SHOTS = {
-    "map-routes.png": ("?route=cpc&indicator=moscow_balance&routes=1", "route", "cpc"),
-    "map-kazakhstan.png": ("?country=KAZ&indicator=un_es11_1&routes=1", "country", "KAZ"),
+    "map-routes.png": ("?route=cpc&routes=1", "route", "cpc"),
+    "map-kyrgyzstan.png": ("?country=KGZ&routes=0", "country", "KGZ"),
+    "map-trade-share.png": (f"?country=UZB&indicator={NUMERIC}&routes=0", "country", "UZB"),
 }
 
 
@@ -39,7 +46,8 @@ def shoot(page: Page, base: str, query: str, kind: str, ident: str, path: Path) 
     page.goto(f"{base}/{query}")
     frame = page.frame_locator(IFRAME)
     expect(frame.locator("path.atlas-country")).to_have_count(5, timeout=60_000)
-    expect(frame.locator("path.atlas-route").first).to_be_visible(timeout=30_000)
+    if "routes=1" in query:
+        expect(frame.locator("path.atlas-route").first).to_be_visible(timeout=30_000)
     box = page.locator(f'section.atlas-panel[data-kind="{kind}"][data-id="{ident}"]')
     expect(box).to_be_visible(timeout=30_000)
     if kind == "country":
@@ -60,7 +68,7 @@ def main() -> int:
     try:
         with sync_playwright() as pw:
             browser = launch(pw)
-            page = offline_page(browser, offline, width=1400, height=900)
+            page = offline_page(browser, offline, width=1400, height=1100)
             for name, (query, kind, ident) in SHOTS.items():
                 shoot(page, base, query, kind, ident, args.out / name)
                 print(f"wrote {args.out / name}")
