@@ -651,9 +651,8 @@ def locate_excerpt(
     raise Refused(*lines)
 
 
-def add_value(wc: WorkingCopy, country: str, indicator: str, raw: dict[str, Any]) -> None:
-    val = as_text(dict(raw))
-    val["value"] = parse_value(val.get("value"))
+def _country_feature(wc: WorkingCopy, country: str) -> tuple[str, dict[str, Any]]:
+    """The countries file's label and the feature of `country`; refused if there is none."""
     label = wc.data_label(FILES[Kind.country])
     feat = next(
         (
@@ -666,6 +665,13 @@ def add_value(wc: WorkingCopy, country: str, indicator: str, raw: dict[str, Any]
     if feat is None:
         known = ", ".join(_name(f["properties"]) for f in wc.features(Kind.country))
         raise Refused(f"{label}: no country {country!r} (known: {known})")
+    return label, feat
+
+
+def add_value(wc: WorkingCopy, country: str, indicator: str, raw: dict[str, Any]) -> None:
+    val = as_text(dict(raw))
+    val["value"] = parse_value(val.get("value"))
+    label, feat = _country_feature(wc, country)
     where = f"{label}, feature {country}, field indicators.{indicator}"
     numeric = _numeric_indicators(wc.data_dir)
     if indicator in numeric and not isinstance(val["value"], int | float):
@@ -1387,18 +1393,7 @@ def remove_value(
     """Remove one value of a country's indicator: the one of `period` (and `statistics`,
     `since`), or the one at `index` of its history. A history of one left is stored as a
     single value; an indicator left with none is removed."""
-    label = wc.data_label(FILES[Kind.country])
-    feat = next(
-        (
-            f
-            for f in wc.features(Kind.country)
-            if isinstance(f.get("properties"), dict) and f["properties"].get("iso3") == country
-        ),
-        None,
-    )
-    if feat is None:
-        known = ", ".join(_name(f["properties"]) for f in wc.features(Kind.country))
-        raise Refused(f"{label}: no country {country!r} (known: {known})")
+    label, feat = _country_feature(wc, country)
     where = f"{label}, feature {country}, field indicators.{indicator}"
     indicators = feat["properties"].get("indicators") or {}
     held = indicators.get(indicator) if isinstance(indicators, dict) else None
