@@ -162,6 +162,7 @@ VALUE_COLUMNS = (
     "indicator",
     "label",
     "value",
+    "number",
     "unit",
     "period",
     "statistics",
@@ -193,7 +194,9 @@ def values_frame(ds: Dataset) -> pd.DataFrame:
                         "country": c.props.iso3,
                         "indicator": key,
                         "label": spec.label if spec else key,
-                        "value": v.value,
+                        # text in one column (a table column takes one type), the number apart
+                        "value": str(v.value),
+                        "number": float(v.value) if isinstance(v.value, int | float) else None,
                         "unit": spec.unit if isinstance(spec, NumericSpec) else "",
                         "period": parse_period(v.period).label if v.period else "",
                         "statistics": ds.catalogue.statistics_label(v.statistics) or "",
@@ -210,7 +213,7 @@ def values_frame(ds: Dataset) -> pd.DataFrame:
 
 def values_csv(ds: Dataset) -> bytes:
     """The stored indicator values as UTF-8 CSV (formula-like cells neutralised)."""
-    text: str = csv_safe(values_frame(ds).astype({"value": str})).to_csv(index=False)
+    text: str = csv_safe(values_frame(ds)).to_csv(index=False)
     return text.encode("utf-8")
 
 

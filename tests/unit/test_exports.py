@@ -128,6 +128,8 @@ def test_the_indicator_values_table_gives_period_statistics_and_sources() -> Non
     stored = sum(len(h) for c in ds.countries for h in c.props.indicators.values())
     assert len(frame) == stored  # every stored value, once
     text = exports.values_csv(ds).decode("utf-8")
-    assert text.splitlines()[0].startswith("country,indicator,label,value,unit,period")
+    assert text.splitlines()[0].startswith("country,indicator,label,value,number,unit,period")
+    assert numbers["number"].notna().all()  # numbers stay numbers beside their text
+    assert frame["value"].map(type).eq(str).all()  # one type per column (Arrow, the table)
     only = exports.filter_countries(frame, ["TJK"], "country")
     assert set(only["country"]) == {"TJK"}
