@@ -29,65 +29,21 @@ from typing import Any
 import yaml
 
 from . import store
+from .catalogue import NumericSpec
 from .checks import normalise_url
-from .model import Kind
+from .model import EventProps, Fact, IndicatorValue, Kind, RouteProps, Source
 from .provenance import anchor, occurrences, read_source_text
 from .store import FILES, SOURCES_FILE, Problem
 
 LOCK_FILE = ".curation.lock"
-CATALOGUE_FILE = "indicators.yaml"
 
-# Key order of each kind of object as it is written (the models' field order).
-SOURCE_KEYS = (
-    "id",
-    "title",
-    "outlet",
-    "author",
-    "published",
-    "url",
-    "accessed",
-    "kind",
-    "file",
-    "licence",
-    "attribution",
-    "part_of",
-    "note",
-)
-FACT_KEYS = (
-    "id",
-    "category",
-    "date",
-    "date_note",
-    "summary",
-    "source",
-    "excerpt",
-    "start",
-    "end",
-    "countries",
-    "actors",
-    "signals",
-    "relations",
-    "note",
-)
-VALUE_KEYS = ("value", "facts", "since", "period", "statistics", "note")
-EVENT_KEYS = ("id", "name", "date", "end_date", "place", "place_source", "countries", "facts")
-ROUTE_KEYS = (
-    "id",
-    "name",
-    "commodity",
-    "transits_russia",
-    "status",
-    "reversed_flow",
-    "operator",
-    "capacity",
-    "length_km",
-    "countries",
-    "geometry_quality",
-    "geometry_note",
-    "geometry_sources",
-    "attribution",
-    "facts",
-)
+# Key order of each kind of object as it is written: the models' field order, so that a field
+# added to a model is written in its place without a second list to keep in step.
+SOURCE_KEYS = tuple(Source.model_fields)
+FACT_KEYS = tuple(Fact.model_fields)
+VALUE_KEYS = tuple(IndicatorValue.model_fields)
+EVENT_KEYS = tuple(EventProps.model_fields)
+ROUTE_KEYS = tuple(RouteProps.model_fields)
 
 
 class Refused(Exception):
@@ -517,18 +473,10 @@ def parse_value(text: Any) -> Any:
 
 
 def _numeric_indicators(data_dir: Path) -> dict[str, str]:
-    """Numeric indicator keys of the catalogue -> unit (empty if the catalogue is unreadable:
+    """Numeric indicator keys of the catalogue -> unit (none from an unreadable catalogue:
     the loader then says what is wrong)."""
-    try:
-        doc = load_yaml((data_dir / CATALOGUE_FILE).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError, ValueError, RecursionError):
-        return {}
-    items = doc.get("indicators") if isinstance(doc, dict) else None
-    out: dict[str, str] = {}
-    for item in items if isinstance(items, list) else []:
-        if isinstance(item, dict) and item.get("kind") == "numeric" and item.get("key"):
-            out[str(item["key"])] = str(item.get("unit") or "")
-    return out
+    cat = store.load_catalogue(data_dir, [])
+    return {k: s.unit for k, s in cat.indicators.items() if isinstance(s, NumericSpec)}
 
 
 # --- the changes ----------------------------------------------------------------------------
