@@ -1,11 +1,17 @@
-"""Small charts for a country's panel: the catalogue's line charts (trade shares by partner)."""
+"""Small charts for a country's panel: the catalogue's line charts (trade shares by partner).
+
+Each chart is a plain Vega-Lite spec and its data (``st.vega_lite_chart(data, spec)``), not an
+Altair chart: Altair takes a quarter of a second to import, and the map page would pay it at
+every server start (tests/unit/test_panel.py checks that the map page's modules do not import
+it).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
-import altair as alt
 import pandas as pd
 
 from .catalogue import ChartSpec, NumericSpec
@@ -16,7 +22,8 @@ from .store import Dataset
 @dataclass(frozen=True)
 class CountryChart:
     spec: ChartSpec
-    chart: alt.Chart
+    data: pd.DataFrame  # the DRAWN columns
+    vega: dict[str, Any]  # the Vega-Lite spec, without data
     source_line: str  # "Sources: national statistics via Trend (2021–2023); ..."
     points: int
 
@@ -68,29 +75,35 @@ def country_charts(ds: Dataset, iso3: str, as_of: dt.date | None = None) -> list
             continue
         labels = [s.label for s in chart.series]
         colors = [s.color for s in chart.series]
-        unit = frame["unit"].iloc[0]
-        base = alt.Chart(frame[DRAWN]).encode(
-            x=alt.X("mid:T", title=None, axis=alt.Axis(format="%Y", tickCount="year")),
-            y=alt.Y("value:Q", title=unit, scale=alt.Scale(zero=True)),
-            color=alt.Color(
-                "partner:N",
-                scale=alt.Scale(domain=labels, range=colors),
-                legend=alt.Legend(title=None, orient="right"),
-            ),
-            tooltip=[
-                alt.Tooltip("partner:N", title="Partner"),
-                alt.Tooltip("reading:N", title="Value"),
-            ],
-        )
-        lines = base.mark_line(point=alt.OverlayMarkDef(size=60, filled=True))
-        out.append(
-            CountryChart(
-                chart,
-                lines.properties(
-                    height=150, title=alt.Title(chart.title, anchor="start", fontSize=13)
-                ),
-                _source_line(frame),
-                len(frame),
-            )
-        )
+        unit = str(frame["unit"].iloc[0])
+        vega = {
+            "height": 150,
+            "title": {"text": chart.title, "anchor": "start", "fontSize": 13},
+            "mark": {"type": "line", "point": {"filled": True, "size": 60}},
+            "encoding": {
+                "x": {
+                    "field": "mid",
+                    "type": "temporal",
+                    "title": None,
+                    "axis": {"format": "%Y", "tickCount": "year"},
+                },
+                "y": {
+                    "field": "value",
+                    "type": "quantitative",
+                    "title": unit,
+                    "scale": {"zero": True},
+                },
+                "color": {
+                    "field": "partner",
+                    "type": "nominal",
+                    "scale": {"domain": labels, "range": colors},
+                    "legend": {"title": None, "orient": "right"},
+                },
+                "tooltip": [
+                    {"field": "partner", "type": "nominal", "title": "Partner"},
+                    {"field": "reading", "type": "nominal", "title": "Value"},
+                ],
+            },
+        }
+        out.append(CountryChart(chart, frame[DRAWN], vega, _source_line(frame), len(frame)))
     return out

@@ -9,14 +9,17 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from html import escape
+from typing import TYPE_CHECKING
 
-import altair as alt
 import pandas as pd
 
 from .catalogue import Side, SignalSpec
 from .indicators import signal_facts
 from .model import FIVE
 from .store import Dataset
+
+if TYPE_CHECKING:
+    import altair as alt
 
 Matrix = dict[str, dict[str, tuple[str, ...]]]
 
@@ -75,6 +78,8 @@ def counts_frame(ds: Dataset, m: Matrix, signals: Iterable[str] | None = None) -
 
 def chart(ds: Dataset, m: Matrix, signals: Iterable[str] | None = None) -> alt.Chart:
     """Grouped bars: per country, the kinds of signal counted on each side."""
+    import altair as alt  # here, not at the top: the map page imports this module
+
     frame = counts_frame(ds, m, signals)
     names = [c.props.name for c in ds.countries] or list(FIVE)
     sides = list(by_side(ds))

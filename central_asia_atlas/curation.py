@@ -109,7 +109,9 @@ def _iter_facts(doc: dict[str, Any]) -> Any:
 
 def anchor_files(data_dir: Path, seeds_dir: Path) -> tuple[list[str], list[str]]:
     """Set start/end for every excerpt that occurs once in its source; report the others."""
-    sources = yaml.safe_load((seeds_dir / SOURCES_FILE).read_text(encoding="utf-8"))["sources"]
+    sources = store.load_yaml(
+        (seeds_dir / SOURCES_FILE).read_text(encoding="utf-8"), dates_as_text=False
+    )["sources"]
     files = {s["id"]: s.get("file") for s in sources}
     texts: dict[str, str] = {}
     changed: list[str] = []
@@ -224,18 +226,9 @@ def one_line(text: str) -> str:
 # --- YAML blocks in the style of sources.yaml ---------------------------------------------
 
 
-class _DatesAsText(yaml.SafeLoader):
-    """Safe YAML that leaves dates as text (the loader reads them the same way)."""
-
-
-_DatesAsText.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-
-
 def load_yaml(text: str) -> Any:
-    return yaml.load(text, Loader=_DatesAsText)  # noqa: S506 (a SafeLoader subclass)
+    """As the loader reads sources.yaml (dates left as text): one parser for both."""
+    return store.load_yaml(text)
 
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")

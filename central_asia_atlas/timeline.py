@@ -6,13 +6,14 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Literal
 
-import altair as alt
 import pandas as pd
 
 from .indicators import compute
 from .model import FIVE, Category
 
 if TYPE_CHECKING:
+    import altair as alt
+
     from .store import Dataset
 
 REGION = "Region-wide"
@@ -119,6 +120,8 @@ def filter_timeline(
 
 def chart(frame: pd.DataFrame, color_by: ColorBy = "country") -> alt.Chart:
     """Points on a time axis, one row per country (or category); click a fact to read it."""
+    import altair as alt  # here, not at the top: the map page imports this module
+
     palette = COUNTRY_COLORS if color_by == "country" else CATEGORY_COLORS
     domain = [k for k in palette if k in set(frame[color_by])]
     extra = sorted(set(frame[color_by]) - set(domain))  # e.g. the "event" category

@@ -108,7 +108,7 @@ with right, st.container(height=publish.EMBED_HEIGHT - 70 if embedded else "cont
     elif chosen.kind == "country":
         st.html(panel.country_head_html(ds, chosen.id, as_of, style=False))
         for chart in cache.country_charts(chosen.id, as_of):
-            st.altair_chart(chart.chart, width="stretch")
+            st.vega_lite_chart(chart.data, chart.vega, width="stretch")
             st.caption(md(chart.source_line))
         groups = panel.fact_groups(ds, chosen.id, as_of)
         facts = vs.facts_view(ss, groups)

@@ -368,3 +368,25 @@ def test_the_shipped_basemap_passes_the_check() -> None:
     store.check_basemap(store.ROOT / "data", problems)
     assert problems == []
     assert (store.ROOT / "data" / store.BASEMAP_FILE).is_file()
+
+
+def test_the_fast_yaml_loader_reads_the_shipped_files_as_pyyaml_safe_loader_does() -> None:
+    """store.load_yaml uses libyaml's parser (PyYAML's yaml._yaml.CParser, an internal: this
+    pins it) with Python's composer, and must read every document as SafeLoader does."""
+    import yaml
+
+    assert yaml.__with_libyaml__, "PyYAML without libyaml: the loader falls back, slowly"
+    assert store._SafeLoader is not yaml.SafeLoader
+    assert "CParser" in [c.__name__ for c in store._SafeLoader.__mro__]
+
+    class PlainDatesAsText(yaml.SafeLoader):
+        yaml_implicit_resolvers = store._NO_DATES
+
+    root = Path(__file__).resolve().parents[2]
+    for path in [root / "seeds" / "sources.yaml", root / "data" / "indicators.yaml"]:
+        text = path.read_text(encoding="utf-8")
+        assert store.load_yaml(text) == yaml.load(text, Loader=PlainDatesAsText)  # noqa: S506
+        assert store.load_yaml(text, dates_as_text=False) == yaml.safe_load(text)
+    assert store.load_yaml("d: 2023-06-09\n") == {"d": "2023-06-09"}  # dates stay text
+    with pytest.raises(yaml.YAMLError):
+        store.load_yaml("a: [1, 2\n")

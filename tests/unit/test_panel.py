@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from central_asia_atlas import indicators, panel
 from central_asia_atlas.indicators import NO_DATA_COLOR, legend_entries
@@ -183,5 +184,31 @@ def test_the_panel_chart_carries_only_the_columns_it_draws() -> None:
     drawn = [c for iso3 in ("KAZ", "UZB") for c in charts.country_charts(ds, iso3)]
     assert drawn
     for c in drawn:
-        assert list(c.chart.data.columns) == charts.DRAWN  # type: ignore[union-attr]
-        assert c.points == len(c.chart.data)  # type: ignore[union-attr, arg-type]
+        assert list(c.data.columns) == charts.DRAWN
+        assert c.points == len(c.data)
+        encoded = {ch["field"] for ch in c.vega["encoding"].values() if isinstance(ch, dict)}
+        encoded |= {t["field"] for t in c.vega["encoding"]["tooltip"]}
+        assert encoded == set(charts.DRAWN)  # every drawn column is used, and only those
+        assert "data" not in c.vega and "datasets" not in c.vega  # the data goes once
+
+
+def test_the_map_page_does_not_import_altair() -> None:
+    """Altair costs about 0.25 s to import: only the Timeline and Compare pages need it."""
+    import subprocess
+    import sys
+
+    page = Path(__file__).resolve().parents[2] / "pages" / "map.py"
+    imports = [
+        line.strip()
+        for line in page.read_text(encoding="utf-8").splitlines()
+        if line.startswith(("import ", "from "))
+    ]
+    code = "\n".join([*imports, "import sys", "print('altair' in sys.modules)"])
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=page.parents[1],
+    )
+    assert out.stdout.strip() == "False", out.stdout + out.stderr
