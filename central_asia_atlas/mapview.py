@@ -424,6 +424,11 @@ class ClickSelect(MacroElement):
     outline.addTo(map);
     each(function (l, p, c) { if (o.front.indexOf(c) >= 0) l.bringToFront(); });
   };
+  // streamlit-folium reports a click with the layer's toGeoJSON(): the whole shape, sent to
+  // the server (up to 16 KB for Kazakhstan), parsed and deep-copied there at every rerun of
+  // the session. The server reads only the properties, so the layers report just those.
+  function lite() { return {type: "Feature", properties: this.feature.properties, geometry: null}; }
+  map.on("layeradd", function (e) { if (e.layer.feature) e.layer.toGeoJSON = lite; });
   map.on("click", function () {
     var gd = window.__GLOBAL_DATA__;
     if (!gd || gd.last_object_clicked_count === seen) return;  // not a click on a feature
