@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from central_asia_atlas.cache import dataset
+from central_asia_atlas.cache import dataset, page_run
 
 st.set_page_config(
     page_title="Central Asia between Russia, the EU and China",
@@ -46,4 +46,5 @@ if ds.problems and not embedded:
                     "'python -m central_asia_atlas validate' for the full list."
                 )
 
-nav.run()
+with page_run():  # a few runs at a time, the others wait their turn (see cache.page_run)
+    nav.run()

@@ -276,7 +276,7 @@ def ties_html(
 
 def region_refs(dataset: Dataset) -> list[FactRef]:
     """Facts about the region as a whole (stored on the region, naming no single country)."""
-    return [r for r in dataset.fact_refs() if r.kind is Kind.region and not r.fact.countries]
+    return list(dataset.region_only_facts)
 
 
 LATEST, QUOTED, ALL, REGION = "latest", "quoted", "all", "region"

@@ -90,8 +90,7 @@ class DataVersion(NamedTuple):
 
 def data_version(ds: Dataset) -> DataVersion:
     """(latest fact date, number of facts): shown in the map's footer and in every export."""
-    dates = [ref.fact.date for ref in ds.fact_refs()]
-    return DataVersion(max(dates) if dates else None, ds.counts()["facts"])
+    return DataVersion(ds.latest_fact_date, ds.counts()["facts"])
 
 
 @dataclass(frozen=True)

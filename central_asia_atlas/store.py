@@ -6,6 +6,7 @@ feature, the fact and the field, and whatever is valid is kept, so nothing valid
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import warnings
@@ -172,10 +173,27 @@ class Dataset:
     def fact_ref(self, fact_id: str) -> FactRef | None:
         return self._fact_index.get(fact_id)
 
+    @cached_property
+    def _by_country(self) -> dict[str, tuple[FactRef, ...]]:
+        """Each country's facts, oldest first (every panel rerun asks; computed once)."""
+        out: dict[str, list[FactRef]] = {}
+        for r in sorted(self._fact_index.values(), key=lambda r: (r.fact.date, r.fact.id)):
+            for iso3 in r.concerns:
+                out.setdefault(iso3, []).append(r)
+        return {k: tuple(v) for k, v in out.items()}
+
     def facts_for_country(self, iso3: str) -> list[FactRef]:
         """Every fact that concerns `iso3`, wherever it is stored, oldest first."""
-        refs = [r for r in self._fact_index.values() if iso3 in r.concerns]
-        return sorted(refs, key=lambda r: (r.fact.date, r.fact.id))
+        return list(self._by_country.get(iso3, ()))
+
+    @cached_property
+    def region_only_facts(self) -> tuple[FactRef, ...]:
+        """Facts about the region as a whole (stored on the region, naming no single country)."""
+        return tuple(r for r in self.fact_refs() if r.kind is Kind.region and not r.fact.countries)
+
+    @cached_property
+    def latest_fact_date(self) -> dt.date | None:
+        return max((ref.fact.date for ref in self.fact_refs()), default=None)
 
     def counts(self) -> dict[str, int]:
         return {

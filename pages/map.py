@@ -106,12 +106,13 @@ with right, st.container(height=publish.EMBED_HEIGHT - 70 if embedded else "cont
             "say about it: its ties to Moscow, the EU and China, each with its source."
         )
     elif chosen.kind == "country":
-        st.html(panel.country_head_html(ds, chosen.id, as_of, style=False))
+        groups = panel.fact_groups(ds, chosen.id, as_of)
+        facts = vs.facts_view(ss, groups)
+        head, body = cache.country_panel(chosen.id, as_of, signals, facts)
+        st.html(head)
         for chart in cache.country_charts(chosen.id, as_of):
             st.vega_lite_chart(chart.data, chart.vega, width="stretch")
             st.caption(md(chart.source_line))
-        groups = panel.fact_groups(ds, chosen.id, as_of)
-        facts = vs.facts_view(ss, groups)
         st.pills(
             "Facts shown below",
             list(groups),
@@ -119,9 +120,7 @@ with right, st.container(height=publish.EMBED_HEIGHT - 70 if embedded else "cont
             key="w_facts",
             on_change=cb.on_facts,
         )
-        st.html(
-            panel.country_html(ds, chosen.id, table, as_of, head=False, view=facts, style=False)
-        )
+        st.html(body)
         if panel.facts_in_view(ds, chosen.id, as_of, facts)[1]:
             st.button("Show more facts", key="w_more", on_click=cb.more_facts)
     else:

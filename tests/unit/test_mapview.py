@@ -362,6 +362,23 @@ def test_the_unchanged_small_elements_of_a_click_go_as_references() -> None:
         config.set_option("global.minCachedMessageSize", old)
 
 
+def test_no_full_garbage_collection_after_every_run() -> None:
+    """Streamlit's hidden runner.postScriptGC (a full gc.collect after every script run) is
+    off (.streamlit/config.toml; see cache.dataset for what is frozen instead); pinned: the
+    option still exists, and the script runner still reads it before collecting."""
+    import inspect
+    import tomllib
+
+    from streamlit import config
+    from streamlit.runtime.scriptrunner import script_runner
+
+    toml = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert toml["runner"]["postScriptGC"] is False
+    assert "runner.postScriptGC" in config._config_options  # type: ignore[attr-defined]
+    source = inspect.getsource(script_runner.ScriptRunner._on_script_finished)
+    assert 'if config.get_option("runner.postScriptGC"):' in source and "gc.collect" in source
+
+
 def test_the_static_basemap_is_current_and_served() -> None:
     """static/atlas/basemap.json is the slimmed data/basemap.geojson (after a change there:
     mapview.write_basemap_static(mapview.load_basemap())), small enough to be served."""

@@ -300,3 +300,23 @@ def test_any_bytes_in_any_file_are_reported_not_raised(name: str, content: bytes
     else:  # the file itself is reported (random bytes are never a valid collection)
         assert any(p.file == label for p in ds.problems), [str(p) for p in ds.problems]
     assert all(len(str(p).splitlines()) == 1 for p in ds.problems)
+
+
+def test_the_country_and_region_indexes_hold_what_a_scan_finds(tmp_path: Path) -> None:
+    """Dataset._by_country, region_only_facts and latest_fact_date (computed once, read at
+    every panel rerun) against a plain scan of every fact."""
+    d = synthetic.docs()
+    del synthetic.fact(d, "region-summit-ref")["countries"]  # about the region as a whole
+    ds = store.load(*synthetic.write(tmp_path, d))
+    assert not ds.problems, ds.problems
+    refs = list(ds.fact_refs())
+    for iso3 in FIVE:
+        scan = sorted(
+            (r for r in refs if iso3 in r.concerns), key=lambda r: (r.fact.date, r.fact.id)
+        )
+        assert [r.fact.id for r in ds.facts_for_country(iso3)] == [r.fact.id for r in scan]
+        assert scan  # every country has facts: the comparison is not vacuous
+    region = [r.fact.id for r in refs if r.kind is Kind.region and not r.fact.countries]
+    assert [r.fact.id for r in ds.region_only_facts] == region and region
+    assert ds.latest_fact_date == max(r.fact.date for r in refs)
+    assert ds.facts_for_country("XXX") == []
