@@ -28,20 +28,22 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # the sibling modules
 sys.path.insert(1, str(Path(__file__).resolve().parents[1]))  # central_asia_atlas
 
+import crowd
 import probes
 import report
 import scaled
 from servers import OUT, ROOT, Server, Target, app_target, floor_target
 
+CLICK_PASSES = 2  # each round clicks the five this many times
+
 
 def run_round(
     browser: Any, target: Target, countries: list[probes.Country], rnd: int, sessions: int
 ) -> dict[str, Any]:
-    """One fresh server for one target: first view, five clicks, toggles, RSS, maybe N at once."""
+    """One fresh server for one target: first view, clicks, toggles, RSS, maybe N at once."""
     keys = probes.keys_of(countries)
     srv = Server(target, f"{target.name}-round{rnd}")
     res: dict[str, Any] = {"target": target.name, "scale": target.scale, "round": rnd}
-    extra: list[probes.Session] = []
     s: probes.Session | None = None
     try:
         srv.start()
@@ -50,36 +52,33 @@ def run_round(
         probes.settle(s.page, s.net, 0, probes.FIRST_VIEW_QUIET_MS)
         res["first_bytes"] = s.net.http_bytes + s.net.ws_bytes
         res["first_map"] = s.net.by_kind["map"]
-        order = probes.click_order(s, target, countries)
-        res["clicks"] = [probes.click_country(s, target, keys, c) for c in order]
+        first_view = list(s.net.reruns_sent)
+        order = probes.click_order(s, target, countries) * CLICK_PASSES
+        clicks = [probes.click_country(s, target, keys, c) for c in order]
+        res["clicks"] = [{k: v for k, v in c.items() if k != "_reruns_sent"} for c in clicks]
         if target.route_toggle is not None:
             res["route_toggle"] = probes.toggle_routes(s, target, keys)
         res["rss1_mb"] = srv.rss()
         if sessions > 1:
-            for _ in range(sessions - 1):
-                extra.append(probes.open_session(browser, srv.url, keys, wait=False))
-            for e in extra:
-                probes.wait_map(e.page, keys)
-            for e in extra:
-                probes.settle(e.page, e.net, 0, probes.QUIET_MS)
-            everyone = [s, *extra]
-            res["sessions"] = len(everyone)
+            res["sessions"] = sessions
+            names = {c.iso3: c.name for c in countries}
+            chain = crowd.chain_of(first_view, clicks, names)
             try:
-                res["concurrent"] = probes.click_all_at_once(everyone, target, keys, countries)
+                res["alone"] = crowd.alone(srv.url, target, chain)
+                send_ms = report.pct([c["click_to_send_ms"] for c in res["clicks"]], 0.5)
+                res["crowd"] = crowd.crowd(
+                    browser, srv.url, target, keys, countries, chain, sessions, send_ms
+                )
             except Exception as exc:  # a timeout under load is a result, not the end of the run
                 res["concurrent_error"] = f"{type(exc).__name__}: {str(exc).splitlines()[0]}"
             res["rssN_mb"] = srv.rss()
-        res["foreign"] = list(s.net.foreign_requests) + [
-            u for e in extra for u in e.net.foreign_requests
-        ]
+        res["foreign"] = list(s.net.foreign_requests)
         res["exceptions"] = srv.exceptions()
     except Exception as exc:
         raise RuntimeError(
             f"{target.name}, round {rnd}: {exc}\n--- {srv.log_path} (end) ---\n{srv.log_tail()}"
         ) from exc
     finally:
-        for e in extra:
-            e.close()
         if s is not None:
             s.close()
         srv.stop()
@@ -155,11 +154,15 @@ def main() -> None:
                     )
                     if "concurrent_error" in r:
                         line += f"; {r['sessions']} at once: {r['concurrent_error']}"
-                    if "concurrent" in r:
-                        cl = [c["latency_ms"] for c in r["concurrent"]]
+                    if "crowd" in r:
+                        cl = [c["latency_ms"] for c in r["crowd"]["browser"]]
+                        pl = [c["panel_ms"] for c in r["crowd"]["protocol"]]
+                        al = [c["panel_ms"] for c in r["alone"]]
                         line += (
-                            f"; {r['sessions']} at once p50 {report.pct(cl, 0.5):.0f} / p95 "
-                            f"{report.pct(cl, 0.95):.0f} ms, RSS {r['rssN_mb']:.0f} MB"
+                            f"; {r['sessions']} at once: browser p50 {report.pct(cl, 0.5):.0f} / "
+                            f"p95 {report.pct(cl, 0.95):.0f} ms, protocol p50 "
+                            f"{report.pct(pl, 0.5):.0f} / p95 {report.pct(pl, 0.95):.0f} ms "
+                            f"(alone p50 {report.pct(al, 0.5):.0f} ms), RSS {r['rssN_mb']:.0f} MB"
                         )
                     print(f"{line}; exceptions {len(r['exceptions'])}; load {report.loadavg()}")
                     sys.stdout.flush()

@@ -190,6 +190,7 @@ class Net:
     refs: int = 0  # elements received as a reference (Streamlit's forward-message cache)
     sent_ts: list[float] = field(default_factory=list)  # CDP timestamps (s) of frames sent
     finished_ts: list[float] = field(default_factory=list)  # ... of script_finished received
+    reruns_sent: list[bytes] = field(default_factory=list)  # rerun requests, as sent (crowd.py)
 
     def snapshot(self) -> dict[str, Any]:
         return {
@@ -218,6 +219,7 @@ def _kind(msg: Any) -> str:
 
 
 def attach_net(context: Any, page: Any) -> Net:
+    from streamlit.proto.BackMsg_pb2 import BackMsg
     from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
     net = Net()
@@ -258,9 +260,12 @@ def attach_net(context: Any, page: Any) -> Net:
     def on_sent(ev: dict[str, Any]) -> None:
         resp = ev["response"]
         data = resp.get("payloadData", "")
-        n = len(base64.b64decode(data)) if resp.get("opcode") == 2 else len(data.encode())
-        net.ws_sent_bytes += n
+        raw = base64.b64decode(data) if resp.get("opcode") == 2 else data.encode()
+        net.ws_sent_bytes += len(raw)
         net.sent_ts.append(float(ev.get("timestamp", 0.0)))
+        with contextlib.suppress(Exception):
+            if BackMsg.FromString(raw).WhichOneof("type") == "rerun_script":
+                net.reruns_sent.append(raw)
 
     cdp.on("Network.requestWillBeSent", on_request)
     cdp.on("Network.loadingFinished", on_finished)
@@ -380,41 +385,21 @@ def click_country(s: Session, target: Target, keys: list[list[str]], c: Country)
     pt = arm(s, target, keys, c)
     before = s.net.snapshot()
     n_sent, n_fin = len(s.net.sent_ts), len(s.net.finished_ts)
+    n_reruns = len(s.net.reruns_sent)
     s.page.mouse.click(pt["x"], pt["y"])
     s.page.wait_for_function(
         "() => window.__bench.panelT !== null", polling="raf", timeout=TIMEOUT_MS
     )
     settle(s.page, s.net, before["finished"])
-    return {"country": c.iso3, **measured(s, keys, before, n_sent, n_fin)}
+    out = {"country": c.iso3, **measured(s, keys, before, n_sent, n_fin)}
+    out["_reruns_sent"] = s.net.reruns_sent[n_reruns:]  # for crowd.py to replay; not reported
+    return out
 
 
 def click_order(s: Session, target: Target, countries: list[Country]) -> list[Country]:
     """The five, never starting with the one the panel already shows."""
     shown = [c for c in countries if shows(s, target, c)]
     return [c for c in countries if c not in shown] + shown
-
-
-def click_all_at_once(
-    sessions: list[Session], target: Target, keys: list[list[str]], countries: list[Country]
-) -> list[dict[str, Any]]:
-    """Every session clicks a country (a different one in turn) at the same moment."""
-    plan = []
-    for i, s in enumerate(sessions):
-        choices = [c for c in countries if not shows(s, target, c)]
-        c = choices[i % len(choices)]
-        pt = arm(s, target, keys, c)
-        plan.append((s, c, pt, s.net.snapshot(), len(s.net.sent_ts), len(s.net.finished_ts)))
-    for s, _c, pt, *_ in plan:  # each click returns once dispatched: all within milliseconds
-        s.page.mouse.click(pt["x"], pt["y"])
-    out = []
-    for s, *_ in plan:
-        s.page.wait_for_function(
-            "() => window.__bench.panelT !== null", polling="raf", timeout=2 * TIMEOUT_MS
-        )
-    for s, c, _pt, before, n_sent, n_fin in plan:
-        settle(s.page, s.net, before["finished"])
-        out.append({"country": c.iso3, **measured(s, keys, before, n_sent, n_fin)})
-    return out
 
 
 def toggle_routes(s: Session, target: Target, keys: list[list[str]]) -> list[float]:
