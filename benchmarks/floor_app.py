@@ -3,9 +3,10 @@
 A bare ``st_folium`` map of the five shapes (geometry and name only, no tiles) whose click
 writes the country's name. Leaflet comes from the app's own static folder (no CDN).
 
-Run it from the repository root (for ``data/`` and ``.streamlit/config.toml``). Streamlit
-serves ``static/`` from the folder of the main script, so bench.py starts a copy of this
-file placed next to a copy of ``static/`` in a temporary folder.
+bench.py runs a copy of this file in a temporary folder, next to copies of ``static/leaflet``
+(Streamlit serves ``static/`` from the folder of the main script) and of
+``data/countries.geojson``, with a ``.streamlit/config.toml`` of Streamlit's defaults plus
+static serving (servers.FLOOR_CONFIG).
 """
 
 import json

@@ -33,16 +33,35 @@ class Target:
     scale: int = 0  # facts multiplier of the data it serves (0: the floor)
 
 
+FLOOR_CONFIG = """\
+# The floor runs with Streamlit's defaults: only what it needs to serve Leaflet offline.
+[server]
+enableStaticServing = true
+headless = true
+
+[browser]
+gatherUsageStats = false
+"""
+
+
 def floor_target(tmp: Path) -> Target:
-    """A copy of floor_app.py next to a copy of static/ (Streamlit serves <script dir>/static)."""
+    """A copy of floor_app.py next to a copy of static/ (Streamlit serves <script dir>/static),
+    run in `tmp` with a config of its own: a bare app has Streamlit's defaults, not the
+    app's tuning in .streamlit/config.toml (no full garbage collection after every run,
+    small elements as references)."""
     if not (ROOT / "static" / "leaflet" / "leaflet.js").is_file():
         sys.exit("static/leaflet/leaflet.js is missing: the floor app serves the app's Leaflet")
     shutil.copy2(ROOT / "benchmarks" / "floor_app.py", tmp / "floor_app.py")
     shutil.copytree(ROOT / "static" / "leaflet", tmp / "static" / "leaflet", dirs_exist_ok=True)
+    (tmp / "data").mkdir(exist_ok=True)
+    shutil.copy2(ROOT / "data" / "countries.geojson", tmp / "data" / "countries.geojson")
+    (tmp / ".streamlit").mkdir(exist_ok=True)
+    (tmp / ".streamlit" / "config.toml").write_text(FLOOR_CONFIG, encoding="utf-8")
     return Target(
         name="floor",
         script=tmp / "floor_app.py",
         panel_selector='[data-testid="stMain"] [data-testid="stMarkdownContainer"]',
+        cwd=tmp,
     )
 
 
