@@ -8,15 +8,22 @@ import gc
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import folium
 import streamlit as st
-import streamlit_folium as sf
 
-from . import charts, indicators, mapview, panel, publish, store
+from . import indicators, mapstyle, panel, publish, store
 from .indicators import IndicatorResult
 from .selection import Selection
+
+if TYPE_CHECKING:
+    import folium
+
+    from . import charts
+
+# folium, streamlit-folium, mapview (which imports both) and charts (pandas) are imported by
+# the functions that build the map or a chart, not here: streamlit_app.py imports this module,
+# and the page sends its widgets before the map (see mapstyle).
 
 
 @st.cache_resource(show_spinner=False)
@@ -39,6 +46,8 @@ def dataset() -> store.Dataset:
 @st.cache_resource(show_spinner=False)
 def basemap() -> dict[str, Any]:
     """The neighbours for the base map (Natural Earth, clipped), read once per process."""
+    from . import mapview
+
     return mapview.load_basemap()
 
 
@@ -67,7 +76,9 @@ def indicator_table_at(
 
 @st.cache_resource(show_spinner=False, max_entries=64)
 def country_charts(iso3: str, as_of: dt.date | None) -> list[charts.CountryChart]:
-    """The catalogue's charts for a country's panel (Altair specs; never mutated)."""
+    """The catalogue's charts for a country's panel (Vega-Lite specs; never mutated)."""
+    from . import charts
+
     return charts.country_charts(dataset(), iso3, as_of)
 
 
@@ -121,7 +132,7 @@ def data_version() -> publish.DataVersion:
 # arguments st_folium would (tests/unit/test_mapview.py checks that they are equal).
 
 MAP_KEY = "atlas_map"
-MAP_RETURNS = mapview.MAP_RETURNS  # st_folium's order
+MAP_RETURNS = mapstyle.MAP_RETURNS  # st_folium's order
 # The one difference from st_folium: its default count is None, while the component starts
 # counting at 0, so the user's first pan or zoom "changed" the value and reran the page for
 # nothing. With 0 the component reports only clicks (measured: one rerun fewer per visit).
@@ -153,6 +164,8 @@ def _links(element: Any) -> tuple[list[str], list[str]]:
 
 def base_payload(base: folium.Map, key: str = MAP_KEY) -> MapBase:
     """What st_folium derives from the base map (uncached; see `map_base`)."""
+    import streamlit_folium as sf
+
     base.render()  # type: ignore[no-untyped-call]
     html = sf._get_html(base)
     header = sf._get_header(base)
@@ -173,6 +186,9 @@ def layers_payload(
     groups: list[folium.FeatureGroup],
 ) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
     """The feature groups as st_folium sends them: one script, plus their asset links."""
+    import folium
+    import streamlit_folium as sf
+
     parent = folium.Map(tiles=None)  # only its variable name is used (renamed to map_div)
     script = "".join(sf._get_feature_group_string(g, parent, i) for i, g in enumerate(groups))
     js: list[str] = []
@@ -188,6 +204,8 @@ def layers_payload(
 def map_base() -> MapBase:
     """The base map's part of the arguments; the neighbours come from static/ when it holds
     the same basemap (mapview.basemap_url), else they are inlined."""
+    from . import mapview
+
     neighbours = basemap()
     return base_payload(mapview.base_map(neighbours, dataset(), mapview.basemap_url(neighbours)))
 
@@ -211,6 +229,8 @@ def map_layers(
     mapview.layers_to_draw; a map not yet on the page (first run, back from another page) is
     sent the view as it is.
     """
+    from . import mapview
+
     ss = st.session_state
     mounted = map_base().hash_key in ss
     drawn = ss.get(MAP_DRAWN) if mounted else None
@@ -233,6 +253,8 @@ def _map_layers(
     tiles: bool,
     token: int,
 ) -> str:
+    from . import mapview
+
     results = indicator_table_at(as_of, signals).get(key, {})  # {}: no catalogue, no colours
     spec = dataset().catalogue.indicators.get(key)
     chosen = Selection(selection[0], selection[1]) if selection else None  # type: ignore[arg-type]
@@ -252,6 +274,10 @@ def map_component(layers: str, height: int, on_change: Callable[[], None]) -> No
     the component's latest value lands in st.session_state[MAP_KEY] before `on_change` runs;
     only the default differs (see MAP_DEFAULT).
     """
+    import streamlit_folium as sf
+
+    from . import mapview
+
     base = map_base()
 
     def _changed() -> None:

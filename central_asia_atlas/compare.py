@@ -11,8 +11,6 @@ from collections.abc import Iterable
 from html import escape
 from typing import TYPE_CHECKING
 
-import pandas as pd
-
 from .catalogue import Side, SignalSpec
 from .indicators import signal_facts
 from .model import FIVE
@@ -20,6 +18,7 @@ from .store import Dataset
 
 if TYPE_CHECKING:
     import altair as alt
+    import pandas as pd
 
 Matrix = dict[str, dict[str, tuple[str, ...]]]
 
@@ -62,6 +61,8 @@ def side_counts(
 
 def counts_frame(ds: Dataset, m: Matrix, signals: Iterable[str] | None = None) -> pd.DataFrame:
     """One row per country and side: the kinds of signal counted (for the chart)."""
+    import pandas as pd  # here: the map page imports this module (see mapstyle)
+
     names = {c.props.iso3: c.props.name for c in ds.countries}
     per = side_counts(ds, m, signals)
     rows = [

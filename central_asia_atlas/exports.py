@@ -10,11 +10,11 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-import pandas as pd
-
 from .model import Source, SourceKind
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from .store import Dataset
 
 FACT_COLUMNS = (
@@ -48,6 +48,8 @@ def _join(items: Any) -> str:
 
 def facts_frame(ds: Dataset) -> pd.DataFrame:
     """One row per fact, oldest first, with the full citation of its source."""
+    import pandas as pd  # here: the map page imports this module (see mapstyle)
+
     rows = []
     for ref in ds.fact_refs():
         f = ref.fact
@@ -90,6 +92,8 @@ def filter_facts(
     text: str = "",
 ) -> pd.DataFrame:
     """Rows concerning any of `countries`, of any of `categories`, containing `text`."""
+    import pandas as pd  # here: the map page imports this module (see mapstyle)
+
     keep = pd.Series(True, index=frame.index)
     if countries:
         keep &= frame["countries"].map(lambda c: bool(set(c.split("; ")) & set(countries)))
@@ -132,6 +136,8 @@ def csv_safe(rows: T) -> T:
     Every CSV the app offers goes through this; the data itself keeps the verbatim text.
     Numbers are left alone (a negative number is a number, not a formula).
     """
+    import pandas as pd  # here: the map page imports this module (see mapstyle)
+
     if isinstance(rows, pd.DataFrame):
         out = rows.copy()
         for col in out.columns:
@@ -177,6 +183,8 @@ VALUE_COLUMNS = (
 def values_frame(ds: Dataset) -> pd.DataFrame:
     """Every stored indicator value (class values and numbers by period), one row each, with
     whose statistics it is and the facts and sources behind it."""
+    import pandas as pd  # here: the map page imports this module (see mapstyle)
+
     from .catalogue import NumericSpec, parse_period
 
     rows = []
@@ -218,6 +226,8 @@ def values_csv(ds: Dataset) -> bytes:
 
 
 def routes_frame(ds: Dataset) -> pd.DataFrame:
+    import pandas as pd  # here: the map page imports this module (see mapstyle)
+
     rows = [
         {
             "id": r.props.id,
@@ -255,6 +265,8 @@ def routes_frame(ds: Dataset) -> pd.DataFrame:
 
 
 def events_frame(ds: Dataset) -> pd.DataFrame:
+    import pandas as pd  # here: the map page imports this module (see mapstyle)
+
     rows = [
         {
             "id": e.props.id,

@@ -28,7 +28,17 @@ from shapely.geometry import box, mapping, shape
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import polylabel
 
-from .indicators import OI_BLUE, OI_VERMILLION, IndicatorResult
+from .indicators import IndicatorResult
+from .mapstyle import (
+    EVENT_FILL,
+    MAP_RETURNS,
+    ROUTE_AVOIDING_RUSSIA,
+    ROUTE_VIA_RUSSIA,
+    events_at_same_place,
+)
+from .mapstyle import (
+    HEIGHT as HEIGHT,  # re-exported: the page and tests read mapview.HEIGHT
+)
 from .model import GeometryQuality, RouteStatus
 from .selection import Selection
 from .store import BASEMAP_FILE, ROOT, Dataset, current_data_dir
@@ -41,7 +51,6 @@ LEAFLET_CSS = [("leaflet_css", f"{STATIC_URL}/leaflet.css")]
 # The view: the five states, with room for the Caspian and the routes to the Black Sea.
 FIT_BOUNDS = [[35.0, 46.0], [55.5, 88.0]]  # [[south, west], [north, east]]
 LIMITS: dict[str, Any] = {"min_lat": 24.0, "max_lat": 60.0, "min_lon": 26.0, "max_lon": 100.0}
-HEIGHT = 540
 MAX_ZOOM = 8
 BASEMAP_GRID = 0.01  # degrees
 
@@ -58,13 +67,9 @@ HIGHLIGHT_WEIGHT = 4
 STATIC_DIR = ROOT / "static"
 BASEMAP_STATIC = "atlas/basemap.json"
 
-# Routes: Okabe-Ito vermillion (through Russia) vs blue (avoiding Russia), a colour-blind-safe
-# pair, drawn over a white casing so they stand out from the choropleth beneath.
-ROUTE_VIA_RUSSIA = OI_VERMILLION
-ROUTE_AVOIDING_RUSSIA = OI_BLUE
+# Routes: see mapstyle (ROUTE_VIA_RUSSIA, ROUTE_AVOIDING_RUSSIA), over a white casing.
 ROUTE_CASING = "#ffffff"
 DASH = "8 6"
-EVENT_FILL = "#1a1a1a"
 # Line widths and marker radii, (normal, selected): the layers draw the first, the browser
 # (ClickSelect) the second, for a click on the map as for a selection from a select box or link.
 ROUTE_WEIGHT = (3.5, 6)
@@ -339,7 +344,6 @@ def base_map(
 
 
 # What the page asks the map component to report, in the order streamlit-folium builds it.
-MAP_RETURNS = ("last_object_clicked_count", "last_active_drawing")
 
 
 class FastClick(MacroElement):
@@ -583,17 +587,6 @@ def route_features(dataset: Dataset) -> dict[str, Any]:
             }
         )
     return {"type": "FeatureCollection", "features": feats}
-
-
-def events_at_same_place(dataset: Dataset) -> dict[tuple[float, float], list[str]]:
-    """Event ids grouped by their point, oldest first: one marker per place on the map."""
-    places: dict[tuple[float, float], list[tuple[str, str]]] = {}
-    for e in dataset.events:
-        if e.geometry is None:
-            continue
-        key = (round(e.geometry.x, 5), round(e.geometry.y, 5))
-        places.setdefault(key, []).append((e.props.date.isoformat(), e.props.id))
-    return {k: [i for _, i in sorted(v)] for k, v in places.items()}
 
 
 EDGE_INSET = 1.5  # degrees: how far inside the map's limits an event beyond them is marked

@@ -17,7 +17,7 @@ from .indicators import (
     legend_value,
     signals_by_side,
 )
-from .mapview import EVENT_FILL, ROUTE_AVOIDING_RUSSIA, ROUTE_VIA_RUSSIA, events_at_same_place
+from .mapstyle import EVENT_FILL, ROUTE_AVOIDING_RUSSIA, ROUTE_VIA_RUSSIA, events_at_same_place
 from .model import Category, EventProps, Fact, Kind, RelationKind, Source, SourceKind
 from .store import Dataset, FactRef
 

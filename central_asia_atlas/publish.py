@@ -27,12 +27,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
-import folium
 from shapely.geometry import Point, box, shape
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import polylabel
 
-from . import indicators, mapview
+from . import indicators, mapstyle
 from . import selection as sel
 from .exports import csv_safe
 from .model import FIVE
@@ -355,6 +354,8 @@ def _draw(
     from matplotlib.lines import Line2D
     from matplotlib.patches import Rectangle
 
+    from . import mapview  # folium: imported when a map is drawn
+
     halo = [patheffects.withStroke(linewidth=2.5, foreground="#ffffff")]
     spec = _spec(ds, view.indicator)
     shown = results(ds, view)
@@ -556,8 +557,8 @@ def _draw(
         _text(lg, 0.0, y, "Energy export routes", fontsize=10, fontweight="bold", va="top")
         y -= 0.05
         for color, dashed, label in (
-            (mapview.ROUTE_VIA_RUSSIA, False, "Transits Russia"),
-            (mapview.ROUTE_AVOIDING_RUSSIA, False, "Avoids Russia"),
+            (mapstyle.ROUTE_VIA_RUSSIA, False, "Transits Russia"),
+            (mapstyle.ROUTE_AVOIDING_RUSSIA, False, "Avoids Russia"),
             ("#555555", True, "Dashed: schematic line or proposed route"),
         ):
             lg.add_line(
@@ -576,7 +577,7 @@ def _draw(
             [y],
             marker="o",
             markersize=7,
-            markerfacecolor=mapview.EVENT_FILL,
+            markerfacecolor=mapstyle.EVENT_FILL,
             markeredgecolor="#ffffff",
         )
         _text(lg, 0.1, y, "Dated event", fontsize=9, va="center")
@@ -588,6 +589,8 @@ _DASH = (0, (6.0, 4.5))
 
 
 def _draw_routes(ds: Dataset, ax: Any, chosen: sel.Selection | None) -> None:
+    from . import mapview  # folium: imported when a map is drawn
+
     picked = chosen.id if chosen is not None and chosen.kind == "route" else None
     for f in mapview.route_features(ds)["features"]:
         p = f["properties"]
@@ -617,7 +620,7 @@ def _draw_routes(ds: Dataset, ax: Any, chosen: sel.Selection | None) -> None:
             [y],
             marker="o",
             markersize=9 if big else 7,
-            markerfacecolor=mapview.EVENT_FILL,
+            markerfacecolor=mapstyle.EVENT_FILL,
             markeredgecolor="#ffffff",
             markeredgewidth=1.5,
             alpha=0.9,
@@ -736,8 +739,8 @@ def _legend_html(entries: Iterable[LegendEntry], routes: bool) -> str:
             f'<div><span class="atlas-line" style="border-top:4px {style} {color}"></span>'
             f"{e(label)}</div>"
             for color, style, label in (
-                (mapview.ROUTE_VIA_RUSSIA, "solid", "Transits Russia"),
-                (mapview.ROUTE_AVOIDING_RUSSIA, "solid", "Avoids Russia"),
+                (mapstyle.ROUTE_VIA_RUSSIA, "solid", "Transits Russia"),
+                (mapstyle.ROUTE_AVOIDING_RUSSIA, "solid", "Avoids Russia"),
                 ("#555555", "dashed", "Dashed: schematic line or proposed route"),
             )
         )
@@ -756,6 +759,10 @@ def standalone_html(
     Opened from file:// it makes no request at all. Tooltips carry names and values only;
     the facts' excerpts stay in the app, which the file links back to.
     """
+    import folium
+
+    from . import mapview  # folium: imported when a map is drawn
+
     spec = _spec(ds, view.indicator)
     shown = results(ds, view)
     base = basemap if basemap is not None else mapview.load_basemap()

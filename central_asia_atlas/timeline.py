@@ -6,13 +6,12 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Literal
 
-import pandas as pd
-
 from .indicators import compute
 from .model import FIVE, Category
 
 if TYPE_CHECKING:
     import altair as alt
+    import pandas as pd
 
     from .store import Dataset
 
@@ -58,6 +57,8 @@ def _names(ds: Dataset) -> dict[str, str]:
 
 def timeline_frame(ds: Dataset) -> pd.DataFrame:
     """One row per fact (or event) and country it concerns; region-wide when it names none."""
+    import pandas as pd  # here: the map page imports this module (see mapstyle)
+
     names = _names(ds)
     rows = []
     for ref in ds.fact_refs():
@@ -107,6 +108,8 @@ def filter_timeline(
 ) -> pd.DataFrame:
     """Rows for any of `countries` (names) and `categories` (events pass any category filter
     only if 'event' is chosen), dated on or after `since`."""
+    import pandas as pd  # here: the map page imports this module (see mapstyle)
+
     keep = pd.Series(True, index=frame.index)
     countries, categories = list(countries or []), list(categories or [])
     if countries:
@@ -198,6 +201,8 @@ def indicators_as_of(
 ) -> pd.DataFrame:
     """Each indicator's class label for each of the five, from facts dated on or before
     `as_of` (rows: indicators; columns: countries)."""
+    import pandas as pd  # here: the map page imports this module (see mapstyle)
+
     names = _names(ds)
     chosen = None if signals is None else list(signals)
     rows = []

@@ -7,7 +7,7 @@ import datetime as dt
 
 import streamlit as st
 
-from central_asia_atlas import cache, mapview, panel, publish, timeline
+from central_asia_atlas import cache, mapstyle, panel, publish, timeline
 from central_asia_atlas import viewstate as vs
 from central_asia_atlas.markup import md
 from central_asia_atlas.model import FIVE
@@ -139,7 +139,7 @@ with left:
         routes = c2.toggle("Energy export routes", key="w_routes", on_change=cb.on_view)
     picked = (chosen.kind, chosen.id) if chosen else None
     layers = cache.map_layers(key, as_of, signals, picked, routes, bool(ss.get("w_tiles", False)))
-    height = publish.EMBED_MAP_HEIGHT if embedded else mapview.HEIGHT
+    height = publish.EMBED_MAP_HEIGHT if embedded else mapstyle.HEIGHT
     cache.map_component(layers, height=height, on_change=cb.on_map)
     if not embedded:
         d1, d2, d3 = st.columns([5, 2, 2], vertical_alignment="bottom")

@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 from PIL import Image
 
-from central_asia_atlas import exports, indicators, publish
+from central_asia_atlas import exports, indicators, mapview, publish
 from central_asia_atlas import selection as sel
 from central_asia_atlas.model import FIVE, CountryProps, Fact, IndicatorValue
 from central_asia_atlas.store import Dataset, Feature
@@ -274,7 +274,7 @@ def test_svg_colours_each_state_as_the_map_does() -> None:
 def test_svg_draws_routes_with_the_maps_colours_and_dashes() -> None:
     ds = shipped()
     root = svg_tree(publish.map_svg(ds, publish.MapView(DEFAULT, routes=True), today=DAY))
-    for f in publish.mapview.route_features(ds)["features"]:
+    for f in mapview.route_features(ds)["features"]:
         style = _fill(root, f"route-{f['properties']['id']}")
         assert f"stroke: {f['properties']['color'].lower()}" in style.lower()
         assert ("stroke-dasharray" in style) == f["properties"]["dashed"]

@@ -1,0 +1,37 @@
+"""What the panel, the legends and the page share with the map, without folium.
+
+The map page shows its select boxes and panel before the map is built: importing folium,
+streamlit-folium and pandas takes about 0.9 s at a server's first view, and the browser uses
+that time to draw the widgets (tests/unit/test_panel.py checks the page's modules import none
+of them). `mapview` builds the map and re-exports these names.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .indicators import OI_BLUE, OI_VERMILLION
+
+if TYPE_CHECKING:
+    from .store import Dataset
+
+HEIGHT = 540  # px: the map on the map page
+# What the map component reports (streamlit-folium's returned_objects, in its order).
+MAP_RETURNS = ("last_object_clicked_count", "last_active_drawing")
+
+# Routes: Okabe-Ito vermillion (through Russia) vs blue (avoiding Russia), a colour-blind-safe
+# pair, drawn over a white casing so they stand out from the choropleth beneath.
+ROUTE_VIA_RUSSIA = OI_VERMILLION
+ROUTE_AVOIDING_RUSSIA = OI_BLUE
+EVENT_FILL = "#1a1a1a"
+
+
+def events_at_same_place(dataset: Dataset) -> dict[tuple[float, float], list[str]]:
+    """Event ids grouped by their point, oldest first: one marker per place on the map."""
+    places: dict[tuple[float, float], list[tuple[str, str]]] = {}
+    for e in dataset.events:
+        if e.geometry is None:
+            continue
+        key = (round(e.geometry.x, 5), round(e.geometry.y, 5))
+        places.setdefault(key, []).append((e.props.date.isoformat(), e.props.id))
+    return {k: [i for _, i in sorted(v)] for k, v in places.items()}
