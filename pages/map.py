@@ -160,8 +160,17 @@ with left:
             disabled=as_of is None,
             icon=":material/today:",
         )
-        with d3.popover("Share", icon=":material/share:", help="Share and export this view"):
-            if key in specs:
+        # Built only while open (opening it reruns the page): closed, it adds nothing to a
+        # click's rerun, which would otherwise send its 14 elements every time.
+        share = d3.popover(
+            "Share",
+            icon=":material/share:",
+            help="Share and export this view",
+            key="w_share",
+            on_change="rerun",
+        )
+        if share.open and key in specs:
+            with share:
                 share_menu(publish.MapView(key, chosen, routes, as_of, signals))
     if caption := vs.context_caption(as_of, signals):
         st.caption(caption)

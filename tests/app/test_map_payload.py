@@ -141,3 +141,16 @@ def test_the_page_sends_the_style_block_once(stand_in: MapStandIn) -> None:
     styled = [h.value for h in at.html if "<style" in h.value]
     assert styled == [panel.STYLE]
     assert any('class="atlas-panel"' in h.value for h in at.html)
+
+
+def test_a_click_rerun_does_not_build_the_closed_share_menu(stand_in: MapStandIn) -> None:
+    """The Share popover runs its content only while open (on_change="rerun"): a click's
+    rerun sends none of its 14 elements (link, embed code, citation, four downloads)."""
+    at = run(AppTest.from_file(APP, default_timeout=60))
+    click(at, stand_in, "country", DS.countries[0].props.iso3)
+    assert [b.proto.label for b in at.get("download_button")] == []
+    assert not [c for c in at.get("code") if "iframe" in c.proto.code_text]
+    at.session_state["w_share"] = True  # what opening it does (the browser sets the state)
+    run(at)
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert sorted(labels) == ["CSV data", "HTML map", "PNG", "SVG"], labels
