@@ -3,39 +3,43 @@
 from __future__ import annotations
 
 import threading
-import time
 
 from central_asia_atlas import cache
 
 
 def test_page_runs_beyond_the_limit_wait_their_turn_and_all_finish() -> None:
-    lock = threading.Lock()
-    inside = {"now": 0, "most": 0, "done": 0}
+    changed = threading.Condition()
+    state = {"started": 0, "now": 0, "most": 0, "done": 0}
     release = threading.Event()
+    n = cache.RUNS_AT_ONCE + 3
+
+    def bump(**delta: int) -> None:
+        with changed:
+            for k, v in delta.items():
+                state[k] += v
+            state["most"] = max(state["most"], state["now"])
+            changed.notify_all()
 
     def run() -> None:
+        bump(started=1)
         with cache.page_run():
-            with lock:
-                inside["now"] += 1
-                inside["most"] = max(inside["most"], inside["now"])
-            release.wait(5)
-            time.sleep(0.01)
-            with lock:
-                inside["now"] -= 1
-                inside["done"] += 1
+            bump(now=1)
+            assert release.wait(5)
+            bump(now=-1, done=1)
 
-    threads = [threading.Thread(target=run) for _ in range(cache.RUNS_AT_ONCE + 3)]
+    threads = [threading.Thread(target=run) for _ in range(n)]
     for t in threads:
         t.start()
-    deadline = time.monotonic() + 5
-    while inside["now"] < cache.RUNS_AT_ONCE and time.monotonic() < deadline:
-        time.sleep(0.01)
-    time.sleep(0.05)  # had the gate let more in, they would be inside by now
-    assert inside["now"] == cache.RUNS_AT_ONCE
+    with changed:  # every thread has asked for a turn, and the limit is inside
+        assert changed.wait_for(
+            lambda: state["started"] == n and state["now"] == cache.RUNS_AT_ONCE, timeout=5
+        )
+    assert not cache._runs.acquire(blocking=False)  # no turn left: the other 3 must wait
+    assert state["now"] == cache.RUNS_AT_ONCE and state["done"] == 0
     release.set()
     for t in threads:
         t.join(5)
-    assert inside == {"now": 0, "most": cache.RUNS_AT_ONCE, "done": cache.RUNS_AT_ONCE + 3}
+    assert state == {"started": n, "now": 0, "most": cache.RUNS_AT_ONCE, "done": n}
 
 
 def test_a_run_that_raises_gives_its_turn_back() -> None:
