@@ -335,7 +335,8 @@ def _add_route(args: argparse.Namespace) -> int:
 def _import(args: argparse.Namespace) -> int:
     import yaml
 
-    from .curation import import_batch, load_yaml
+    from .curation import import_batch
+    from .store import load_yaml
 
     path = Path(args.file)
     try:

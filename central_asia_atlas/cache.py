@@ -85,15 +85,16 @@ def country_charts(iso3: str, as_of: dt.date | None) -> list[charts.CountryChart
 @st.cache_resource(show_spinner=False, max_entries=256)
 def country_panel(
     iso3: str, as_of: dt.date | None, signals: tuple[str, ...] | None, view: panel.FactsView
-) -> tuple[str, str]:
-    """A country's panel as the map page shows it: (header HTML, body HTML), built once per
-    country, day, signals and view of the facts, and shared by sessions (a click's rerun then
-    only looks it up: with 20 sessions clicking at once, every millisecond counts 20 times)."""
+) -> tuple[str, str, bool]:
+    """A country's panel as the map page shows it: (header HTML, body HTML, whether the view
+    holds more facts than it shows), built once per country, day, signals and view of the
+    facts, and shared by sessions (a click's rerun then only looks it up: with 20 sessions
+    clicking at once, every millisecond counts 20 times)."""
     ds = dataset()
     head = panel.country_head_html(ds, iso3, as_of, style=False)
     table = indicator_table_at(as_of, signals)
     body = panel.country_html(ds, iso3, table, as_of, head=False, view=view, style=False)
-    return head, body
+    return head, body, panel.facts_in_view(ds, iso3, as_of, view)[1] > 0
 
 
 # --- publishing a view (images, standalone HTML, CSV) -------------------------------------

@@ -33,7 +33,7 @@ from .catalogue import NumericSpec
 from .checks import normalise_url
 from .model import EventProps, Fact, IndicatorValue, Kind, RouteProps, Source
 from .provenance import anchor, occurrences, read_source_text
-from .store import FILES, SOURCES_FILE, Problem
+from .store import FILES, SOURCES_FILE, Problem, load_yaml
 
 LOCK_FILE = ".curation.lock"
 
@@ -224,11 +224,6 @@ def one_line(text: str) -> str:
 
 
 # --- YAML blocks in the style of sources.yaml ---------------------------------------------
-
-
-def load_yaml(text: str) -> Any:
-    """As the loader reads sources.yaml (dates left as text): one parser for both."""
-    return store.load_yaml(text)
 
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")

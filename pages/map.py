@@ -108,7 +108,7 @@ with right, st.container(height=publish.EMBED_HEIGHT - 70 if embedded else "cont
     elif chosen.kind == "country":
         groups = panel.fact_groups(ds, chosen.id, as_of)
         facts = vs.facts_view(ss, groups)
-        head, body = cache.country_panel(chosen.id, as_of, signals, facts)
+        head, body, more = cache.country_panel(chosen.id, as_of, signals, facts)
         st.html(head)
         for chart in cache.country_charts(chosen.id, as_of):
             st.vega_lite_chart(chart.data, chart.vega, width="stretch")
@@ -121,7 +121,7 @@ with right, st.container(height=publish.EMBED_HEIGHT - 70 if embedded else "cont
             on_change=cb.on_facts,
         )
         st.html(body)
-        if panel.facts_in_view(ds, chosen.id, as_of, facts)[1]:
+        if more:
             st.button("Show more facts", key="w_more", on_click=cb.more_facts)
     else:
         line_html = panel.route_html if chosen.kind == "route" else panel.event_html
