@@ -6,8 +6,9 @@ import contextlib
 import datetime as dt
 import gc
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 import streamlit as st
@@ -80,6 +81,13 @@ def country_charts(iso3: str, as_of: dt.date | None) -> list[charts.CountryChart
     from . import charts
 
     return charts.country_charts(dataset(), iso3, as_of)
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def fact_groups(iso3: str, as_of: dt.date | None) -> Mapping[str, str]:
+    """The panel's groups of facts for a country and day (`panel.fact_groups`: it counts the
+    country's facts, so it grows with the data), read-only since sessions share it."""
+    return MappingProxyType(panel.fact_groups(dataset(), iso3, as_of))
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)

@@ -3,7 +3,8 @@
 Each chart is a plain Vega-Lite spec and its data (``st.vega_lite_chart(data, spec)``), not an
 Altair chart: Altair takes a quarter of a second to import, and the map page would pay it at
 every server start (tests/unit/test_panel.py checks that the map page's modules do not import
-it).
+it). The data is an Arrow table, made once per country and day (the panel's charts are
+cached): Streamlit sends an Arrow table as it is, while a DataFrame is converted at every rerun.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
 
 from .catalogue import ChartSpec, NumericSpec
 from .indicators import series
@@ -22,7 +24,7 @@ from .store import Dataset
 @dataclass(frozen=True)
 class CountryChart:
     spec: ChartSpec
-    data: pd.DataFrame  # the DRAWN columns
+    data: pa.Table  # the DRAWN columns
     vega: dict[str, Any]  # the Vega-Lite spec, without data
     source_line: str  # "Sources: national statistics via Trend (2021–2023); ..."
     points: int
@@ -105,5 +107,9 @@ def country_charts(ds: Dataset, iso3: str, as_of: dt.date | None = None) -> list
                 ],
             },
         }
-        out.append(CountryChart(chart, frame[DRAWN], vega, _source_line(frame), len(frame)))
+        out.append(
+            CountryChart(
+                chart, pa.Table.from_pandas(frame[DRAWN]), vega, _source_line(frame), len(frame)
+            )
+        )
     return out

@@ -195,6 +195,13 @@ class Dataset:
     def latest_fact_date(self) -> dt.date | None:
         return max((ref.fact.date for ref in self.fact_refs()), default=None)
 
+    @cached_property
+    def dated_span(self) -> tuple[dt.date, dt.date] | None:
+        """The earliest and latest day a fact or an event is dated (None: nothing dated).
+        Every map rerun asks (its day slider); computed once."""
+        dates = [r.fact.date for r in self.fact_refs()] + [e.props.date for e in self.events]
+        return (min(dates), max(dates)) if dates else None
+
     def counts(self) -> dict[str, int]:
         return {
             "facts": len(self._fact_index),

@@ -170,11 +170,10 @@ def date_range(ds: Dataset, today: dt.date | None = None) -> tuple[dt.date, dt.d
 
     The two always differ (a slider needs a range), even with no dated fact at all.
     """
-    dates = [r.fact.date for r in ds.fact_refs()] + [e.props.date for e in ds.events]
-    if not dates:
+    if ds.dated_span is None:
         day = today or dt.date(2022, 2, 24)
         return day - dt.timedelta(days=1), day
-    lo, hi = min(dates), max(dates)
+    lo, hi = ds.dated_span
     if today is not None:
         hi = max(hi, today)
     if lo == hi:

@@ -106,7 +106,7 @@ with right, st.container(height=publish.EMBED_HEIGHT - 70 if embedded else "cont
             "say about it: its ties to Moscow, the EU and China, each with its source."
         )
     elif chosen.kind == "country":
-        groups = panel.fact_groups(ds, chosen.id, as_of)
+        groups = cache.fact_groups(chosen.id, as_of)
         facts = vs.facts_view(ss, groups)
         head, body, more = cache.country_panel(chosen.id, as_of, signals, facts)
         st.html(head)
@@ -128,22 +128,24 @@ with right, st.container(height=publish.EMBED_HEIGHT - 70 if embedded else "cont
         st.html(line_html(ds, chosen.id, style=False))
 with left:
     if not embedded:
-        c1, c2 = st.columns([3, 2], vertical_alignment="bottom")
-        key = c1.selectbox(
-            "Colour the map by",
-            list(specs),
-            key="w_indicator",
-            format_func=lambda k: specs[k].label,
-            on_change=cb.on_view,
-        )
-        routes = c2.toggle("Energy export routes", key="w_routes", on_change=cb.on_view)
+        # Rows of controls are flex rows, not columns: one block each instead of one per
+        # column plus their row (a click's rerun sends each block again).
+        with st.container(horizontal=True, vertical_alignment="bottom", gap="medium"):
+            key = st.selectbox(
+                "Colour the map by",
+                list(specs),
+                key="w_indicator",
+                format_func=lambda k: specs[k].label,
+                on_change=cb.on_view,
+            )
+            routes = st.toggle("Energy export routes", key="w_routes", on_change=cb.on_view)
     picked = (chosen.kind, chosen.id) if chosen else None
     layers = cache.map_layers(key, as_of, signals, picked, routes, bool(ss.get("w_tiles", False)))
     height = publish.EMBED_MAP_HEIGHT if embedded else mapstyle.HEIGHT
     cache.map_component(layers, height=height, on_change=cb.on_map)
     if not embedded:
-        d1, d2, d3 = st.columns([5, 2, 2], vertical_alignment="bottom")
-        d1.slider(
+        row = st.container(horizontal=True, vertical_alignment="bottom", gap="medium")
+        row.slider(
             "As of",
             min_value=days[0],
             max_value=days[1],
@@ -153,7 +155,7 @@ with left:
             help="The map, legend and panel as the sources stood on this day (the Timeline "
             "page follows it too). Numbers: the latest period over by then.",
         )
-        d2.button(
+        row.button(
             "Today",
             key="w_today",
             on_click=cb.today,
@@ -162,7 +164,7 @@ with left:
         )
         # Built only while open (opening it reruns the page): closed, it adds nothing to a
         # click's rerun, which would otherwise send its 14 elements every time.
-        share = d3.popover(
+        share = row.popover(
             "Share",
             icon=":material/share:",
             help="Share and export this view",

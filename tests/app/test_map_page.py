@@ -105,6 +105,31 @@ def test_a_country_link_restores_the_view() -> None:
     assert not at.info
 
 
+def test_the_panel_chart_reaches_the_page_with_its_data() -> None:
+    """The trade chart of a country's panel: its spec and, as Arrow bytes, every point it draws
+    (the page passes the cached Arrow table, which Streamlit sends as it is)."""
+    import pyarrow as pa
+
+    from central_asia_atlas import charts
+
+    at = ok(new_app(country="KAZ").run())
+    drawn = charts.country_charts(DS, "KAZ")
+    shown = at.get("vega_lite_chart")
+    assert drawn and len(shown) == len(drawn)
+    for el, chart in zip(shown, drawn, strict=True):
+        table = pa.ipc.open_stream(el.proto.data.data).read_all()
+        assert table.column_names == charts.DRAWN and table.num_rows == chart.points > 0
+        assert table.to_pylist() == chart.data.to_pylist()
+        assert pa.types.is_date32(table.schema.field("mid").type)  # the x axis is temporal
+        spec = json.loads(el.proto.spec)
+        assert (spec["mark"], spec["title"]) == (chart.vega["mark"], chart.vega["title"])
+        assert {k: v["field"] for k, v in spec["encoding"].items() if k != "tooltip"} == {
+            "x": "mid",
+            "y": "value",
+            "color": "partner",
+        }
+
+
 def test_a_route_link_shows_the_route() -> None:
     route = DS.routes[0].props
     at = new_app(route=route.id)

@@ -184,7 +184,7 @@ def test_the_panel_chart_carries_only_the_columns_it_draws() -> None:
     drawn = [c for iso3 in ("KAZ", "UZB") for c in charts.country_charts(ds, iso3)]
     assert drawn
     for c in drawn:
-        assert list(c.data.columns) == charts.DRAWN
+        assert c.data.column_names == charts.DRAWN
         assert c.points == len(c.data)
         encoded = {ch["field"] for ch in c.vega["encoding"].values() if isinstance(ch, dict)}
         encoded |= {t["field"] for t in c.vega["encoding"]["tooltip"]}

@@ -303,8 +303,8 @@ def test_any_bytes_in_any_file_are_reported_not_raised(name: str, content: bytes
 
 
 def test_the_country_and_region_indexes_hold_what_a_scan_finds(tmp_path: Path) -> None:
-    """Dataset._by_country, region_only_facts and latest_fact_date (computed once, read at
-    every panel rerun) against a plain scan of every fact."""
+    """Dataset._by_country, region_only_facts, latest_fact_date and dated_span (computed once,
+    read at every panel rerun) against a plain scan of every fact and event."""
     d = synthetic.docs()
     del synthetic.fact(d, "region-summit-ref")["countries"]  # about the region as a whole
     ds = store.load(*synthetic.write(tmp_path, d))
@@ -319,4 +319,6 @@ def test_the_country_and_region_indexes_hold_what_a_scan_finds(tmp_path: Path) -
     region = [r.fact.id for r in refs if r.kind is Kind.region and not r.fact.countries]
     assert [r.fact.id for r in ds.region_only_facts] == region and region
     assert ds.latest_fact_date == max(r.fact.date for r in refs)
+    dates = [r.fact.date for r in refs] + [e.props.date for e in ds.events]
+    assert ds.dated_span == (min(dates), max(dates)) and ds.events
     assert ds.facts_for_country("XXX") == []
