@@ -298,6 +298,9 @@ def map_component(layers: str, height: int, on_change: Callable[[], None]) -> No
         )
         on_change()
 
+    # The lists go as tuples (the same JSON): Streamlit asks of every other argument whether
+    # it is a data frame, a test that runs typing's slow protocol checks (a tuple is ruled out
+    # at once), at each rerun of every session.
     sf._component_func(
         script=base.script,
         header=base.header,
@@ -306,7 +309,7 @@ def map_component(layers: str, height: int, on_change: Callable[[], None]) -> No
         key=base.hash_key,
         height=height,
         width=None,
-        returned_objects=list(MAP_RETURNS),
+        returned_objects=MAP_RETURNS,
         default=MAP_DEFAULT,
         zoom=None,
         center=None,
@@ -314,8 +317,8 @@ def map_component(layers: str, height: int, on_change: Callable[[], None]) -> No
         return_on_hover=False,
         layer_control=None,
         pixelated=False,
-        css_links=list(base.css_links),
-        js_links=list(base.js_links),
+        css_links=base.css_links,
+        js_links=base.js_links,
         on_change=_changed,
         wrap_longitude=False,
     )
@@ -342,9 +345,15 @@ def run_through_entrypoint() -> None:
 # Streamlit runs each session's script in a thread of its own, and Python runs one thread at a
 # time. With 20 sessions clicking at once, 20 runs shared the interpreter in 5 ms turns and
 # every one of them finished near the end (a click's panel arrived after 0.7 s in all of
-# them). Letting a few run at a time and the others wait their turn (first come, first
-# served) does the same work with less switching, and most answers come early.
-RUNS_AT_ONCE = 4
+# them). One run at a time, the others waiting their turn (first come, first served), does the
+# same work with the least switching: a thread that lets go of the interpreter (to write to a
+# socket, to hash a message) waits for it again behind every other runnable thread, and
+# Streamlit's event loop, which sends the runs' messages, is one of them. Measured with 20
+# sessions clicking at once (benchmarks/results.md): the protocol sessions' p95 286 ms with one
+# run at a time, 386 ms with 4 and 427 ms with 2; the browser's p95 430, 515 and 599 ms. The
+# cost: a long run holds the others up for its length (a warm run of the Data page takes about
+# 90 ms, a new day on the map about 70 ms); downloads are built outside the runs.
+RUNS_AT_ONCE = 1
 _runs = threading.BoundedSemaphore(RUNS_AT_ONCE)
 
 
