@@ -58,6 +58,8 @@ STYLE = """<style>
 .atlas-line { display: inline-block; width: 1.8rem; height: 0; margin-right: .4rem;
   vertical-align: middle; border-top-width: 4px; }
 .atlas-legend { font-size: .85rem; line-height: 1.5; }
+.atlas-legend + .atlas-legend { margin-top: 1rem; }
+.atlas-note { font-size: .875rem; opacity: .6; margin: .5rem 0 0 0; }
 </style>"""
 
 

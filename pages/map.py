@@ -4,6 +4,7 @@ With ``?embed=true`` (an iframe, see the Share menu) only the map and the panel 
 """
 
 import datetime as dt
+import html
 
 import streamlit as st
 
@@ -53,19 +54,25 @@ def share_menu(shown: publish.MapView) -> None:
         )
 
 
-def legend() -> None:
-    if key in specs:
-        st.html(panel.legend_html(specs[key], table[key], style=False))
+def legend(note: str = "") -> None:
+    """The indicator's legend and the routes', with `note` (plain text) under them: one element,
+    since each element costs something in every click's rerun of every session."""
+    parts = [panel.legend_html(specs[key], table[key], style=False)] if key in specs else []
     if routes:
-        st.html(panel.routes_legend_html(style=False))
+        parts.append(panel.routes_legend_html(style=False))
+    if note:
+        parts.append(f'<p class="atlas-note">{html.escape(note)}</p>')
+    if parts:
+        st.html("".join(parts))
 
 
 if not embedded:
-    st.markdown("#### Central Asia between Russia, the EU and China, since February 2022")
-    st.caption(
-        "Kazakhstan, Uzbekistan, Kyrgyzstan, Tajikistan and Turkmenistan: the ties that keep "
-        "each close to Moscow and the signals of distance, its ties to the EU and China, with "
-        "sources. Click a country, a route or an event, or choose one on the right."
+    st.markdown(  # the heading and its line in one element (see legend)
+        "#### Central Asia between Russia, the EU and China, since February 2022\n\n"
+        ":small[:gray[Kazakhstan, Uzbekistan, Kyrgyzstan, Tajikistan and Turkmenistan: the ties "
+        "that keep each close to Moscow and the signals of distance, its ties to the EU and "
+        "China, with sources. Click a country, a route or an event, or choose one on the "
+        "right.]]"
     )
 left, right = st.columns([3, 2], gap="medium")
 st.html(panel.STYLE)  # once per page: the panel and legends below are sent without it
@@ -176,10 +183,12 @@ with left:
                 share_menu(publish.MapView(key, chosen, routes, as_of, signals))
     if caption := vs.context_caption(as_of, signals):
         st.caption(caption)
-    if not embedded:
-        legend()
     day = f"Map as of {as_of:%-d %B %Y} · " if as_of else ""
-    st.caption(f"{day}{cache.data_version().text} · made with Natural Earth")
+    foot = f"{day}{cache.data_version().text} · made with Natural Earth"
+    if embedded:
+        st.caption(foot)
+    else:
+        legend(note=foot)
     if embedded:
         shown = publish.MapView(key, chosen, routes, as_of, signals)
         link = publish.share_url(st.context.url or "http://localhost:8501/", shown)

@@ -206,6 +206,7 @@ def test_the_timeline_day_from_a_link_recolours_the_map() -> None:
     assert 'data-class="no data"' in legend and "No data <span" in legend
     assert "(5)" in legend.split('data-class="no data"')[1][:300]
     assert at.query_params["as_of"] == "2022-01-01"
+    assert "Map as of 1 January 2022 · " in legend  # the line under the legend says the day
 
 
 def test_a_bad_day_in_a_link_gives_a_notice() -> None:
@@ -213,7 +214,8 @@ def test_a_bad_day_in_a_link_gives_a_notice() -> None:
     at.run()
     ok(at)
     assert any("YYYY-MM-DD" in i.value for i in at.info)
-    assert not any("as of" in c.value for c in at.caption)
+    note = next(h.value for h in at.html if 'class="atlas-note"' in h.value)  # under the legend
+    assert "made with Natural Earth" in note and "Map as of" not in note  # today's map
 
 
 # --- the catalogue is data: a new indicator needs no code -----------------------------------
