@@ -34,7 +34,7 @@ import report
 import scaled
 from servers import OUT, ROOT, Server, Target, app_target, floor_target
 
-CLICK_PASSES = 2  # each round clicks the five this many times
+CLICK_PASSES = 3  # each round clicks the five this many times; the crowd replays that many bursts
 
 
 def run_round(
