@@ -46,5 +46,5 @@ if ds.problems and not embedded:
                     "'python -m central_asia_atlas validate' for the full list."
                 )
 
-with page_run():  # a few runs at a time, the others wait their turn (see cache.page_run)
+with page_run():  # one page run at a time, the others wait their turn (see cache.page_run)
     nav.run()

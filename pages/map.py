@@ -185,15 +185,13 @@ with left:
         st.caption(caption)
     day = f"Map as of {as_of:%-d %B %Y} · " if as_of else ""
     foot = f"{day}{cache.data_version().text} · made with Natural Earth"
-    if embedded:
+    if embedded:  # the legend is beside the map, above the panel
         st.caption(foot)
-    else:
-        legend(note=foot)
-    if embedded:
         shown = publish.MapView(key, chosen, routes, as_of, signals)
         link = publish.share_url(st.context.url or "http://localhost:8501/", shown)
         st.markdown(f"[Open this view in the full app]({link})")
     else:
+        legend(note=foot)
         st.checkbox(
             "Online background map (loads OpenStreetMap tiles from the internet)", key="w_tiles"
         )
