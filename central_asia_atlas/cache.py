@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import gc
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 import streamlit as st
 
@@ -25,6 +26,44 @@ if TYPE_CHECKING:
 # folium, streamlit-folium, mapview (which imports both) and charts (pandas) are imported by
 # the functions that build the map or a chart, not here: streamlit_app.py imports this module,
 # and the page sends its widgets before the map (see mapstyle).
+
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _looked_up_first(maxsize: int) -> Callable[[Callable[_P, _R]], Callable[_P, _R]]:
+    """A process-wide memo in front of a cached function that every click's rerun calls.
+
+    A hit is a dictionary lookup. `st.cache_resource` hashes the arguments of each call first
+    (about 0.1 ms for a date and a tuple), at every rerun of every session: 0.66 ms per rerun,
+    of 12, with 20 sessions clicking (py-spy, benchmarks/results.md). The key holds the
+    dataset in use, and each entry holds the dataset it was made from (so its id cannot be
+    reused): after the dataset is reloaded (`st.cache_resource.clear()`, as the tests do),
+    nothing made from the old one is returned. A miss goes through the Streamlit cache.
+    """
+
+    def wrap(fn: Callable[_P, _R]) -> Callable[_P, _R]:
+        memo: dict[Any, tuple[store.Dataset, _R]] = {}
+        lock = threading.Lock()
+
+        @functools.wraps(fn)
+        def looked_up(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+            ds = dataset()
+            key = (id(ds), args, tuple(sorted(kwargs.items())))
+            hit = memo.get(key)
+            if hit is not None and hit[0] is ds:
+                return hit[1]
+            value = fn(*args, **kwargs)
+            with lock:
+                memo[key] = (ds, value)
+                while len(memo) > maxsize:  # the oldest first (dicts keep their order)
+                    memo.pop(next(iter(memo)))
+            return value
+
+        return looked_up
+
+    return wrap
 
 
 @st.cache_resource(show_spinner=False)
@@ -59,6 +98,7 @@ def indicator_table() -> dict[str, dict[str, IndicatorResult]]:
     return {key: indicators.compute(ds, key) for key in ds.catalogue.indicators}
 
 
+@_looked_up_first(64)
 @st.cache_resource(show_spinner=False, max_entries=64)
 def indicator_table_at(
     as_of: dt.date | None, signals: tuple[str, ...] | None
@@ -75,6 +115,7 @@ def indicator_table_at(
     }
 
 
+@_looked_up_first(64)
 @st.cache_resource(show_spinner=False, max_entries=64)
 def country_charts(iso3: str, as_of: dt.date | None) -> list[charts.CountryChart]:
     """The catalogue's charts for a country's panel (Vega-Lite specs; never mutated)."""
@@ -83,6 +124,7 @@ def country_charts(iso3: str, as_of: dt.date | None) -> list[charts.CountryChart
     return charts.country_charts(dataset(), iso3, as_of)
 
 
+@_looked_up_first(256)
 @st.cache_resource(show_spinner=False, max_entries=256)
 def fact_groups(iso3: str, as_of: dt.date | None) -> Mapping[str, str]:
     """The panel's groups of facts for a country and day (`panel.fact_groups`: it counts the
@@ -90,6 +132,7 @@ def fact_groups(iso3: str, as_of: dt.date | None) -> Mapping[str, str]:
     return MappingProxyType(panel.fact_groups(dataset(), iso3, as_of))
 
 
+@_looked_up_first(256)
 @st.cache_resource(show_spinner=False, max_entries=256)
 def country_panel(
     iso3: str, as_of: dt.date | None, signals: tuple[str, ...] | None, view: panel.FactsView
@@ -257,6 +300,7 @@ def map_layers(
     return _map_layers(key, as_of, signals, new.selection, routes, tiles, new.token)
 
 
+@_looked_up_first(256)
 @st.cache_resource(show_spinner=False, max_entries=256)
 def _map_layers(
     key: str,

@@ -1,9 +1,11 @@
-"""cache.py's own behaviour: the gate that lets one page run execute at a time, and what it
-freezes out of the garbage collector's reach."""
+"""cache.py's own behaviour: the gate that lets one page run execute at a time, what it
+freezes out of the garbage collector's reach, and the memo in front of its cached functions."""
 
 from __future__ import annotations
 
 import threading
+
+import pytest
 
 from central_asia_atlas import cache
 
@@ -91,3 +93,30 @@ print(before, tracked(folium.Map, jinja2.Environment, pandas.DataFrame))
     )
     lines = out.stdout.strip().splitlines()
     assert lines == ["[False, False]", "[True, True, True] [False, False, False]"], out.stderr
+
+
+def test_the_memo_in_front_of_a_cached_function_answers_from_the_dataset_in_use(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """cache._looked_up_first: a repeated call is answered without calling the function again;
+    other arguments, a reloaded dataset, or an entry pushed out by newer ones call it again."""
+    datasets = [object()]  # stand-ins: the memo only compares them by identity
+    monkeypatch.setattr(cache, "dataset", lambda: datasets[-1])
+    calls: list[tuple[int, int]] = []
+
+    @cache._looked_up_first(2)
+    def made(a: int, b: int = 0) -> list[int]:
+        calls.append((a, b))
+        return [a, b]
+
+    first = made(1)
+    assert made(1) is first and calls == [(1, 0)]
+    assert made(1, b=2) == [1, 2] and made(1, b=2) == [1, 2] and calls == [(1, 0), (1, 2)]
+    datasets.append(object())  # the dataset reloaded: nothing made from the old one comes back
+    again = made(1)
+    assert again == first and again is not first and len(calls) == 3
+    made(3)
+    made(4)  # two newer entries: (1,) made with the new dataset is the oldest, and goes
+    assert made(4) == [4, 0] and len(calls) == 5
+    made(1)
+    assert calls[-1] == (1, 0) and len(calls) == 6
