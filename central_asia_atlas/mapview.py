@@ -343,9 +343,6 @@ def base_map(
     return m
 
 
-# What the page asks the map component to report, in the order streamlit-folium builds it.
-
-
 class FastClick(MacroElement):
     """Send a click on a map feature to Streamlit at once, not after a 250 ms debounce.
 

@@ -276,11 +276,6 @@ def ties_html(
     return f'<div class="atlas-ties">{"".join(blocks)}</div>'
 
 
-def region_refs(dataset: Dataset) -> list[FactRef]:
-    """Facts about the region as a whole (stored on the region, naming no single country)."""
-    return list(dataset.region_only_facts)
-
-
 LATEST, QUOTED, ALL, REGION = "latest", "quoted", "all", "region"
 
 
@@ -298,7 +293,7 @@ def _refs(dataset: Dataset, iso3: str, as_of: dt.date | None) -> list[FactRef]:
 
 
 def _region(dataset: Dataset, as_of: dt.date | None) -> list[FactRef]:
-    return [r for r in region_refs(dataset) if as_of is None or r.fact.date <= as_of]
+    return [r for r in dataset.region_only_facts if as_of is None or r.fact.date <= as_of]
 
 
 def fact_groups(dataset: Dataset, iso3: str, as_of: dt.date | None = None) -> dict[str, str]:
