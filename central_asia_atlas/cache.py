@@ -6,6 +6,7 @@ import contextlib
 import datetime as dt
 import functools
 import gc
+import html
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ import streamlit as st
 
 from . import indicators, mapstyle, panel, publish, store
 from .indicators import IndicatorResult
+from .markup import Html
 from .selection import Selection
 
 if TYPE_CHECKING:
@@ -136,7 +138,7 @@ def fact_groups(iso3: str, as_of: dt.date | None) -> Mapping[str, str]:
 @st.cache_resource(show_spinner=False, max_entries=256)
 def country_panel(
     iso3: str, as_of: dt.date | None, signals: tuple[str, ...] | None, view: panel.FactsView
-) -> tuple[str, str, bool]:
+) -> tuple[Html, Html, bool]:
     """A country's panel as the map page shows it: (header HTML, body HTML, whether the view
     holds more facts than it shows), built once per country, day, signals and view of the
     facts, and shared by sessions (a click's rerun then only looks it up: with 20 sessions
@@ -145,7 +147,34 @@ def country_panel(
     head = panel.country_head_html(ds, iso3, as_of, style=False)
     table = indicator_table_at(as_of, signals)
     body = panel.country_html(ds, iso3, table, as_of, head=False, view=view, style=False)
-    return head, body, panel.facts_in_view(ds, iso3, as_of, view)[1] > 0
+    return Html(head), Html(body), panel.facts_in_view(ds, iso3, as_of, view)[1] > 0
+
+
+@_looked_up_first(64)
+@st.cache_resource(show_spinner=False, max_entries=64)
+def line_panel(kind: str, ident: str) -> Html:
+    """A route's or an event's panel (`kind` "route" or "event"), built once per process."""
+    build = panel.route_html if kind == "route" else panel.event_html
+    return Html(build(dataset(), ident, style=False))
+
+
+@_looked_up_first(256)
+@st.cache_resource(show_spinner=False, max_entries=256)
+def legends(
+    key: str, as_of: dt.date | None, signals: tuple[str, ...] | None, routes: bool, note: str
+) -> Html | None:
+    """The indicator's legend and the routes' (if shown), with `note` (plain text, escaped)
+    under them, as one element: each element costs something in every click's rerun of every
+    session. None if there is nothing to show."""
+    spec = dataset().catalogue.indicators.get(key)
+    parts = []
+    if spec is not None:
+        parts.append(panel.legend_html(spec, indicator_table_at(as_of, signals)[key], style=False))
+    if routes:
+        parts.append(panel.routes_legend_html(style=False))
+    if note:
+        parts.append(f'<p class="atlas-note">{html.escape(note)}</p>')
+    return Html("".join(parts)) if parts else None
 
 
 # --- publishing a view (images, standalone HTML, CSV) -------------------------------------
@@ -404,10 +433,20 @@ def run_through_entrypoint() -> None:
 # 90 ms, a new day on the map about 70 ms); downloads are built outside the runs.
 RUNS_AT_ONCE = 1
 _runs = threading.BoundedSemaphore(RUNS_AT_ONCE)
+_in_run = threading.local()  # this thread holds a turn (a fragment inside its page's run)
 
 
 @contextlib.contextmanager
 def page_run() -> Iterator[None]:
-    """Around a page's run (streamlit_app.py): wait for one of RUNS_AT_ONCE turns."""
-    with _runs:
+    """Around a page's run (streamlit_app.py) or a fragment's (a fragment's rerun does not go
+    through the page): wait for one of RUNS_AT_ONCE turns. Inside a turn the thread holds
+    already (the fragment's part of a full run), it does nothing."""
+    if getattr(_in_run, "held", False):
         yield
+        return
+    with _runs:
+        _in_run.held = True
+        try:
+            yield
+        finally:
+            _in_run.held = False

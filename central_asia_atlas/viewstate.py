@@ -9,8 +9,9 @@ shared with other pages and the tests:
 - ``atlas_view``: the canonical `selection.View` (it survives page switches; widgets do not).
 - ``atlas_notices``: what was ignored from the link, kept until the reader selects something.
 - ``atlas_map``: the map component's latest value (see cache.map_component).
+- ``atlas_share``: the Share button was pressed (the dialog opens in the run that follows).
 - widget keys ``w_indicator``, ``w_routes``, ``w_country``, ``w_line``, ``w_as_of`` (the
-  day slider under the map, in step with the Timeline page's), ``w_facts`` (which of a
+  day slider above the map, in step with the Timeline page's), ``w_facts`` (which of a
   country's facts the panel shows) and ``w_tiles``; ``facts_limit``: how many of them.
 """
 
@@ -161,12 +162,16 @@ class Callbacks:
         self.select(sel.Selection(cast(sel.SelectionKind, kind), ident) if ident else None)
 
     def on_day(self) -> None:
-        """The day slider under the map: the last day (today) means "as of today"."""
+        """The day slider above the map: the last day (today) means "as of today"."""
         day, last = self.ss.get("w_as_of"), self.ss.get("w_as_of_last")
         if isinstance(day, dt.date) and day != last:
             self.ss["as_of"] = day
         else:
             self.ss.pop("as_of", None)
+
+    def share(self) -> None:
+        """The Share button: the page opens the Share dialog in the run that follows."""
+        self.ss[SHARE_ASKED] = True
 
     def today(self) -> None:
         """Back to today: the map shows what the sources say now."""
@@ -178,6 +183,15 @@ class Callbacks:
         self.ss["atlas_view"] = replace(
             view, indicator=self.ss["w_indicator"], routes=self.ss["w_routes"]
         )
+
+
+SHARE_ASKED = "atlas_share"
+
+
+def share_asked(ss: State) -> bool:
+    """Whether the Share button was pressed since the last run (asked once, then forgotten:
+    the dialog stays open on the page until the reader closes it)."""
+    return bool(ss.pop(SHARE_ASKED, False))
 
 
 FACTS_PAGE = 8  # facts per page of the panel: what a click sends stays bounded
@@ -212,8 +226,15 @@ def sync_widgets(ss: State, days: tuple[dt.date, dt.date] | None = None) -> sel.
         ss["w_as_of"] = min(max(day or hi, lo), hi)
         ss["w_as_of_last"] = hi
     view: sel.View = ss["atlas_view"]
-    chosen = view.selection
     ss["w_indicator"], ss["w_routes"] = view.indicator, view.routes
+    return sync_selection(ss)
+
+
+def sync_selection(ss: State) -> sel.View:
+    """Set the select boxes' keys from the canonical view's selection, and return the view
+    (the map page's fragment does this alone: a click moves nothing else)."""
+    view: sel.View = ss["atlas_view"]
+    chosen = view.selection
     ss["w_country"] = chosen.id if chosen and chosen.kind == "country" else None
     ss["w_line"] = f"{chosen.kind}:{chosen.id}" if chosen and chosen.kind != "country" else None
     return view

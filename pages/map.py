@@ -1,10 +1,9 @@
 """Home page: the five states coloured by an indicator; click one (or a route) for its facts.
 
-With ``?embed=true`` (an iframe, see the Share menu) only the map and the panel are shown.
+With ``?embed=true`` (an iframe, see the Share dialog) only the map and the panel are shown.
 """
 
 import datetime as dt
-import html
 
 import streamlit as st
 
@@ -21,18 +20,17 @@ opts = vs.choices(ds)
 cb = vs.Callbacks(ss, opts.known)  # the widgets' and the map's callbacks
 vs.start(ss, st.query_params.to_dict(), specs, opts.known, ds.catalogue.default_key())
 days = vs.day_range(*timeline.date_range(ds, dt.date.today()))
-as_of, signals = vs.as_of(ss), vs.signals(ss, ds.catalogue.signals)
-table = cache.indicator_table_at(as_of, signals)
-for notice in vs.notices(ss):
-    st.info(md(notice), icon=":material/link_off:")
 view = vs.sync_widgets(ss, days)  # widgets show the canonical view
-chosen = view.selection
+as_of, signals = vs.as_of(ss), vs.signals(ss, ds.catalogue.signals)
 embedded = st.context.is_embedded  # ?embed=true: map and panel only, for an iframe
-key, routes = view.indicator or ds.catalogue.default_key() or "", view.routes
 
 
+@st.dialog("Share this view", width="medium")
 def share_menu(shown: publish.MapView) -> None:
-    """Link, embed code, citation, and the view as PNG, SVG, HTML and CSV (built on click)."""
+    """Link, embed code, citation, and the view as PNG, SVG, HTML and CSV (built on click).
+
+    A dialog, opened by the Share button: built only when asked for (a click's rerun sends
+    none of its 14 elements), and modal, so the view it shares cannot change under it."""
     base, today = st.context.url or "http://localhost:8501/", dt.date.today()
     link = publish.share_url(base, shown)
     st.caption("Link to this view")
@@ -54,16 +52,12 @@ def share_menu(shown: publish.MapView) -> None:
         )
 
 
-def legend(note: str = "") -> None:
-    """The indicator's legend and the routes', with `note` (plain text) under them: one element,
-    since each element costs something in every click's rerun of every session."""
-    parts = [panel.legend_html(specs[key], table[key], style=False)] if key in specs else []
-    if routes:
-        parts.append(panel.routes_legend_html(style=False))
-    if note:
-        parts.append(f'<p class="atlas-note">{html.escape(note)}</p>')
-    if parts:
-        st.html("".join(parts))
+def legend(
+    key: str, day: dt.date | None, chosen: tuple[str, ...] | None, routes: bool, note: str = ""
+) -> None:
+    """The legends and `note` under them, in one element (see cache.legends)."""
+    if shown := cache.legends(key, day, chosen, routes, note):
+        st.html(shown)
 
 
 if not embedded:
@@ -74,85 +68,20 @@ if not embedded:
         "China, with sources. Click a country, a route or an event, or choose one on the "
         "right.]]"
     )
-left, right = st.columns([3, 2], gap="medium")
-st.html(panel.STYLE)  # once per page: the panel and legends below are sent without it
-# The panel first: a click's rerun sends the panel's heading before the map column, which
-# it resends unchanged (the columns keep their places on the page whatever the order).
-with right, st.container(height=publish.EMBED_HEIGHT - 70 if embedded else "content"):
-    if embedded:
-        legend()
-    else:
+    # The controls that change the whole view, above the map and the panel, in two flex rows
+    # (one block each, not one per column): what the map shows, then its layers and sharing.
+    # They rerun the page; a click on the map, the select boxes or the panel reruns only the
+    # fragment below, which leaves them as they are.
+    with st.container(horizontal=True, vertical_alignment="bottom", gap="medium"):
         st.selectbox(
-            "Country",
-            list(FIVE),
-            key="w_country",
-            format_func=lambda k: opts.names.get(k, k),
-            index=None,
-            placeholder="Choose a country, or click the map",
-            on_change=cb.on_country,
+            "Colour the map by",
+            list(specs),
+            key="w_indicator",
+            format_func=lambda k: specs[k].label,
+            on_change=cb.on_view,
+            width=360,
         )
-        st.selectbox(
-            "Energy route or event",
-            list(opts.lines),
-            key="w_line",
-            format_func=lambda k: opts.lines.get(k, k),
-            index=None,
-            placeholder="Choose a route or event, or click it",
-            on_change=cb.on_line,
-        )
-        st.button(
-            "Clear selection",
-            key="w_clear",
-            on_click=cb.clear,
-            disabled=not chosen,
-            icon=":material/close:",
-        )
-    if chosen is None:
-        st.markdown(
-            "Click a country, a route or an event on the map to read what the sources "
-            "say about it: its ties to Moscow, the EU and China, each with its source."
-        )
-    elif chosen.kind == "country":
-        groups = cache.fact_groups(chosen.id, as_of)
-        facts = vs.facts_view(ss, groups)
-        head, body, more = cache.country_panel(chosen.id, as_of, signals, facts)
-        st.html(head)
-        for chart in cache.country_charts(chosen.id, as_of):
-            st.vega_lite_chart(chart.data, chart.vega, width="stretch")
-            st.caption(md(chart.source_line))
-        st.pills(
-            "Facts shown below",
-            list(groups),
-            format_func=groups.__getitem__,
-            key="w_facts",
-            on_change=cb.on_facts,
-        )
-        st.html(body)
-        if more:
-            st.button("Show more facts", key="w_more", on_click=cb.more_facts)
-    else:
-        line_html = panel.route_html if chosen.kind == "route" else panel.event_html
-        st.html(line_html(ds, chosen.id, style=False))
-with left:
-    if not embedded:
-        # Rows of controls are flex rows, not columns: one block each instead of one per
-        # column plus their row (a click's rerun sends each block again).
-        with st.container(horizontal=True, vertical_alignment="bottom", gap="medium"):
-            key = st.selectbox(
-                "Colour the map by",
-                list(specs),
-                key="w_indicator",
-                format_func=lambda k: specs[k].label,
-                on_change=cb.on_view,
-            )
-            routes = st.toggle("Energy export routes", key="w_routes", on_change=cb.on_view)
-    picked = (chosen.kind, chosen.id) if chosen else None
-    layers = cache.map_layers(key, as_of, signals, picked, routes, bool(ss.get("w_tiles", False)))
-    height = publish.EMBED_MAP_HEIGHT if embedded else mapstyle.HEIGHT
-    cache.map_component(layers, height=height, on_change=cb.on_map)
-    if not embedded:
-        row = st.container(horizontal=True, vertical_alignment="bottom", gap="medium")
-        row.slider(
+        st.slider(
             "As of",
             min_value=days[0],
             max_value=days[1],
@@ -162,38 +91,124 @@ with left:
             help="The map, legend and panel as the sources stood on this day (the Timeline "
             "page follows it too). Numbers: the latest period over by then.",
         )
-        row.button(
+        st.button(
             "Today",
             key="w_today",
             on_click=cb.today,
             disabled=as_of is None,
             icon=":material/today:",
         )
-        # Built only while open (opening it reruns the page): closed, it adds nothing to a
-        # click's rerun, which would otherwise send its 14 elements every time.
-        share = row.popover(
+    with st.container(horizontal=True, vertical_alignment="center", gap="medium"):
+        st.toggle("Energy export routes", key="w_routes", on_change=cb.on_view)
+        st.toggle(
+            "Online map tiles",
+            key="w_tiles",
+            help="An OpenStreetMap background, loaded from the internet (the map needs none).",
+        )
+        st.button(
             "Share",
+            key="w_share",
+            on_click=cb.share,
             icon=":material/share:",
             help="Share and export this view",
-            key="w_share",
-            on_change="rerun",
         )
-        if share.open and key in specs:
-            with share:
-                share_menu(publish.MapView(key, chosen, routes, as_of, signals))
-    if caption := vs.context_caption(as_of, signals):
-        st.caption(caption)
-    day = f"Map as of {as_of:%-d %B %Y} · " if as_of else ""
-    foot = f"{day}{cache.data_version().text} · made with Natural Earth"
-    if embedded:  # the legend is beside the map, above the panel
-        st.caption(foot)
-        shown = publish.MapView(key, chosen, routes, as_of, signals)
-        link = publish.share_url(st.context.url or "http://localhost:8501/", shown)
-        st.markdown(f"[Open this view in the full app]({link})")
-    else:
-        legend(note=foot)
-        st.checkbox(
-            "Online background map (loads OpenStreetMap tiles from the internet)", key="w_tiles"
-        )
-if want := vs.url_update(ss, st.query_params.to_dict()):
-    st.query_params.from_dict(want)
+    if vs.share_asked(ss) and view.indicator in specs:
+        share_menu(publish.MapView(view.indicator, view.selection, view.routes, as_of, signals))
+st.html(panel.STYLE)  # once per page: the panel and legends below are sent without it
+
+
+@st.fragment
+def map_and_panel() -> None:
+    """The map and the panel: what a click changes. A click reruns this alone (the page's
+    heading and controls stay as they are), in its turn like a page's run."""
+    with cache.page_run():
+        _map_and_panel()
+
+
+def _map_and_panel() -> None:
+    # Read from the session, not from the full run's variables: a click has moved them since.
+    view = vs.sync_selection(ss)
+    chosen = view.selection
+    key, routes = view.indicator or ds.catalogue.default_key() or "", view.routes
+    as_of, signals = vs.as_of(ss), vs.signals(ss, ds.catalogue.signals)
+    for notice in vs.notices(ss):
+        st.info(md(notice), icon=":material/link_off:")
+    left, right = st.columns([3, 2], gap="medium")
+    # The panel first: a click's rerun sends the panel's heading before the map column, which
+    # it resends unchanged (the columns keep their places on the page whatever the order).
+    with right, st.container(height=publish.EMBED_HEIGHT - 70 if embedded else "content"):
+        if embedded:
+            legend(key, as_of, signals, routes)
+        else:
+            st.selectbox(
+                "Country",
+                list(FIVE),
+                key="w_country",
+                format_func=lambda k: opts.names.get(k, k),
+                index=None,
+                placeholder="Choose a country, or click the map",
+                on_change=cb.on_country,
+            )
+            st.selectbox(
+                "Energy route or event",
+                list(opts.lines),
+                key="w_line",
+                format_func=lambda k: opts.lines.get(k, k),
+                index=None,
+                placeholder="Choose a route or event, or click it",
+                on_change=cb.on_line,
+            )
+            st.button(
+                "Clear selection",
+                key="w_clear",
+                on_click=cb.clear,
+                disabled=not chosen,
+                icon=":material/close:",
+            )
+        if chosen is None:
+            st.markdown(
+                "Click a country, a route or an event on the map to read what the sources "
+                "say about it: its ties to Moscow, the EU and China, each with its source."
+            )
+        elif chosen.kind == "country":
+            groups = cache.fact_groups(chosen.id, as_of)
+            facts = vs.facts_view(ss, groups)
+            head, body, more = cache.country_panel(chosen.id, as_of, signals, facts)
+            st.html(head)
+            for chart in cache.country_charts(chosen.id, as_of):
+                st.vega_lite_chart(chart.data, chart.vega, width="stretch")
+                st.caption(md(chart.source_line))
+            st.pills(
+                "Facts shown below",
+                list(groups),
+                format_func=groups.__getitem__,
+                key="w_facts",
+                on_change=cb.on_facts,
+            )
+            st.html(body)
+            if more:
+                st.button("Show more facts", key="w_more", on_click=cb.more_facts)
+        else:
+            st.html(cache.line_panel(chosen.kind, chosen.id))
+    with left:
+        picked = (chosen.kind, chosen.id) if chosen else None
+        tiles = bool(ss.get("w_tiles", False))
+        layers = cache.map_layers(key, as_of, signals, picked, routes, tiles)
+        height = publish.EMBED_MAP_HEIGHT if embedded else mapstyle.HEIGHT
+        cache.map_component(layers, height=height, on_change=cb.on_map)
+        if caption := vs.context_caption(as_of, signals):
+            st.caption(caption)
+        day = f"Map as of {as_of:%-d %B %Y} · " if as_of else ""
+        foot = f"{day}{cache.data_version().text} · made with Natural Earth"
+        if embedded:  # the legend is beside the map, above the panel
+            st.caption(foot)
+            shown = publish.MapView(key, chosen, routes, as_of, signals)
+            link = publish.share_url(st.context.url or "http://localhost:8501/", shown)
+            st.markdown(f"[Open this view in the full app]({link})")
+        else:
+            legend(key, as_of, signals, routes, note=foot)
+    if want := vs.url_update(ss, st.query_params.to_dict()):
+        st.query_params.from_dict(want)
+
+
+map_and_panel()

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable
 
 import pytest
-from playwright.sync_api import Frame, FrameLocator, Locator, Page, expect
+from playwright.sync_api import Frame, FrameLocator, Locator, Page, WebSocket, expect
 from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import unary_union
@@ -349,3 +350,66 @@ def test_the_highlight_follows_clicks_and_the_select_box_alike(
     frame.wait_for_function(OUTLINED, arg="KAZ", timeout=STEP_MS)
     assert frame.evaluate("() => window.__atlas_mark") == "first mount"
     assert offline.blocked == []
+
+
+def until(page: Page, cond: Callable[[], bool], what: str) -> None:
+    """Poll `cond` (Python state fed by the page's events) until it holds, or fail."""
+    deadline = time.monotonic() + STEP_MS / 1000
+    while not cond():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        page.wait_for_timeout(25)  # lets Playwright deliver the page's events
+
+
+def test_a_click_reruns_the_map_and_the_panel_alone(
+    page: Page, server: Server, offline: Offline
+) -> None:
+    """The map and the panel are one fragment: a click on the map reruns it alone. The heading
+    and the controls above (the colouring, the day slider, the toggles, Share) are neither run
+    nor sent again, and the fragment comes back with the new panel (issue 12: a click's rerun
+    is what 20 sessions clicking at once wait for)."""
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    sent: list[BackMsg] = []
+    got: list[ForwardMsg] = []
+
+    def watch(ws: WebSocket) -> None:
+        ws.on("framesent", lambda p: sent.append(BackMsg.FromString(_raw(p))))
+        ws.on("framereceived", lambda p: got.append(ForwardMsg.FromString(_raw(p))))
+
+    def runs_done() -> bool:  # every run asked for has finished
+        asked = sum(m.WhichOneof("type") == "rerun_script" for m in sent)
+        return asked > 0 and sum(m.WhichOneof("type") == "script_finished" for m in got) >= asked
+
+    page.on("websocket", watch)
+    frame, fl = open_map(page, server)
+    until(page, runs_done, "the first view's runs")
+    country = DS.country("UZB")
+    assert country is not None and country.geometry is not None
+    parts = list(getattr(country.geometry, "geoms", [country.geometry]))
+    n_sent, n_got = len(sent), len(got)
+    area = max(parts, key=lambda g: g.area)
+    click_where(frame, fl, candidate_points(area, obstacles()), "path.atlas-country")
+    expect(panel(page, "country", "UZB")).to_be_visible(timeout=STEP_MS)
+    until(page, runs_done, "the click's run")
+    reruns = [m for m in sent[n_sent:] if m.WhichOneof("type") == "rerun_script"]
+    assert len(reruns) == 1, reruns
+    fragment = reruns[0].rerun_script.fragment_id
+    assert fragment, "the click reran the whole page"
+    after = got[n_got:]
+    starts = [m for m in after if m.WhichOneof("type") == "new_session"]
+    assert [list(m.metadata.run.fragment_ids) for m in starts] == [[fragment]]
+    deltas = [m for m in after if m.WhichOneof("type") in ("delta", "ref_hash")]
+    paths = {tuple(m.metadata.delta_path[:2]) for m in deltas}
+    assert len(paths) == 1, paths  # all inside the fragment's own container
+    assert {m.delta.fragment_id for m in deltas if m.WhichOneof("type") == "delta"} == {fragment}
+    new = [m.delta.new_element for m in deltas if m.WhichOneof("type") == "delta"]
+    kinds = {e.WhichOneof("type") for e in new}
+    assert not kinds & {"slider", "toggle", "checkbox"}, kinds  # no control from above
+    head = '<section class="atlas-panel" data-kind="country" data-id="UZB"'
+    assert any(e.html.body.startswith(head) for e in new if e.WhichOneof("type") == "html")
+    assert offline.blocked == []
+
+
+def _raw(payload: str | bytes) -> bytes:
+    return payload if isinstance(payload, bytes) else payload.encode()

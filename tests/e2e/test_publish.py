@@ -94,7 +94,7 @@ def test_share_menu_gives_link_embed_citation_and_each_download(
     version = re.compile(r"Data version \d{4}-\d{2}-\d{2} \(\d+ facts\)")
     expect(page.get_by_text(version).first).to_be_visible()  # the map's footer
     share_menu(page)
-    codes = page.locator('[data-testid="stPopoverBody"] [data-testid="stCode"] code')
+    codes = page.locator('[data-testid="stDialog"] [data-testid="stCode"] code')
     expect(codes).to_have_count(3)
     link, embed, cite = (" ".join(c.split()) for c in codes.all_inner_texts())
     assert link.startswith(f"{server.url}/?")

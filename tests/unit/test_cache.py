@@ -64,6 +64,29 @@ def test_a_run_that_raises_gives_its_turn_back() -> None:
     t.join(2)
 
 
+def test_a_fragment_inside_its_page_run_does_not_wait_for_the_turn_its_thread_holds() -> None:
+    """The map page's fragment takes a turn (cache.page_run) because it also reruns alone; on a
+    full run it runs inside the page's turn, which its own thread holds: it goes straight on,
+    and leaving it gives nothing back (the page still holds the turn)."""
+    seen: list[bool] = []
+
+    def full_run() -> None:
+        with cache.page_run():
+            with cache.page_run():  # would wait forever for itself without the thread's mark
+                seen.append(cache._runs.acquire(blocking=False))
+            seen.append(cache._runs.acquire(blocking=False))
+        seen.append(cache._runs.acquire(blocking=False))  # the page gave its turn back, once
+        cache._runs.release()
+        with cache.page_run():  # and the thread's next run takes a turn again
+            seen.append(cache._runs.acquire(blocking=False))
+
+    t = threading.Thread(target=full_run, daemon=True)
+    t.start()
+    t.join(5)
+    assert not t.is_alive(), "the fragment waited for the turn its own page run holds"
+    assert seen == [False, False, True, False]
+
+
 def test_the_dataset_and_the_map_libraries_are_out_of_the_collectors_reach() -> None:
     """cache.dataset and cache.map_base freeze what they leave alive for the process's life
     (the dataset; folium, jinja2, pandas, imported by the map), so that a full collection,

@@ -113,7 +113,7 @@ def test_day_and_signals_from_the_session() -> None:
 
 
 def test_the_caption_says_which_other_page_the_map_follows() -> None:
-    # the day has its own slider under the map now; only the Compare page's choice is noted
+    # the day has its own slider on the map page now; only the Compare page's choice is noted
     assert vs.context_caption(None, None) is None
     assert vs.context_caption(dt.date(2022, 3, 4), None) is None
     assert vs.context_caption(None, ("eu_engagement",)) == (
@@ -234,6 +234,24 @@ def test_widgets_show_the_canonical_view() -> None:
     ss["atlas_view"] = View(None, DEFAULT, True)
     vs.sync_widgets(ss)
     assert (ss["w_country"], ss["w_line"], ss["w_routes"]) == (None, None, True)
+
+
+def test_a_click_moves_the_select_boxes_and_nothing_else() -> None:
+    """The map page's fragment syncs only the select boxes: a click moves nothing else, and
+    the controls above it (not rerun) keep the keys the full run gave them."""
+    ss: dict[str, Any] = {"atlas_view": View(Selection("country", "KGZ"), OTHER, False)}
+    ss["w_indicator"], ss["w_routes"] = "left-from-the-full-run", True
+    assert vs.sync_selection(ss) == ss["atlas_view"]
+    assert (ss["w_country"], ss["w_line"]) == ("KGZ", None)
+    assert (ss["w_indicator"], ss["w_routes"]) == ("left-from-the-full-run", True)
+
+
+def test_the_share_button_asks_once() -> None:
+    ss = new_session({})
+    assert not vs.share_asked(ss)
+    vs.Callbacks(ss, KNOWN).share()
+    assert vs.share_asked(ss)
+    assert not vs.share_asked(ss)  # the dialog, once open, stays open by itself
 
 
 def test_the_url_follows_the_view_and_the_day() -> None:
