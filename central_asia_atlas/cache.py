@@ -288,7 +288,8 @@ def map_base() -> MapBase:
     from . import mapview
 
     neighbours = basemap()
-    base = base_payload(mapview.base_map(neighbours, dataset(), mapview.basemap_url(neighbours)))
+    url = mapview.basemap_url(neighbours)
+    base = base_payload(mapview.base_map(neighbours, dataset(), url, shapes=True))
     # folium, branca, jinja2, pandas and pyarrow were imported just now (see mapstyle), after
     # the dataset was frozen: kept for the life of the process, they are frozen too, or every
     # full collection walks them again (30-50 ms each, during the clicks of 20 sessions).

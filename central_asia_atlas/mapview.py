@@ -279,12 +279,16 @@ def _credit(dataset: Dataset) -> str:
 
 
 def base_map(
-    basemap: Mapping[str, Any], dataset: Dataset, basemap_src: str | None = None
+    basemap: Mapping[str, Any],
+    dataset: Dataset,
+    basemap_src: str | None = None,
+    shapes: bool = False,
 ) -> folium.Map:
     """The part of the map that never changes. Same inputs, same generated code.
 
     With `basemap_src` (see `basemap_url`) the browser fetches the neighbours from that URL;
-    without it they are inlined in the map's code.
+    without it they are inlined in the map's code. With `shapes`, it holds the five states'
+    and the routes' shapes, which the layers then send without (`SharedShapes`).
     """
     m = folium.Map(
         location=[45.0, 66.0],
@@ -338,9 +342,84 @@ def base_map(
             )
         ).add_to(m)
     folium.FitBounds(FIT_BOUNDS).add_to(m)
+    if shapes:
+        SharedShapes(dataset).add_to(m)
     FastClick(MAP_RETURNS).add_to(m)
     ClickSelect().add_to(m)
     return m
+
+
+SHAPES = "atlasShapes"  # the key that marks a layer's data as "shapes from the base map"
+
+
+class SharedShapes(MacroElement):
+    """The five states' and the routes' shapes, in the base map, for `SharedGeoJson` layers.
+
+    The layers change with every view (colours, tooltips, the routes toggle) and the page sends
+    them at every rerun: with the shapes in them, 80 KB that Streamlit serialised, hashed and
+    compared at every click of every session, though the browser already had them. In the
+    base map the shapes are sent once, when the map mounts. Leaflet's `addData` is wrapped so
+    that a layer's data marked with `SHAPES` (a kind, then each feature's properties) becomes
+    the full collection again, each feature with its shape from here; any other data passes
+    through unchanged.
+    """
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+(function (shapes, key) {
+  var add = L.GeoJSON.prototype.addData;
+  L.GeoJSON.prototype.addData = function (data) {
+    if (data && typeof data[key] === "string") {
+      var kind = shapes[data[key]] || {};
+      data = {type: "FeatureCollection", features: data.features.map(function (p) {
+        return {type: "Feature", properties: p, geometry: kind[p.id] || null};
+      })};
+    }
+    return add.call(this, data);
+  };
+})({{ this.shapes }}, {{ this.key }});
+{% endmacro %}"""
+    )
+
+    def __init__(self, dataset: Dataset) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "SharedShapes"
+        shapes = {
+            "country": {c.props.iso3: _geojson_geometry(c.geometry) for c in dataset.countries},
+            "route": {r.props.id: _geojson_geometry(r.geometry) for r in dataset.routes},
+        }
+        self.shapes = _js_json(shapes)
+        self.key = _js_json(SHAPES)
+
+
+def _js_json(value: Any) -> str:
+    """JSON for a script element: "<", ">" and "&" escaped, so no data can close the tag."""
+    text = json.dumps(value, sort_keys=True, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+class SharedGeoJson(folium.GeoJson):
+    """A GeoJson layer of `kind` ("country" or "route") whose shapes the base map holds.
+
+    Styles, highlights and tooltips are built from the full features, as for any GeoJson; what
+    the layer's script then carries is each feature's properties, marked for SharedShapes,
+    which puts the shapes back in the browser. Rendered by folium alone (the standalone HTML
+    export, with no shared shapes), the script still carries the full features: folium writes
+    it during `render`, before the data is swapped.
+    """
+
+    def __init__(self, data: dict[str, Any], kind: str, **kwargs: Any) -> None:
+        super().__init__(data, **kwargs)
+        self._features = self.data
+        self._kind = kind
+
+    def render(self, **kwargs: Any) -> None:  # type: ignore[override]  # folium's returns None
+        self.data = self._features
+        super().render(**kwargs)  # type: ignore[no-untyped-call]
+        self.data = {
+            SHAPES: self._kind,
+            "features": [f["properties"] for f in self._features["features"]],
+        }
 
 
 class FastClick(MacroElement):
@@ -677,8 +756,9 @@ def layers(
     choropleth = folium.FeatureGroup(name=CHOROPLETH)
     countries = country_features(dataset, results, indicator_label)
     if countries["features"]:  # (folium's tooltip refuses an empty collection)
-        folium.GeoJson(
+        SharedGeoJson(
             countries,
+            "country",
             name="Countries",
             style_function=_country_style,
             highlight_function=lambda _f: {"weight": 3, "color": HIGHLIGHT},
@@ -725,8 +805,9 @@ def layers(
 
 def _route_layers(data: dict[str, Any], group: folium.FeatureGroup) -> None:
     """A white casing, the coloured line, and a wide invisible line on top to catch clicks."""
-    folium.GeoJson(
+    SharedGeoJson(
         data,
+        "route",
         name="Route casing",
         style_function=lambda _f: {
             "color": ROUTE_CASING,
@@ -736,15 +817,17 @@ def _route_layers(data: dict[str, Any], group: folium.FeatureGroup) -> None:
         interactive=False,
         class_name=CLS_ROUTE_CASING,
     ).add_to(group)
-    folium.GeoJson(
+    SharedGeoJson(
         data,
+        "route",
         name="Routes",
         style_function=_route_style,
         interactive=False,
         class_name=CLS_ROUTE,
     ).add_to(group)
-    folium.GeoJson(
+    SharedGeoJson(
         data,
+        "route",
         name="Route hit area",
         style_function=lambda _f: {"color": "#000000", "weight": 16, "opacity": 0.0},
         highlight_function=lambda _f: {"opacity": 0.15},

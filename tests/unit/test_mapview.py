@@ -22,10 +22,15 @@ BASEMAP = mapview.load_basemap()
 
 
 def build(
-    ds: Any, key: str, selection: Selection | None, routes: bool, tiles: bool = False
+    ds: Any,
+    key: str,
+    selection: Selection | None,
+    routes: bool,
+    tiles: bool = False,
+    shapes: bool = False,
 ) -> tuple[folium.Map, list[folium.FeatureGroup]]:
     results = indicators.compute(ds, key)
-    m = mapview.base_map(BASEMAP, ds, mapview.basemap_url(BASEMAP))
+    m = mapview.base_map(BASEMAP, ds, mapview.basemap_url(BASEMAP), shapes=shapes)
     groups = mapview.layers(ds, results, INDICATORS[key].label, selection, routes, tiles)
     return m, groups
 
@@ -208,7 +213,7 @@ def test_the_cached_map_component_sends_what_st_folium_would(
         ("un_es11_1", Selection("country", "KAZ"), True, False),
         ("governance", Selection("route", route), False, True),
     ):
-        m, groups = build(ds, key, selection, routes, tiles)
+        m, groups = build(ds, key, selection, routes, tiles, shapes=True)  # as cache.map_base
         sf.st_folium(
             m,
             key=cache.MAP_KEY,
@@ -456,3 +461,36 @@ def test_an_event_beyond_the_map_is_marked_at_its_edge_and_says_so() -> None:
             round(event.geometry.x, 5),
             round(event.geometry.y, 5),
         ]
+
+
+def test_the_shapes_go_once_in_the_base_map_and_the_layers_send_properties() -> None:
+    """SharedShapes/SharedGeoJson: the five states' and the routes' shapes are in the base map
+    (sent when the map mounts); the layers, sent at every rerun, carry their properties only
+    (28 KB instead of 80 KB for the default view with routes, measured on the shipped data)."""
+    ds = shipped()
+    m, groups = build(ds, "distance_signals", None, True, shapes=True)
+    args = component_args(m, groups)
+    fg, base = args["feature_group"], args["script"]
+    places = len(mapview.event_features(ds)["features"])
+    assert fg.count('"coordinates"') == places  # the events' points only
+    assert fg.count('"atlasShapes": "country"') == 1 and fg.count('"atlasShapes": "route"') == 3
+    assert len(fg) < 40_000, len(fg)
+    assert base.count("(function (shapes, key)") == 1
+    start = base.index("})(", base.index("(function (shapes, key)")) + 3
+    data, _ = json.JSONDecoder().raw_decode(base, start)
+    assert sorted(data["country"]) == sorted(FIVE)
+    assert sorted(data["route"]) == sorted(r.props.id for r in ds.routes)
+    kaz = next(c for c in ds.countries if c.props.iso3 == "KAZ")
+    assert data["country"]["KAZ"] == json.loads(json.dumps(mapview._geojson_geometry(kaz.geometry)))
+
+
+def test_shared_layers_rendered_by_folium_alone_keep_their_shapes() -> None:
+    """The standalone HTML export renders the layers with folium alone, on a base map without
+    the shared shapes: there each layer still embeds its full features."""
+    ds = shipped()
+    m, groups = build(ds, "distance_signals", None, True)  # shapes=False, as publish does
+    for g in groups:
+        g.add_to(m)
+    page = m.get_root().render()
+    assert "atlasShapes" not in page
+    assert page.count('"coordinates"') >= len(FIVE) + 3 * len(ds.routes)
