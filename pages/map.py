@@ -53,10 +53,10 @@ def share_menu(shown: publish.MapView) -> None:
 
 
 def legend(
-    key: str, day: dt.date | None, chosen: tuple[str, ...] | None, routes: bool, note: str = ""
+    key: str, day: dt.date | None, signal_ids: tuple[str, ...] | None, routes: bool, note: str = ""
 ) -> None:
     """The legends and `note` under them, in one element (see cache.legends)."""
-    if shown := cache.legends(key, day, chosen, routes, note):
+    if shown := cache.legends(key, day, signal_ids, routes, note):
         st.html(shown)
 
 
