@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import datetime as dt
 import functools
 import gc
@@ -285,15 +284,12 @@ def layers_payload(
 @st.cache_resource(show_spinner=False)
 def map_base() -> MapBase:
     """The base map's part of the arguments; the neighbours come from static/ when it holds
-    the same basemap (mapview.basemap_url), else they are inlined; the base map's own script
-    is a static file too when it can be written (mapview.static_script_url), else inlined."""
+    the same basemap (mapview.basemap_url), else they are inlined."""
     from . import mapview
 
     neighbours = basemap()
     url = mapview.basemap_url(neighbours)
     base = base_payload(mapview.base_map(neighbours, dataset(), url, shapes=True))
-    if src := mapview.static_script_url(base.script):  # the key still hashes the full script
-        base = dataclasses.replace(base, script="", js_links=(*base.js_links, src))
     # folium, branca, jinja2, pandas and pyarrow were imported just now (see mapstyle), after
     # the dataset was frozen: kept for the life of the process, they are frozen too, or every
     # full collection walks them again (30-50 ms each, during the clicks of 20 sessions).

@@ -15,8 +15,6 @@ from __future__ import annotations
 import hashlib
 import html
 import json
-import os
-import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -238,38 +236,6 @@ def basemap_url(basemap: Mapping[str, Any], static_dir: Path = STATIC_DIR) -> st
     if shipped != basemap_json(basemap).encode("utf-8"):
         return None
     return f"/app/static/{BASEMAP_STATIC}?v={hashlib.sha256(shipped).hexdigest()[:12]}"
-
-
-SCRIPT_STATIC_DIR = "atlas/gen"  # under static/; generated at run time, not in git
-SCRIPT_KEEP_S = 3600  # older generated scripts of other base maps are removed
-
-
-def static_script_url(script: str, static_dir: Path = STATIC_DIR) -> str | None:
-    """The base map's script as a static file (named by its content), and its URL; None if
-    it cannot be written there (a read-only deploy: the map then inlines it, as before).
-
-    The map component's arguments go with every rerun of every session, and Streamlit
-    serialises and hashes them each time: the base map's 53 KB of code, which never changes,
-    made most of them. As a file it is fetched once by the map's frame, loaded like Leaflet
-    before the component runs its (now empty) script, which is where streamlit-folium looks
-    for `map_div`. The file is written atomically; other processes write the same bytes.
-    """
-    digest = hashlib.sha256(script.encode("utf-8")).hexdigest()[:16]
-    folder = static_dir / SCRIPT_STATIC_DIR
-    path = folder / f"map-{digest}.js"
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        if not path.exists() or path.read_text(encoding="utf-8") != script:
-            tmp = folder / f".{path.name}.{os.getpid()}.tmp"
-            tmp.write_text(script, encoding="utf-8")
-            os.replace(tmp, path)
-        now = time.time()
-        for old in folder.glob("map-*.js"):
-            if old != path and now - old.stat().st_mtime > SCRIPT_KEEP_S:
-                old.unlink(missing_ok=True)
-    except OSError:
-        return None
-    return f"/app/static/{SCRIPT_STATIC_DIR}/{path.name}"
 
 
 class StaticBasemap(MacroElement):

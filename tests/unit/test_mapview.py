@@ -227,15 +227,8 @@ def test_the_cached_map_component_sends_what_st_folium_would(
         cache.map_component(layers, height=mapview.HEIGHT, on_change=lambda: None)
         expected, got = calls[-2], calls[-1]
         assert set(expected) == set(got)
-        # the base map's script goes as a static file, loaded after Leaflet (static_script_url):
-        # its content is exactly the script st_folium would send inline
-        *links, src = got["js_links"]
-        assert src.startswith(f"/app/static/{mapview.SCRIPT_STATIC_DIR}/map-"), src
-        static = mapview.STATIC_DIR / src.removeprefix("/app/static/")
-        assert static.read_text(encoding="utf-8") == expected["script"]
-        assert got["script"] == "" and tuple(links) == tuple(expected["js_links"])
         for name in expected:
-            if name in ("on_change", "default", "script", "js_links"):
+            if name in ("on_change", "default"):
                 continue
             assert json.dumps(got[name]) == json.dumps(expected[name]), name
         # the default, on purpose: the component's own starting value, so a pan sends nothing
@@ -501,24 +494,3 @@ def test_shared_layers_rendered_by_folium_alone_keep_their_shapes() -> None:
     page = m.get_root().render()
     assert "atlasShapes" not in page
     assert page.count('"coordinates"') >= len(FIVE) + 3 * len(ds.routes)
-
-
-def test_the_base_maps_script_is_a_static_file_or_inline_where_it_cannot_be(
-    tmp_path: Path,
-) -> None:
-    """static_script_url writes the script once under its content's name and gives its URL;
-    where the folder cannot be written (a read-only deploy) it gives None and the map keeps
-    the script inline."""
-    url = mapview.static_script_url("var map_div = 1;", tmp_path)
-    assert url is not None and url.startswith(f"/app/static/{mapview.SCRIPT_STATIC_DIR}/map-")
-    path = tmp_path / url.removeprefix("/app/static/")
-    assert path.read_text(encoding="utf-8") == "var map_div = 1;"
-    assert mapview.static_script_url("var map_div = 1;", tmp_path) == url  # same name
-    other = mapview.static_script_url("var map_div = 2;", tmp_path)
-    assert other is not None and other != url
-    assert sorted(p.name for p in path.parent.iterdir()) == sorted(
-        [path.name, Path(other).name]
-    )  # no temporary file left
-    blocked = tmp_path / "read-only"
-    blocked.write_text("a file where the folder would be", encoding="utf-8")
-    assert mapview.static_script_url("var map_div = 1;", blocked) is None
