@@ -352,12 +352,13 @@ def test_the_highlight_follows_clicks_and_the_select_box_alike(
     assert offline.blocked == []
 
 
-def until(page: Page, cond: Callable[[], bool], what: str) -> None:
-    """Poll `cond` (Python state fed by the page's events) until it holds, or fail."""
+def until(sockets: list[WebSocket], cond: Callable[[], bool], what: str) -> None:
+    """Wait, frame by frame, until `cond` (Python state fed by the app's websocket) holds."""
     deadline = time.monotonic() + STEP_MS / 1000
     while not cond():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        page.wait_for_timeout(25)  # lets Playwright deliver the page's events
+        left_ms = (deadline - time.monotonic()) * 1000
+        assert sockets and left_ms > 0, f"timed out waiting for {what}"
+        sockets[-1].wait_for_event("framereceived", timeout=left_ms)  # the next frame
 
 
 def test_a_click_reruns_the_map_and_the_panel_alone(
@@ -373,7 +374,10 @@ def test_a_click_reruns_the_map_and_the_panel_alone(
     sent: list[BackMsg] = []
     got: list[ForwardMsg] = []
 
+    sockets: list[WebSocket] = []
+
     def watch(ws: WebSocket) -> None:
+        sockets.append(ws)
         ws.on("framesent", lambda p: sent.append(BackMsg.FromString(_raw(p))))
         ws.on("framereceived", lambda p: got.append(ForwardMsg.FromString(_raw(p))))
 
@@ -383,7 +387,7 @@ def test_a_click_reruns_the_map_and_the_panel_alone(
 
     page.on("websocket", watch)
     frame, fl = open_map(page, server)
-    until(page, runs_done, "the first view's runs")
+    until(sockets, runs_done, "the first view's runs")
     country = DS.country("UZB")
     assert country is not None and country.geometry is not None
     parts = list(getattr(country.geometry, "geoms", [country.geometry]))
@@ -391,7 +395,7 @@ def test_a_click_reruns_the_map_and_the_panel_alone(
     area = max(parts, key=lambda g: g.area)
     click_where(frame, fl, candidate_points(area, obstacles()), "path.atlas-country")
     expect(panel(page, "country", "UZB")).to_be_visible(timeout=STEP_MS)
-    until(page, runs_done, "the click's run")
+    until(sockets, runs_done, "the click's run")
     reruns = [m for m in sent[n_sent:] if m.WhichOneof("type") == "rerun_script"]
     assert len(reruns) == 1, reruns
     fragment = reruns[0].rerun_script.fragment_id
