@@ -559,7 +559,7 @@ window.{{ this.fn }} && window.{{ this.fn }}({{ this.args }});
         self.fn = SELECT_JS
         self.selection = selection
         kind, ident = (selection.kind, selection.id) if selection is not None else (None, None)
-        self.args = ", ".join(json.dumps(x) for x in (kind, ident, token))
+        self.args = ", ".join(_js_json(x) for x in (kind, ident, token))  # ids come from data
 
 
 View = tuple[Any, ...]  # what the layers depend on besides the selection (see cache.map_layers)
