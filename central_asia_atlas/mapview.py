@@ -102,6 +102,10 @@ _CSS = f"""<style>
   text-shadow: 0 0 3px {LAND}, 0 0 3px {LAND}; }}
 .leaflet-tooltip.atlas-capital {{ color: #222; font: 11px/1.2 sans-serif; margin-left: 2px;
   text-shadow: 0 0 3px #fff, 0 0 3px #fff; }}
+/* A clicked shape takes the focus (the browser's default), and the browser drew a rectangle
+   around it, over the map's own highlight. The shapes are not in the tab order (the select
+   boxes are the keyboard's way in), so the ring only ever followed a mouse. */
+.leaflet-container path.leaflet-interactive:focus {{ outline: none; }}
 </style>"""
 
 
@@ -344,9 +348,38 @@ def base_map(
     folium.FitBounds(FIT_BOUNDS).add_to(m)
     if shapes:
         SharedShapes(dataset).add_to(m)
+    FocusInPlace().add_to(m)
     FastClick(MAP_RETURNS).add_to(m)
     ClickSelect().add_to(m)
     return m
+
+
+class FocusInPlace(MacroElement):
+    """Focus the map at a mouse press without scrolling the page: a click stays where it was.
+
+    Leaflet's keyboard handler (1.9.4, vendored) focuses the map's container at every
+    mousedown with a plain `focus()`, and restores the scroll of the map's own window only.
+    When the map's frame reaches below the fold, the browser scrolls the page to bring the
+    whole frame into view: the page moves between the press and the release, the release lands
+    on another feature or on none, and the click is lost or selects what was beside the
+    pointer. This focuses the container first, in the capture phase and with `preventScroll`;
+    Leaflet then finds it focused and leaves it (tests/e2e/test_map.py clicks a map whose
+    frame reaches below the fold).
+    """
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+(function (box) {
+  box.addEventListener("mousedown", function () {
+    if (document.activeElement !== box) box.focus({preventScroll: true});
+  }, true);
+})({{ this._parent.get_name() }}.getContainer());
+{% endmacro %}"""
+    )
+
+    def __init__(self) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "FocusInPlace"
 
 
 SHAPES = "atlasShapes"  # the key that marks a layer's data as "shapes from the base map"

@@ -13,14 +13,14 @@ import time
 from collections.abc import Callable, Iterable
 
 import pytest
-from playwright.sync_api import Frame, FrameLocator, Locator, Page, WebSocket, expect
+from playwright.sync_api import Browser, Frame, FrameLocator, Locator, Page, WebSocket, expect
 from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import unary_union
 
 from central_asia_atlas import store
 from central_asia_atlas.model import FIVE
-from tests.e2e.conftest import Offline, Server
+from tests.e2e.conftest import Offline, Server, offline_page
 
 pytestmark = pytest.mark.e2e
 
@@ -304,6 +304,43 @@ def test_a_click_is_posted_once_and_at_once(page: Page, server: Server, offline:
         assert p["value"]["last_active_drawing"]["geometry"] is None, p["value"]
         assert len(json.dumps(p["value"])) < 2000, len(json.dumps(p["value"]))
     assert offline.blocked == []
+
+
+SCROLLED = """() => window.scrollY + Array.from(document.querySelectorAll('*'))
+    .reduce((sum, el) => sum + el.scrollTop, 0)"""
+
+
+def test_a_click_on_a_map_below_the_fold_keeps_the_page_still(
+    browser: Browser, server: Server, offline: Offline
+) -> None:
+    """mapview.FocusInPlace: on a screen where the map's frame reaches below the fold, a mouse
+    press on the map must not scroll the page. Leaflet focuses the map at the press with a
+    plain focus(), and the browser then scrolled the page to show the whole frame, so the
+    release landed elsewhere on the map: the click was lost (test_concurrency lost 3 of 5) or
+    chose what was beside the pointer, and the page jumped."""
+    page = offline_page(browser, offline, width=1200, height=760)
+    try:
+        frame, fl = open_map(page, server)
+        box = page.locator(IFRAME).bounding_box()
+        assert box is not None and box["y"] + box["height"] > 760 + 50, box  # below the fold
+        before = page.evaluate(SCROLLED)
+        frame.evaluate(
+            """() => { window.__ys = [];
+                for (const t of ['mousedown', 'mouseup'])
+                    document.addEventListener(t, (e) => window.__ys.push(e.clientY), true); }"""
+        )
+        iso3 = "KAZ"
+        country = DS.country(iso3)
+        assert country is not None and country.geometry is not None
+        parts = list(getattr(country.geometry, "geoms", [country.geometry]))
+        largest = max(parts, key=lambda g: g.area)
+        click_where(frame, fl, candidate_points(largest, obstacles()), "path.atlas-country")
+        expect(panel(page, "country", iso3)).to_be_visible(timeout=STEP_MS)
+        down, up = frame.evaluate("() => window.__ys")
+        assert down == up, f"the map moved {up - down} px under the pointer during the click"
+        assert page.evaluate(SCROLLED) == before
+    finally:
+        page.context.close()
 
 
 OUTLINED = """(iso3) => {
