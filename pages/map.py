@@ -65,8 +65,8 @@ if not embedded:
         "#### Central Asia between Russia, the EU and China, since February 2022\n\n"
         ":small[:gray[Kazakhstan, Uzbekistan, Kyrgyzstan, Tajikistan and Turkmenistan: the ties "
         "that keep each close to Moscow and the signals of distance, its ties to the EU and "
-        "China, with sources. Click a country, a route or an event, or choose one on the "
-        "right.]]"
+        "China, with sources. Click a country, a route or an event, or choose one from the "
+        "lists beside the map (below it on a phone).]]"
     )
     # The controls that change the whole view, above the map and the panel, in two flex rows
     # (one block each, not one per column): what the map shows, then its layers and sharing.
