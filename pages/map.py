@@ -4,6 +4,7 @@ With ``?embed=true`` (an iframe, see the Share dialog) only the map and the pane
 """
 
 import datetime as dt
+from contextlib import nullcontext
 
 import streamlit as st
 
@@ -136,7 +137,9 @@ def _map_and_panel() -> None:
     left, right = st.columns([3, 2], gap="medium")
     # The panel first: a click's rerun sends the panel's heading before the map column, which
     # it resends unchanged (the columns keep their places on the page whatever the order).
-    with right, st.container(height=publish.EMBED_HEIGHT - 70 if embedded else "content"):
+    # Embedded, the panel scrolls in a box as high as the map; otherwise it is the column
+    # itself (a container there would be one more block to send at every click).
+    with right, st.container(height=publish.EMBED_HEIGHT - 70) if embedded else nullcontext():
         if embedded:
             legend(key, as_of, signals, routes)
         else:
