@@ -341,6 +341,7 @@ def test_a_click_on_a_map_below_the_fold_keeps_the_page_still(
         assert page.evaluate(SCROLLED) == before
     finally:
         page.context.close()
+    assert offline.blocked == []
 
 
 OUTLINED = """(iso3) => {
