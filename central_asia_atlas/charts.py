@@ -10,6 +10,7 @@ cached): Streamlit sends an Arrow table as it is, while a DataFrame is converted
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -68,6 +69,17 @@ def _source_line(frame: pd.DataFrame) -> str:
     return "Sources: " + "; ".join(parts) + "." if parts else ""
 
 
+def axis_top(highest: float, ticks: int = 4) -> float:
+    """The y axis's last value: the first multiple of a round step (1, 2, 2.5 or 5 times a
+    power of ten) at or above `highest`, with about `ticks` steps from zero."""
+    if not highest > 0:
+        return 1.0
+    raw = highest / ticks
+    power = 10.0 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
+    return math.ceil(highest / step - 1e-9) * step
+
+
 def country_charts(ds: Dataset, iso3: str, as_of: dt.date | None = None) -> list[CountryChart]:
     """Each catalogue chart that has at least one value for the country, as of the day."""
     out = []
@@ -79,7 +91,10 @@ def country_charts(ds: Dataset, iso3: str, as_of: dt.date | None = None) -> list
         colors = [s.color for s in chart.series]
         unit = str(frame["unit"].iloc[0])
         vega = {
-            "height": 150,
+            # The whole chart, title and axes included (Streamlit fits the spec to its
+            # height): at 150 px the plot was 50 px high, with one gridline, and the highest
+            # points sat above the last labelled value.
+            "height": 210,
             "title": {"text": chart.title, "anchor": "start", "fontSize": 13},
             "mark": {"type": "line", "point": {"filled": True, "size": 60}},
             "encoding": {
@@ -93,7 +108,9 @@ def country_charts(ds: Dataset, iso3: str, as_of: dt.date | None = None) -> list
                     "field": "value",
                     "type": "quantitative",
                     "title": unit,
-                    "scale": {"zero": True},
+                    # an axis that ends at a labelled value above the highest point
+                    "scale": {"domain": [0, axis_top(float(frame["value"].max()))]},
+                    "axis": {"tickCount": 4},
                 },
                 "color": {
                     "field": "partner",

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from central_asia_atlas import indicators, panel
 from central_asia_atlas.indicators import NO_DATA_COLOR, legend_entries
+from central_asia_atlas.model import FIVE
 from tests.unit.atlas_samples import HOSTILE, INDICATORS, sample, shipped
 
 
@@ -190,6 +191,30 @@ def test_the_panel_chart_carries_only_the_columns_it_draws() -> None:
         encoded |= {t["field"] for t in c.vega["encoding"]["tooltip"]}
         assert encoded == set(charts.DRAWN)  # every drawn column is used, and only those
         assert "data" not in c.vega and "datasets" not in c.vega  # the data goes once
+
+
+def test_the_panel_chart_axis_ends_at_a_round_value_above_its_highest_point() -> None:
+    """The y axis reached only to the highest point's neighbourhood: Kazakhstan's EU share
+    and Kyrgyzstan's China share sat above the last labelled value (issue 12's screenshots)."""
+    from central_asia_atlas import charts
+
+    assert [charts.axis_top(v) for v in (36, 38.2, 40, 61, 12, 4.3, 0.7, 0)] == [
+        40,
+        40,
+        40,
+        80,
+        15,
+        6,
+        0.8,
+        1,
+    ]
+    ds = shipped()
+    drawn = [c for iso3 in FIVE for c in charts.country_charts(ds, iso3)]
+    assert drawn
+    for c in drawn:
+        low, top = c.vega["encoding"]["y"]["scale"]["domain"]
+        highest = max(c.data.column("value").to_pylist())
+        assert low == 0 and highest <= top < 2 * highest, (c.spec.id, highest, top)
 
 
 def test_the_map_page_imports_no_map_or_chart_library_before_it_draws_the_map() -> None:
