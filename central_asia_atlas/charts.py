@@ -69,6 +69,14 @@ def _source_line(frame: pd.DataFrame) -> str:
     return "Sources: " + "; ".join(parts) + "." if parts else ""
 
 
+def _missing_line(missing: list[str], as_of: dt.date | None) -> str:
+    if not missing:
+        return ""
+    names = ", ".join(missing[:-1]) + (" and " if len(missing) > 1 else "") + missing[-1]
+    when = f" by {as_of:%-d %B %Y}" if as_of else ""
+    return f" No value in the data for {names}{when}."
+
+
 def axis_top(highest: float, ticks: int = 4) -> float:
     """The y axis's last value: the first multiple of a round step (1, 2, 2.5 or 5 times a
     power of ten) at or above `highest`, with about `ticks` steps from zero."""
@@ -87,8 +95,12 @@ def country_charts(ds: Dataset, iso3: str, as_of: dt.date | None = None) -> list
         frame = _frame(ds, chart, iso3, as_of)
         if frame.empty:
             continue
-        labels = [s.label for s in chart.series]
-        colors = [s.color for s in chart.series]
+        # The legend lists the partners with a value; the others are named under the chart
+        # (a legend entry with no line read as a line the reader could not find).
+        shown = set(frame["partner"])
+        labels = [s.label for s in chart.series if s.label in shown]
+        colors = [s.color for s in chart.series if s.label in shown]
+        missing = [s.label for s in chart.series if s.label not in shown]
         unit = str(frame["unit"].iloc[0])
         vega = {
             # The whole chart, title and axes included (Streamlit fits the spec to its
@@ -126,7 +138,11 @@ def country_charts(ds: Dataset, iso3: str, as_of: dt.date | None = None) -> list
         }
         out.append(
             CountryChart(
-                chart, pa.Table.from_pandas(frame[DRAWN]), vega, _source_line(frame), len(frame)
+                chart,
+                pa.Table.from_pandas(frame[DRAWN]),
+                vega,
+                _source_line(frame) + _missing_line(missing, as_of),
+                len(frame),
             )
         )
     return out

@@ -217,6 +217,23 @@ def test_the_panel_chart_axis_ends_at_a_round_value_above_its_highest_point() ->
         assert low == 0 and highest <= top < 2 * highest, (c.spec.id, highest, top)
 
 
+def test_the_panel_chart_legend_lists_partners_with_a_value_and_names_the_others() -> None:
+    from central_asia_atlas import charts
+
+    ds = shipped()
+    seen_missing = False
+    for iso3 in FIVE:
+        for c in charts.country_charts(ds, iso3):
+            partners = set(c.data.column("partner").to_pylist())
+            domain = c.vega["encoding"]["color"]["scale"]["domain"]
+            assert set(domain) == partners, (iso3, domain)
+            missing = [s.label for s in c.spec.series if s.label not in partners]
+            assert ("No value in the data for" in c.source_line) == bool(missing)
+            assert all(m in c.source_line.split("No value in the data for")[-1] for m in missing)
+            seen_missing |= bool(missing)
+    assert seen_missing  # the shipped data has such a chart (Kyrgyzstan: no Russia share)
+
+
 def test_the_map_page_imports_no_map_or_chart_library_before_it_draws_the_map() -> None:
     """The map page's modules (and streamlit_app.py's) import neither Altair (0.25 s; only the
     Timeline and Compare pages need it) nor folium, streamlit-folium or pandas (0.9 s
