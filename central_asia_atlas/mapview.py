@@ -510,6 +510,8 @@ class ClickSelect(MacroElement):
     The outline is drawn from the clicked country's own feature: no second copy of its shape.
     It reads what streamlit-folium stores at a click (`__GLOBAL_DATA__`: the click count and
     the clicked feature, `last_active_drawing`), pinned by tests/unit/test_mapview.py.
+    Where the panel stacks below the map (a phone), it scrolls the page to the clicked
+    feature's panel once the panel arrives (tests/e2e/test_map.py taps a map on a phone).
     """
 
     _template = Template(
@@ -547,8 +549,34 @@ class ClickSelect(MacroElement):
     if (!gd || gd.last_object_clicked_count === seen) return;  // not a click on a feature
     seen = gd.last_object_clicked_count;
     var p = gd.last_active_drawing && gd.last_active_drawing.properties;
-    if (p && o.kinds.indexOf(p.kind) >= 0 && typeof p.id === "string") window[o.fn](p.kind, p.id);
+    if (p && o.kinds.indexOf(p.kind) >= 0 && typeof p.id === "string") {
+      window[o.fn](p.kind, p.id);
+      reveal(p.kind, p.id);
+    }
   });
+  // Where the panel stacks below the map (a phone), a click would change nothing in view: once
+  // the clicked feature's panel arrives, scroll the page to it. Beside the map, nothing moves.
+  function reveal(kind, id) {
+    var top, doc, frame = window.frameElement;
+    try { top = window.parent; doc = top.document; } catch (e) { return; }
+    if (!frame || top === window) return;
+    var attrs = '[data-kind="' + CSS.escape(kind) + '"][data-id="' + CSS.escape(id) + '"]';
+    var sel = o.panel.map(function (c) { return c + attrs; }).join(", ");
+    var until = Date.now() + 15000, watch = null;
+    function show() {
+      var el = doc.querySelector(sel);
+      if (!el && Date.now() < until) return false;
+      if (watch) watch.disconnect();
+      if (el && el.getBoundingClientRect().top >= frame.getBoundingClientRect().bottom - 1) {
+        el.scrollIntoView({behavior: "smooth", block: "start"});
+      }
+      return true;
+    }
+    if (!show()) {
+      watch = new top.MutationObserver(show);
+      watch.observe(doc.body, {childList: true, subtree: true});
+    }
+  }
 })({{ this._parent.get_name() }}, {{ this.options }});
 {% endmacro %}"""
     )
@@ -571,6 +599,8 @@ class ClickSelect(MacroElement):
                 "outline": {"fill": False, "color": HIGHLIGHT, "weight": HIGHLIGHT_WEIGHT},
                 # drawn over the outline, in their own order: casing, line, hit area, events
                 "front": [CLS_ROUTE_CASING, CLS_ROUTE, CLS_ROUTE_HIT, CLS_EVENT],
+                # the top of a panel (panel.py): a country's header, a route's or event's section
+                "panel": ["header.atlas-panel-head", "section.atlas-panel"],
             }
         )
 

@@ -344,6 +344,47 @@ def test_a_click_on_a_map_below_the_fold_keeps_the_page_still(
     assert offline.blocked == []
 
 
+def test_a_tap_on_a_phone_brings_the_panel_into_view(
+    browser: Browser, server: Server, offline: Offline
+) -> None:
+    """mapview.ClickSelect: on a phone the panel stacks below the map and its legend, so a tap
+    on a country changed nothing in view; the page now scrolls to the country's panel."""
+    context = browser.new_context(
+        viewport={"width": 375, "height": 740}, has_touch=True, is_mobile=True
+    )
+    context.route("**/*", offline.handle)
+    page = context.new_page()
+    try:
+        frame, fl = open_map(page, server)
+        iso3 = "UZB"
+        country = DS.country(iso3)
+        assert country is not None and country.geometry is not None
+        parts = list(getattr(country.geometry, "geoms", [country.geometry]))
+        largest = max(parts, key=lambda g: g.area)
+        fl.locator("#map_div").scroll_into_view_if_needed()
+        for p in candidate_points(largest, obstacles()):
+            x, y, hit = frame.evaluate(
+                """([lat, lng]) => {
+                    const pt = window.map.latLngToContainerPoint([lat, lng]);
+                    const el = document.elementFromPoint(pt.x, pt.y);
+                    return [pt.x, pt.y, !!(el && el.matches('path.atlas-country'))];
+                }""",
+                [p.y, p.x],
+            )
+            if hit:
+                break
+        else:
+            raise AssertionError("no point of the country to tap")
+        head = page.locator(f'header.atlas-panel-head[data-id="{iso3}"]')
+        assert head.count() == 0
+        fl.locator("#map_div").tap(position={"x": x, "y": y})
+        expect(head).to_be_in_viewport(timeout=STEP_MS)
+        expect(head.locator("h3")).to_have_text(names[iso3])
+    finally:
+        context.close()
+    assert offline.blocked == []
+
+
 OUTLINED = """(iso3) => {
     // the one highlight path traces the country's own choropleth path
     const hl = document.querySelectorAll('path.atlas-highlight');
