@@ -437,7 +437,7 @@ def build(doc: Any, report: Report) -> Catalogue:
             continue
         charts.append(chart)
     default = doc.get("default")
-    if default is not None and default not in indicators:
+    if default is not None and (not isinstance(default, str) or default not in indicators):
         report(f"default names no indicator of the catalogue: {default!r}", None, "default")
         default = None
     return Catalogue(sides, signals, statistics, indicators, tuple(charts), default)

@@ -94,6 +94,19 @@ def test_html_in_a_text_field_is_kept_as_text(tmp_path: Path) -> None:
     assert kgz is not None and kgz.props.name == markup
 
 
+@pytest.mark.parametrize("value", [["moscow_balance"], {"key": "moscow_balance"}, 3, "nope"])
+def test_a_default_that_names_no_indicator_is_reported_and_dropped(
+    value: object, tmp_path: Path
+) -> None:
+    """Found by the fuzz test below: a list as `default` raised TypeError (unhashable)."""
+    d = synthetic.docs()
+    d["indicators.yaml"]["default"] = value
+    ds = store.load(*synthetic.write(tmp_path, d))
+    assert ds.catalogue.default is None
+    [problem] = [p for p in ds.problems if p.field == "default"]
+    assert problem.file == "data/indicators.yaml" and repr(value) in problem.message
+
+
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_bad_input_is_located_and_the_rest_is_kept(case: Case, tmp_path: Path) -> None:
     data, seeds = build(tmp_path, case)
