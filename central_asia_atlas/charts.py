@@ -19,6 +19,7 @@ import pyarrow as pa
 
 from .catalogue import ChartSpec, NumericSpec
 from .indicators import series
+from .markup import and_list, day
 from .store import Dataset
 
 
@@ -72,9 +73,8 @@ def _source_line(frame: pd.DataFrame) -> str:
 def _missing_line(missing: list[str], as_of: dt.date | None) -> str:
     if not missing:
         return ""
-    names = ", ".join(missing[:-1]) + (" and " if len(missing) > 1 else "") + missing[-1]
-    when = f" by {as_of:%-d %B %Y}" if as_of else ""
-    return f" No value in the data for {names}{when}."
+    when = f" by {day(as_of)}" if as_of else ""
+    return f" No value in the data for {and_list(missing)}{when}."
 
 
 def axis_top(highest: float, ticks: int = 4) -> float:
@@ -98,8 +98,8 @@ def country_charts(ds: Dataset, iso3: str, as_of: dt.date | None = None) -> list
         # The legend lists the partners with a value; the others are named under the chart
         # (a legend entry with no line read as a line the reader could not find).
         shown = set(frame["partner"])
-        labels = [s.label for s in chart.series if s.label in shown]
-        colors = [s.color for s in chart.series if s.label in shown]
+        drawn = [s for s in chart.series if s.label in shown]
+        labels, colors = [s.label for s in drawn], [s.color for s in drawn]
         missing = [s.label for s in chart.series if s.label not in shown]
         unit = str(frame["unit"].iloc[0])
         vega = {

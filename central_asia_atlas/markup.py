@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from collections.abc import Sequence
 
 # Any ASCII punctuation may be backslash-escaped in CommonMark. Escaped here: what markdown,
 # Streamlit's LaTeX ($), colour and badge directives (:red[...]), links and images (![..](..)),
@@ -20,6 +22,18 @@ def md(text: str) -> str:
     make a link, colour text nor inject HTML.
     """
     return _SPECIAL.sub(r"\\\1", " ".join(text.split()))
+
+
+def day(d: dt.date) -> str:
+    """A day as the app writes it: "7 October 2025"."""
+    return f"{d.day} {d:%B %Y}"
+
+
+def and_list(items: Sequence[str]) -> str:
+    """Items as prose: "a", "a and b", "a, b and c"."""
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
 
 
 class Html(str):

@@ -18,6 +18,7 @@ from .indicators import (
     signals_by_side,
 )
 from .mapstyle import EVENT_FILL, ROUTE_AVOIDING_RUSSIA, ROUTE_VIA_RUSSIA, events_at_same_place
+from .markup import day
 from .model import Category, EventProps, Fact, Kind, RelationKind, Source, SourceKind
 from .store import Dataset, FactRef
 
@@ -70,7 +71,7 @@ def _style(style: bool) -> str:
 
 
 def _date(d: dt.date | None) -> str:
-    return d.strftime("%-d %B %Y") if d else "undated"
+    return day(d) if d else "undated"
 
 
 def reader_link(fact_id: str) -> str:

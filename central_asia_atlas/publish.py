@@ -34,6 +34,7 @@ from shapely.ops import polylabel
 from . import indicators, mapstyle
 from . import selection as sel
 from .exports import csv_safe
+from .markup import day
 from .model import FIVE
 from .store import ROOT
 
@@ -163,10 +164,6 @@ def embed_code(
     )
 
 
-def _day(d: dt.date) -> str:
-    return f"{d.day} {d:%B %Y}"
-
-
 def _shown_day(view: MapView, today: dt.date | None) -> dt.date:
     return view.as_of or today or dt.date.today()
 
@@ -175,8 +172,8 @@ def citation(ds: Dataset, view: MapView, url: str, accessed: dt.date) -> str:
     """One line to cite the view: title, URL, data version, day accessed."""
     label = _spec(ds, view.indicator).label
     return (
-        f"{APP_TITLE}: “{label}”, map as of {_day(_shown_day(view, accessed))}. "
-        f"{data_version(ds).text}. {url} (accessed {_day(accessed)})."
+        f"{APP_TITLE}: “{label}”, map as of {day(_shown_day(view, accessed))}. "
+        f"{data_version(ds).text}. {url} (accessed {day(accessed)})."
     )
 
 
@@ -395,7 +392,7 @@ def _draw(
         va="top",
         ha="left",
     )
-    sub = f"As of {_day(_shown_day(view, today))} · {APP_TITLE}"
+    sub = f"As of {day(_shown_day(view, today))} · {APP_TITLE}"
     _text(
         fig,
         0.15 / width,
@@ -773,10 +770,10 @@ def standalone_html(
         group.add_to(m)
     e = html.escape
     link = share_url(app_url, view)
-    day = _day(_shown_day(view, today))
+    as_of_day = day(_shown_day(view, today))
     boxes = (
         f'<div class="atlas-box atlas-title"><h1>{e(spec.label)}</h1>'
-        f'<div class="atlas-meta">As of {e(day)} · {e(APP_TITLE)}</div></div>'
+        f'<div class="atlas-meta">As of {e(as_of_day)} · {e(APP_TITLE)}</div></div>'
         f'<div class="atlas-box atlas-legend-box" id="atlas-legend">'
         f"{_legend_html(legend(ds, view.indicator, shown), view.routes)}</div>"
         f'<div class="atlas-box atlas-foot" id="atlas-foot">{e(source_line(ds, shown))}.<br>'

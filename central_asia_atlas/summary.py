@@ -4,26 +4,17 @@ screen readers, and the licences and attributions of everything the app draws on
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from html import escape
 from typing import TYPE_CHECKING
 
 from .catalogue import CategoricalSpec, ComputedSpec, NumericSpec
 from .indicators import NO_DATA, compute, legend_entries, signals_by_side
+from .markup import and_list, day
 from .model import SourceKind
 
 if TYPE_CHECKING:
     from .store import Dataset
-
-
-def _day(d: dt.date) -> str:
-    return f"{d.day} {d:%B %Y}"
-
-
-def _list(items: Sequence[str]) -> str:
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def country_summary(
@@ -44,7 +35,7 @@ def country_summary(
         first, last = refs[0].fact.date, refs[-1].fact.date
         out.append(
             f"The sources cite {len(refs)} fact{'s' if len(refs) != 1 else ''} about "
-            f"{p.name}, dated {_day(first)} to {_day(last)}, from {len(sources)} "
+            f"{p.name}, dated {day(first)} to {day(last)}, from {len(sources)} "
             f"source{'s' if len(sources) != 1 else ''}."
         )
     else:
@@ -90,11 +81,11 @@ def country_summary(
         if iso3 in e.props.countries and (as_of is None or e.props.date <= as_of)
     ]
     if events:
-        parts = [f"{e.name} ({e.place}, {_day(e.date)})" for e in events]
+        parts = [f"{e.name} ({e.place}, {day(e.date)})" for e in events]
         out.append("Events: " + "; ".join(parts) + ".")
     if refs:
         latest = refs[-1].fact
-        out.append(f"Latest fact ({_day(latest.date)}): {latest.summary}")
+        out.append(f"Latest fact ({day(latest.date)}): {latest.summary}")
     return out
 
 
@@ -150,10 +141,10 @@ def seed_caveat(ds: Dataset) -> str:
     kinds = {SourceKind.opinion: "an opinion piece", SourceKind.newsroom: "a news report"}
     parts = [
         f"{kinds.get(s.kind, s.kind.value)} ({s.outlet}, "
-        f"{_day(s.published) if s.published else 'undated'})"
+        f"{day(s.published) if s.published else 'undated'})"
         for s in docs
     ]
-    return f"The stored source documents are {_list(parts)}." if parts else ""
+    return f"The stored source documents are {and_list(parts)}." if parts else ""
 
 
 # Software the app ships or runs on in the browser; data licences come from sources.yaml.
