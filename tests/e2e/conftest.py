@@ -17,6 +17,7 @@ import urllib.request
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -155,8 +156,12 @@ class Offline:
             route.abort()
 
 
-def offline_page(browser: Browser, offline: Offline, width: int = 1400, height: int = 1000) -> Page:
-    context = browser.new_context(viewport={"width": width, "height": height})
+def offline_page(
+    browser: Browser, offline: Offline, width: int = 1400, height: int = 1000, **options: Any
+) -> Page:
+    """A page in a new context of its own (`options`: a phone's touch screen, a colour
+    scheme), every request routed through `offline`. Close it with `page.context.close()`."""
+    context = browser.new_context(viewport={"width": width, "height": height}, **options)
     context.route("**/*", offline.handle)
     page = context.new_page()
     page.set_default_timeout(30_000)

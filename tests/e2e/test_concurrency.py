@@ -36,8 +36,8 @@ from tests.e2e.conftest import (
 )
 from tests.e2e.test_map import (
     DS,
-    candidate_points,
     click_where,
+    country_points,
     map_of,
     obstacles,
     panel,
@@ -92,11 +92,7 @@ def test_ten_sessions_each_keep_their_own_country(
     # every session picks at once: send all ten, then look at the answers
     for page, (frame, fl), (iso3, how) in zip(sessions, maps, PLAN, strict=True):
         if how == "map":
-            country = DS.country(iso3)
-            assert country is not None and country.geometry is not None
-            parts = list(getattr(country.geometry, "geoms", [country.geometry]))
-            largest = max(parts, key=lambda g: g.area)
-            click_where(frame, fl, candidate_points(largest, avoid), "path.atlas-country")
+            click_where(frame, fl, country_points(iso3, avoid), "path.atlas-country")
         else:
             page.get_by_role("combobox", name="Country").click()
             page.get_by_role("option", name=_name(iso3), exact=True).click()

@@ -73,6 +73,16 @@ def candidate_points(area: BaseGeometry, avoid: BaseGeometry, n: int = 12) -> li
     return [p for _, p in pts[:n]]
 
 
+def country_points(iso3: str, avoid: BaseGeometry | None = None) -> list[Point]:
+    """`candidate_points` in the largest part of the country's shape, clear of `avoid`
+    (default: the routes, events and capitals)."""
+    country = DS.country(iso3)
+    assert country is not None and country.geometry is not None
+    parts = list(getattr(country.geometry, "geoms", [country.geometry]))
+    largest = max(parts, key=lambda g: g.area)
+    return candidate_points(largest, obstacles() if avoid is None else avoid)
+
+
 def obstacles() -> BaseGeometry:
     parts: list[BaseGeometry] = [r.geometry for r in DS.routes if r.geometry is not None]
     parts += [e.geometry for e in DS.events if e.geometry is not None]
@@ -81,9 +91,10 @@ def obstacles() -> BaseGeometry:
 
 
 def click_where(
-    frame: Frame, frame_locator: FrameLocator, points: Iterable[Point], css: str
+    frame: Frame, frame_locator: FrameLocator, points: Iterable[Point], css: str, tap: bool = False
 ) -> tuple[float, float]:
-    """Click the first point whose topmost element (the browser's hit test) matches `css`."""
+    """Click (or `tap`, on a touch screen) the first point whose topmost element (the
+    browser's hit test) matches `css`."""
     for p in points:
         x, y, hit = frame.evaluate(
             """([lat, lng, css]) => {
@@ -95,7 +106,8 @@ def click_where(
             [p.y, p.x, css],
         )
         if hit:
-            frame_locator.locator("#map_div").click(position={"x": x, "y": y})
+            target = frame_locator.locator("#map_div")
+            (target.tap if tap else target.click)(position={"x": x, "y": y})
             return p.y, p.x
     raise AssertionError(f"no point to click shows {css} on top")
 
@@ -129,19 +141,15 @@ def test_click_each_country_shows_its_name_and_sources_words(
     frame.wait_for_function("() => window.map.getZoom() === 4.5")
     avoid = obstacles()
     for iso3 in FIVE:
-        country = DS.country(iso3)
-        assert country is not None and country.geometry is not None
-        parts = list(getattr(country.geometry, "geoms", [country.geometry]))
-        largest = max(parts, key=lambda g: g.area)
-        last_point = click_where(frame, fl, candidate_points(largest, avoid), "path.atlas-country")
+        last_point = click_where(frame, fl, country_points(iso3, avoid), "path.atlas-country")
         box = panel(page, "country", iso3)
         expect(box).to_be_visible(timeout=STEP_MS)
         head = page.locator(f'header.atlas-panel-head[data-id="{iso3}"]')  # above the chart
-        expect(head.locator("h3")).to_have_text(country.props.name)
+        expect(head.locator("h3")).to_have_text(names[iso3])
         latest = max(DS.facts_for_country(iso3), key=lambda r: (r.fact.date, r.fact.id)).fact
         expect(box.locator(f'[data-fact="{latest.id}"]')).to_be_visible()  # newest first
         # the select box follows the map, the URL carries the view, the country is outlined
-        expect(page.get_by_role("combobox", name="Country")).to_have_value(country.props.name)
+        expect(page.get_by_role("combobox", name="Country")).to_have_value(names[iso3])
         expect(page).to_have_url(f"{server.url}/?country={iso3}&indicator={DEFAULT}&routes=1")
         expect(fl.locator("path.atlas-highlight")).to_have_count(1)
     # Known pitfall: a second click on the feature clicked last sends the same feature again.
@@ -281,15 +289,7 @@ def test_a_click_is_posted_once_and_at_once(page: Page, server: Server, offline:
     avoid = obstacles()
     picked = FIVE[:3]
     for iso3 in picked:
-        country = DS.country(iso3)
-        assert country is not None and country.geometry is not None
-        parts = list(getattr(country.geometry, "geoms", [country.geometry]))
-        click_where(
-            frame,
-            fl,
-            candidate_points(max(parts, key=lambda g: g.area), avoid),
-            "path.atlas-country",
-        )
+        click_where(frame, fl, country_points(iso3, avoid), "path.atlas-country")
         expect(panel(page, "country", iso3)).to_be_visible(timeout=STEP_MS)
     # wait until the last click's debounced call is well past due (250 ms), then count
     frame.evaluate("() => { window.__shown = performance.now(); }")
@@ -330,11 +330,7 @@ def test_a_click_on_a_map_below_the_fold_keeps_the_page_still(
                     document.addEventListener(t, (e) => window.__ys.push(e.clientY), true); }"""
         )
         iso3 = "KAZ"
-        country = DS.country(iso3)
-        assert country is not None and country.geometry is not None
-        parts = list(getattr(country.geometry, "geoms", [country.geometry]))
-        largest = max(parts, key=lambda g: g.area)
-        click_where(frame, fl, candidate_points(largest, obstacles()), "path.atlas-country")
+        click_where(frame, fl, country_points(iso3), "path.atlas-country")
         expect(panel(page, "country", iso3)).to_be_visible(timeout=STEP_MS)
         down, up = frame.evaluate("() => window.__ys")
         assert down == up, f"the map moved {up - down} px under the pointer during the click"
@@ -349,39 +345,18 @@ def test_a_tap_on_a_phone_brings_the_panel_into_view(
 ) -> None:
     """mapview.ClickSelect: on a phone the panel stacks below the map and its legend, so a tap
     on a country changed nothing in view; the page now scrolls to the country's panel."""
-    context = browser.new_context(
-        viewport={"width": 375, "height": 740}, has_touch=True, is_mobile=True
-    )
-    context.route("**/*", offline.handle)
-    page = context.new_page()
+    page = offline_page(browser, offline, 375, 740, has_touch=True, is_mobile=True)
     try:
         frame, fl = open_map(page, server)
         iso3 = "UZB"
-        country = DS.country(iso3)
-        assert country is not None and country.geometry is not None
-        parts = list(getattr(country.geometry, "geoms", [country.geometry]))
-        largest = max(parts, key=lambda g: g.area)
         fl.locator("#map_div").scroll_into_view_if_needed()
-        for p in candidate_points(largest, obstacles()):
-            x, y, hit = frame.evaluate(
-                """([lat, lng]) => {
-                    const pt = window.map.latLngToContainerPoint([lat, lng]);
-                    const el = document.elementFromPoint(pt.x, pt.y);
-                    return [pt.x, pt.y, !!(el && el.matches('path.atlas-country'))];
-                }""",
-                [p.y, p.x],
-            )
-            if hit:
-                break
-        else:
-            raise AssertionError("no point of the country to tap")
         head = page.locator(f'header.atlas-panel-head[data-id="{iso3}"]')
         assert head.count() == 0
-        fl.locator("#map_div").tap(position={"x": x, "y": y})
+        click_where(frame, fl, country_points(iso3), "path.atlas-country", tap=True)
         expect(head).to_be_in_viewport(timeout=STEP_MS)
         expect(head.locator("h3")).to_have_text(names[iso3])
     finally:
-        context.close()
+        page.context.close()
     assert offline.blocked == []
 
 
@@ -412,15 +387,7 @@ def test_the_highlight_follows_clicks_and_the_select_box_alike(
         timeout=STEP_MS,
     )
     frame.evaluate("() => { window.__atlas_mark = 'first mount'; }")
-    uzb = DS.country("UZB")
-    assert uzb is not None and uzb.geometry is not None
-    parts = list(getattr(uzb.geometry, "geoms", [uzb.geometry]))
-    click_where(
-        frame,
-        fl,
-        candidate_points(max(parts, key=lambda g: g.area), obstacles()),
-        "path.atlas-country",
-    )
+    click_where(frame, fl, country_points("UZB"), "path.atlas-country")
     expect(panel(page, "country", "UZB")).to_be_visible(timeout=STEP_MS)
     frame.wait_for_function(OUTLINED, arg="UZB", timeout=STEP_MS)
     page.get_by_role("combobox", name="Country").click()
@@ -467,12 +434,8 @@ def test_a_click_reruns_the_map_and_the_panel_alone(
     page.on("websocket", watch)
     frame, fl = open_map(page, server)
     until(sockets, runs_done, "the first view's runs")
-    country = DS.country("UZB")
-    assert country is not None and country.geometry is not None
-    parts = list(getattr(country.geometry, "geoms", [country.geometry]))
     n_sent, n_got = len(sent), len(got)
-    area = max(parts, key=lambda g: g.area)
-    click_where(frame, fl, candidate_points(area, obstacles()), "path.atlas-country")
+    click_where(frame, fl, country_points("UZB"), "path.atlas-country")
     expect(panel(page, "country", "UZB")).to_be_visible(timeout=STEP_MS)
     until(sockets, runs_done, "the click's run")
     reruns = [m for m in sent[n_sent:] if m.WhichOneof("type") == "rerun_script"]

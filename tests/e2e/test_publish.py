@@ -20,13 +20,14 @@ from PIL import Image
 from playwright.sync_api import Browser, Page, Request, Route, expect
 
 from central_asia_atlas.model import FIVE
-from tests.e2e.conftest import Offline, Server
+from tests.e2e.conftest import Offline, Server, offline_page
 from tests.e2e.test_map import (
     DS,
     IFRAME,
     LOAD_MS,
     STEP_MS,
     candidate_points,
+    country_points,
     map_of,
     names,
     obstacles,
@@ -36,14 +37,6 @@ from tests.e2e.test_map import (
 pytestmark = pytest.mark.e2e
 
 VIEW = "?country=KAZ&indicator=un_es11_1&routes=1"
-
-
-def offline_context_page(browser: Browser, offline: Offline, **options: object) -> Page:
-    context = browser.new_context(**options)  # type: ignore[arg-type]
-    context.route("**/*", offline.handle)
-    page = context.new_page()
-    page.set_default_timeout(30_000)
-    return page
 
 
 @pytest.fixture
@@ -183,9 +176,7 @@ def test_embedded_view_fits_600px_without_sidebar_in_light_and_dark(
     scheme: str,
     dark: bool,
 ) -> None:
-    page = offline_context_page(
-        browser, offline, viewport={"width": 1000, "height": 600}, color_scheme=scheme
-    )
+    page = offline_page(browser, offline, 1000, 600, color_scheme=scheme)
     pages.append(page)
     page.goto(f"{server.url}/?embed=true{query}&country=KAZ&indicator=un_es11_1")
     map_of(page)
@@ -215,10 +206,11 @@ def test_embedded_view_fits_600px_without_sidebar_in_light_and_dark(
 def test_phone_layout_stacks_map_then_panel_and_a_tap_selects(
     browser: Browser, server: Server, offline: Offline, pages: list[Page]
 ) -> None:
-    page = offline_context_page(
+    page = offline_page(
         browser,
         offline,
-        viewport={"width": 390, "height": 844},
+        390,
+        844,
         has_touch=True,
         is_mobile=True,
         device_scale_factor=2,
@@ -238,10 +230,7 @@ def test_phone_layout_stacks_map_then_panel_and_a_tap_selects(
     expect(page.locator(IFRAME)).to_be_in_viewport(ratio=0.9)
     map_box = page.locator(IFRAME).bounding_box()
     assert map_box is not None
-    uzb = DS.country("UZB")
-    assert uzb is not None and uzb.geometry is not None
-    parts = list(getattr(uzb.geometry, "geoms", [uzb.geometry]))
-    for p in candidate_points(max(parts, key=lambda g: g.area), obstacles()):
+    for p in country_points("UZB"):
         x, y, hit = frame.evaluate(
             """([lat, lng]) => {
                 const pt = window.map.latLngToContainerPoint([lat, lng]);
