@@ -8,7 +8,7 @@ from contextlib import nullcontext
 
 import streamlit as st
 
-from central_asia_atlas import cache, mapstyle, panel, publish, timeline
+from central_asia_atlas import cache, mapstyle, markup, panel, publish, timeline
 from central_asia_atlas import viewstate as vs
 from central_asia_atlas.markup import md
 from central_asia_atlas.model import FIVE
@@ -201,8 +201,8 @@ def _map_and_panel() -> None:
         cache.map_component(layers, height=height, on_change=cb.on_map)
         if caption := vs.context_caption(as_of, signals):
             st.caption(caption)
-        day = f"Map as of {as_of:%-d %B %Y} · " if as_of else ""
-        foot = f"{day}{cache.data_version().text} · made with Natural Earth"
+        map_day = f"Map as of {markup.day(as_of)} · " if as_of else ""
+        foot = f"{map_day}{cache.data_version().text} · made with Natural Earth"
         if embedded:  # the legend is beside the map, above the panel
             st.caption(foot)
             shown = publish.MapView(key, chosen, routes, as_of, signals)
