@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Literal
 
 from .indicators import compute
+from .markup import day
 from .model import FIVE, Category
 
 if TYPE_CHECKING:
@@ -121,9 +122,15 @@ def filter_timeline(
     return frame[keep].reset_index(drop=True)
 
 
-def chart(frame: pd.DataFrame, color_by: ColorBy = "country") -> alt.Chart:
-    """Points on a time axis, one row per country (or category); click a fact to read it."""
+def chart(
+    frame: pd.DataFrame, color_by: ColorBy = "country", today: dt.date | None = None
+) -> alt.Chart | alt.LayerChart:
+    """Points on a time axis, one row per country (or category); click a fact to read it.
+
+    With `today`, the axis runs on to today, marked by a dashed line: where the points stop
+    before it, the reader sees how far the data goes (the newest fact may be months old)."""
     import altair as alt  # here, not at the top: the map page imports this module
+    import pandas as pd
 
     palette = COUNTRY_COLORS if color_by == "country" else CATEGORY_COLORS
     domain = [k for k in palette if k in set(frame[color_by])]
@@ -134,11 +141,17 @@ def chart(frame: pd.DataFrame, color_by: ColorBy = "country") -> alt.Chart:
         date=frame["date"].map(lambda d: d.isoformat()),
         end_date=frame["end_date"].map(lambda d: d.isoformat() if d else ""),
     )
+    x = alt.X("date:T", title="Date")
+    if today is not None and len(frame):
+        first = min(min(frame["date"]), today)
+        x = alt.X(
+            "date:T", title="Date", scale=alt.Scale(domain=[first.isoformat(), today.isoformat()])
+        )
     spec: alt.Chart = (
         alt.Chart(data, title="Facts and events by date")
         .mark_point(filled=True, size=90, opacity=0.85)
         .encode(
-            x=alt.X("date:T", title="Date"),
+            x=x,
             y=alt.Y(f"{color_by}:N", title=None, sort=domain),
             color=alt.Color(
                 f"{color_by}:N",
@@ -162,7 +175,15 @@ def chart(frame: pd.DataFrame, color_by: ColorBy = "country") -> alt.Chart:
         )
         .properties(height=alt.Step(34))
     )
-    return spec
+    if today is None or not len(frame):
+        return spec
+    mark = pd.DataFrame({"date": [today.isoformat()], "label": [f"today, {day(today)}"]})
+    line = alt.Chart(mark).encode(x="date:T", tooltip=[alt.Tooltip("label:N", title="Axis ends")])
+    rule = line.mark_rule(strokeDash=[4, 3], color="#888888")
+    text = line.mark_text(align="right", baseline="bottom", dx=-2, dy=-3, color="#888888").encode(
+        y=alt.value(0), text="label:N"
+    )
+    return alt.LayerChart(layer=[spec, rule, text])
 
 
 def date_range(ds: Dataset, today: dt.date | None = None) -> tuple[dt.date, dt.date]:

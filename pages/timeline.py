@@ -4,7 +4,7 @@ import datetime as dt
 
 import streamlit as st
 
-from central_asia_atlas import compare, timeline
+from central_asia_atlas import compare, markup, timeline
 from central_asia_atlas.cache import dataset, run_through_entrypoint
 from central_asia_atlas.model import Category
 
@@ -26,9 +26,13 @@ since = timeline.RECENT_FROM if recent else None
 shown = timeline.filter_timeline(frame, countries, categories, since)
 earlier = timeline.filter_timeline(frame, countries, categories)["id"].nunique()
 hidden = earlier - shown["id"].nunique()
-st.write(f"{shown['id'].nunique()} fact(s) and event(s) shown; {hidden} earlier hidden")
+newest = f", the newest dated {markup.day(max(shown['date']))}" if len(shown) else ""
+st.write(
+    f"{shown['id'].nunique()} fact(s) and event(s) shown{newest}; {hidden} earlier hidden. "
+    "The axis runs on to today."
+)
 if len(shown):
-    st.altair_chart(timeline.chart(shown, color_by), width="stretch")
+    st.altair_chart(timeline.chart(shown, color_by, dt.date.today()), width="stretch")
 with st.expander("The same as a table"):
     st.dataframe(
         shown,

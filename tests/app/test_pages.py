@@ -271,7 +271,10 @@ def test_timeline_filters_change_what_is_shown(synthetic: store.Dataset) -> None
     assert list(at.dataframe[0].value["id"]) == ["uzb-aid"]
     at.radio(key="tl_color_by").set_value("category").run()
     spec = json.loads(at.get("vega_lite_chart")[0].proto.spec)
-    assert spec["encoding"]["color"]["field"] == "category"
+    points, today_line, _label = spec["layer"]  # the axis runs on to today, marked
+    assert points["encoding"]["color"]["field"] == "category"
+    assert today_line["mark"]["type"] == "rule"
+    assert points["encoding"]["x"]["scale"]["domain"][-1] == dt.date.today().isoformat()
     at.multiselect(key="tl_countries").set_value(["Tajikistan"]).run()
     assert not at.get("vega_lite_chart") and len(at.dataframe[0].value) == 0
 

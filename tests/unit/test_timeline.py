@@ -96,3 +96,26 @@ def test_indicators_as_of_a_day(ds: store.Dataset) -> None:
         "Tajikistan",
         "Turkmenistan",
     ]
+
+
+def test_chart_axis_runs_on_to_today(ds: store.Dataset) -> None:
+    """With today, the axis ends on today, marked by a line and its label, so the gap after
+    the newest fact shows; the points are the same."""
+    frame = timeline.timeline_frame(ds)
+    today = dt.date(2026, 12, 2)
+    spec = timeline.chart(frame, "country", today).to_dict()
+    points, rule, text = spec["layer"]
+    newest = max(frame["date"])
+    assert newest < today
+    assert points["encoding"]["x"]["scale"]["domain"] == [
+        min(frame["date"]).isoformat(),
+        "2026-12-02",
+    ]
+    assert rule["mark"]["type"] == "rule" and text["mark"]["type"] == "text"
+    marks = [v for k, v in spec["datasets"].items() if len(v) == 1]
+    assert marks == [[{"date": "2026-12-02", "label": "today, 2 December 2026"}]]
+    counts = sorted(len(v) for v in spec["datasets"].values())
+    assert counts == [1, len(frame)]
+    # without a day, one chart as before, its axis fitted to the points
+    plain = timeline.chart(frame, "country").to_dict()
+    assert "layer" not in plain and "scale" not in plain["encoding"]["x"]
