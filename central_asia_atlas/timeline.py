@@ -13,6 +13,7 @@ from .model import FIVE, Category
 if TYPE_CHECKING:
     import altair as alt
     import pandas as pd
+    from altair.utils.schemapi import UndefinedType
 
     from .store import Dataset
 
@@ -141,17 +142,15 @@ def chart(
         date=frame["date"].map(lambda d: d.isoformat()),
         end_date=frame["end_date"].map(lambda d: d.isoformat() if d else ""),
     )
-    x = alt.X("date:T", title="Date")
-    if today is not None and len(frame):
-        first = min(min(frame["date"]), today)
-        x = alt.X(
-            "date:T", title="Date", scale=alt.Scale(domain=[first.isoformat(), today.isoformat()])
-        )
+    end = today if len(frame) else None  # the axis runs on to it (else fitted to the points)
+    axis: alt.Scale | UndefinedType = alt.Undefined
+    if end is not None:
+        axis = alt.Scale(domain=[min(min(frame["date"]), end).isoformat(), end.isoformat()])
     spec: alt.Chart = (
         alt.Chart(data, title="Facts and events by date")
         .mark_point(filled=True, size=90, opacity=0.85)
         .encode(
-            x=x,
+            x=alt.X("date:T", title="Date", scale=axis),
             y=alt.Y(f"{color_by}:N", title=None, sort=domain),
             color=alt.Color(
                 f"{color_by}:N",
@@ -175,9 +174,9 @@ def chart(
         )
         .properties(height=alt.Step(34))
     )
-    if today is None or not len(frame):
+    if end is None:
         return spec
-    mark = pd.DataFrame({"date": [today.isoformat()], "label": [f"today, {day(today)}"]})
+    mark = pd.DataFrame({"date": [end.isoformat()], "label": [f"today, {day(end)}"]})
     line = alt.Chart(mark).encode(x="date:T", tooltip=[alt.Tooltip("label:N", title="Axis ends")])
     rule = line.mark_rule(strokeDash=[4, 3], color="#888888")
     text = line.mark_text(align="right", baseline="bottom", dx=-2, dy=-3, color="#888888").encode(

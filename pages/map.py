@@ -10,7 +10,6 @@ import streamlit as st
 
 from central_asia_atlas import cache, mapstyle, markup, panel, publish, timeline
 from central_asia_atlas import viewstate as vs
-from central_asia_atlas.markup import md
 from central_asia_atlas.model import FIVE
 
 cache.run_through_entrypoint()  # a deep link on a fresh server: go through the app's frame
@@ -133,7 +132,7 @@ def _map_and_panel() -> None:
     key, routes = view.indicator or ds.catalogue.default_key() or "", view.routes
     as_of, signals = vs.as_of(ss), vs.signals(ss, ds.catalogue.signals)
     for notice in vs.notices(ss):
-        st.info(md(notice), icon=":material/link_off:")
+        st.info(markup.md(notice), icon=":material/link_off:")
     left, right = st.columns([3, 2], gap="medium")
     # The panel first: a click's rerun sends the panel's heading before the map column, which
     # it resends unchanged (the columns keep their places on the page whatever the order).
@@ -180,7 +179,7 @@ def _map_and_panel() -> None:
             st.html(head)
             for chart in cache.country_charts(chosen.id, as_of):
                 st.vega_lite_chart(chart.data, chart.vega, width="stretch")
-                st.caption(md(chart.source_line))
+                st.caption(markup.md(chart.source_line))
             st.pills(
                 "Facts shown below",
                 list(groups),
