@@ -3,12 +3,11 @@
 import streamlit as st
 
 from central_asia_atlas.cache import dataset, page_run
+from central_asia_atlas.mapstyle import FAVICON
 
 st.set_page_config(
     page_title="Central Asia between Russia, the EU and China",
-    # An emoji favicon is drawn locally (a data: URL); a ":material/...:" favicon would be
-    # fetched from fonts.gstatic.com, and the app must make no request to another host.
-    page_icon="🌐",
+    page_icon=FAVICON,
     layout="wide",
 )
 

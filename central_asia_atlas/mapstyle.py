@@ -25,6 +25,17 @@ ROUTE_VIA_RUSSIA = OI_VERMILLION
 ROUTE_AVOIDING_RUSSIA = OI_BLUE
 EVENT_FILL = "#1a1a1a"
 
+# The tab's icon: a globe, as an SVG data: URL (no request, to this host or another). An emoji
+# icon made Streamlit import its emoji catalogue, 47 ms at a server's first view, and a
+# ":material/...:" icon is fetched from fonts.gstatic.com (benchmarks/results.md).
+FAVICON = (
+    "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 32 32'%3E"
+    "%3Ccircle cx='16' cy='16' r='14' fill='%230072B2'/%3E"
+    "%3Cg fill='none' stroke='%23fff' stroke-width='2'%3E"
+    "%3Cellipse cx='16' cy='16' rx='6' ry='14'/%3E%3Cpath d='M2 16h28M5 9h22M5 23h22'/%3E"
+    "%3C/g%3E%3C/svg%3E"
+)
+
 
 def events_at_same_place(dataset: Dataset) -> dict[tuple[float, float], list[str]]:
     """Event ids grouped by their point, oldest first: one marker per place on the map."""
