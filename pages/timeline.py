@@ -23,9 +23,9 @@ categories = c2.multiselect("Categories", kinds, key="tl_categories")
 color_by = c3.radio("Rows by", ["country", "category"], horizontal=True, key="tl_color_by")
 recent = st.toggle("Since 2022 only", value=True, key="tl_recent")
 since = timeline.RECENT_FROM if recent else None
-shown = timeline.filter_timeline(frame, countries, categories, since)
-earlier = timeline.filter_timeline(frame, countries, categories)["id"].nunique()
-hidden = earlier - shown["id"].nunique()
+matching = timeline.filter_timeline(frame, countries, categories)  # of any date
+shown = timeline.filter_timeline(matching, since=since)
+hidden = matching["id"].nunique() - shown["id"].nunique()
 newest = f", the newest dated {markup.day(max(shown['date']))}" if len(shown) else ""
 st.write(
     f"{shown['id'].nunique()} fact(s) and event(s) shown{newest}; {hidden} earlier hidden. "

@@ -76,16 +76,3 @@ def test_every_shipped_country_has_a_summary() -> None:
     for iso3 in FIVE:
         text = summary.country_summary(ds, iso3)
         assert len(text) >= 3 and all(text)
-
-
-def test_days_and_lists_are_written_as_prose() -> None:
-    """markup.day and markup.and_list, shared by the summary, the panel, the charts and the
-    exports: no zero-padded day, and "and" before the last of a list only."""
-    from central_asia_atlas.markup import and_list, day
-
-    assert day(dt.date(2025, 10, 7)) == "7 October 2025"
-    assert day(dt.date(2022, 2, 24)) == "24 February 2022"
-    assert and_list([]) == ""
-    assert and_list(["Russia"]) == "Russia"
-    assert and_list(["Russia", "China"]) == "Russia and China"
-    assert and_list(["Russia", "the EU", "China"]) == "Russia, the EU and China"
