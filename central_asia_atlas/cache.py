@@ -7,6 +7,7 @@ import datetime as dt
 import functools
 import gc
 import html
+import logging
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
     from . import charts
 
 # folium, streamlit-folium, mapview (which imports both) and charts (pandas) are imported by
-# the functions that build the map or a chart, not here: streamlit_app.py imports this module,
+# the functions that build the map or a chart, not here: app_frame.py imports this module,
 # and the page sends its widgets before the map (see mapstyle).
 
 
@@ -83,6 +84,44 @@ def dataset() -> store.Dataset:
     ds = store.load()
     gc.freeze()
     return ds
+
+
+_warmed = threading.Event()  # set when warm_up has ended (or was never started)
+_warmed.set()
+
+
+def start_warm_up() -> None:
+    """At server start (streamlit_app.py): make what the first view needs, in a thread.
+
+    The first browser then still loads Streamlit's own frontend, a second or more in which
+    the server has nothing else to do. Made: the libraries the map page imports when it
+    builds the map (folium, and the folium plugins streamlit-folium imports; not
+    streamlit-folium itself, whose component is only declared by an import inside a script
+    run), the checked dataset, the neighbours and the indicators. A page's first run waits
+    for the end of it (`wait_for_warm_up`), so no two threads import the same modules at once.
+    """
+    _warmed.clear()
+    threading.Thread(target=_warm_up, name="atlas-warm-up", daemon=True).start()
+
+
+def _warm_up() -> None:
+    try:
+        import folium.plugins  # noqa: F401
+
+        from . import mapview  # noqa: F401
+
+        dataset()
+        basemap()
+        indicator_table()
+    except Exception:  # the first run makes it again, and shows the error to the reader
+        logging.getLogger(__name__).exception("warm-up failed; the first run retries")
+    finally:
+        _warmed.set()
+
+
+def wait_for_warm_up(timeout: float = 60.0) -> None:
+    """Before a page's run (app_frame.py): let a warm-up still under way end first."""
+    _warmed.wait(timeout)
 
 
 @st.cache_resource(show_spinner=False)
@@ -404,7 +443,7 @@ def map_component(layers: str, height: int, on_change: Callable[[], None]) -> No
 
 
 def run_through_entrypoint() -> None:
-    """Make sure a page runs inside streamlit_app.py's frame (config, navigation, banner).
+    """Make sure a page runs inside app_frame.py (page config, navigation, banner).
 
     Streamlit treats a `pages/` folder beside the entrypoint as a legacy multipage app until
     some session calls st.navigation. So on a fresh server, the first visit to a deep link such
@@ -439,7 +478,7 @@ _in_run = threading.local()  # this thread holds a turn (a fragment inside its p
 
 @contextlib.contextmanager
 def page_run() -> Iterator[None]:
-    """Around a page's run (streamlit_app.py) or a fragment's (a fragment's rerun does not go
+    """Around a page's run (app_frame.py) or a fragment's (a fragment's rerun does not go
     through the page): wait for one of RUNS_AT_ONCE turns. Inside a turn the thread holds
     already (the fragment's part of a full run), it does nothing."""
     if getattr(_in_run, "held", False):

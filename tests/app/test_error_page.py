@@ -16,7 +16,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[2]
-APP = str(ROOT / "streamlit_app.py")
+APP = str(ROOT / "app_frame.py")
 PAGES = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "pages").glob("*.py"))
 TIMEOUT = 60
 
@@ -103,7 +103,7 @@ def _banner(at: AppTest) -> str:
     return str(errors[0])
 
 
-SHOWN = 50  # streamlit_app.SHOWN_PROBLEMS
+SHOWN = 50  # app_frame.SHOWN_PROBLEMS
 
 
 def _count(at: AppTest) -> int:

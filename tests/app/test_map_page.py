@@ -18,7 +18,7 @@ from central_asia_atlas import viewstate as vs
 from central_asia_atlas.model import FIVE
 
 ROOT = Path(__file__).resolve().parents[2]
-APP = str(ROOT / "streamlit_app.py")
+APP = str(ROOT / "app_frame.py")
 TIMEOUT = 60
 DS = store.load()
 

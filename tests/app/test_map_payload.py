@@ -26,7 +26,7 @@ from streamlit.testing.v1 import AppTest
 from central_asia_atlas import panel, store
 
 ROOT = Path(__file__).resolve().parents[2]
-APP = str(ROOT / "streamlit_app.py")
+APP = str(ROOT / "app_frame.py")
 DS = store.load()
 # The element a click's rerun may send for the map: none (a reference is under 100 bytes).
 MAX_MAP_BYTES_PER_CLICK = 0

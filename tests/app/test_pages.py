@@ -106,7 +106,7 @@ def test_every_page_renders_with_synthetic_data(name: str, synthetic: store.Data
 
 
 def test_the_app_lists_every_page(shipped: None) -> None:
-    text = (ROOT / "streamlit_app.py").read_text(encoding="utf-8")
+    text = (ROOT / "app_frame.py").read_text(encoding="utf-8")
     for name in PAGES:
         assert f'"pages/{name}.py"' in text and f'url_path="{name}"' in text
 

@@ -155,7 +155,7 @@ def test_sessions_change_no_module_state_and_no_cached_data(
     ds = dataset()
     _frozen_everywhere(ds)
     snapshot = copy.deepcopy(ds)
-    app = str(ROOT / "streamlit_app.py")
+    app = str(ROOT / "app_frame.py")
 
     for i, iso3 in enumerate(FIVE):
         at = AppTest.from_file(app, default_timeout=60)

@@ -1,9 +1,13 @@
 """cache.py's own behaviour: the gate that lets one page run execute at a time, what it
-freezes out of the garbage collector's reach, and the memo in front of its cached functions."""
+freezes out of the garbage collector's reach, the memo in front of its cached functions, and
+the warm-up at server start."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
+from pathlib import Path
 
 import pytest
 
@@ -143,3 +147,53 @@ def test_the_memo_in_front_of_a_cached_function_answers_from_the_dataset_in_use(
     assert made(4) == [4, 0] and len(calls) == 5
     made(1)
     assert calls[-1] == (1, 0) and len(calls) == 6
+
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_the_warm_up_makes_the_first_views_data_and_leaves_streamlit_folium_to_the_page() -> None:
+    """After the warm-up the dataset is cached (a load that now fails is not called again),
+    folium is imported, and streamlit-folium is not: imported outside a script run, its
+    component would not be declared and the map would not load (benchmarks/results.md)."""
+    code = """
+import sys
+from central_asia_atlas import cache, store
+cache.start_warm_up()
+cache.wait_for_warm_up(60)
+def fail(*a, **k):
+    raise AssertionError("loaded again")
+store.load = fail
+ds = cache.dataset()
+print(len(ds.countries), "folium" in sys.modules, "streamlit_folium" in sys.modules)
+"""
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    assert out.stdout.split() == ["5", "True", "False"], out.stdout + out.stderr
+
+
+def test_a_page_run_waits_for_a_warm_up_under_way() -> None:
+    cache._warmed.clear()  # as start_warm_up does, without its thread
+    waited = threading.Event()
+
+    def page() -> None:
+        cache.wait_for_warm_up(5)
+        waited.set()
+
+    t = threading.Thread(target=page)
+    t.start()
+    assert not waited.wait(0.2)  # still warming up: the page's run has not started
+    cache._warmed.set()
+    t.join(5)
+    assert waited.is_set()
+
+
+def test_streamlit_run_serves_the_entry_point_as_an_st_app() -> None:
+    """`streamlit run streamlit_app.py` finds the st.App (which runs the warm-up and serves
+    app_frame.py) by reading the file: pins streamlit.web.server.app_discovery."""
+    from streamlit.web.server.app_discovery import discover_asgi_app
+
+    found = discover_asgi_app(ROOT / "streamlit_app.py")
+    assert found.is_asgi_app
+    assert found.import_string == "streamlit_app:app"

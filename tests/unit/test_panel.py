@@ -235,17 +235,18 @@ def test_the_panel_chart_legend_lists_partners_with_a_value_and_names_the_others
 
 
 def test_the_map_page_imports_no_map_or_chart_library_before_it_draws_the_map() -> None:
-    """The map page's modules (and streamlit_app.py's) import neither Altair (0.25 s; only the
-    Timeline and Compare pages need it) nor folium, streamlit-folium or pandas (0.9 s
-    together), which the page imports when it builds the map, after sending its widgets: the
-    browser draws them meanwhile (mapstyle; start to interactive map, benchmarks/)."""
+    """The modules of the map page, of streamlit_app.py and of app_frame.py import neither
+    Altair (0.25 s; only the Timeline and Compare pages need it) nor folium, streamlit-folium
+    or pandas (0.9 s together), which the page imports when it builds the map, after sending
+    its widgets: the browser draws them meanwhile (mapstyle; start to interactive map,
+    benchmarks/). At a server's start the warm-up imports folium before any page runs."""
     import subprocess
     import sys
 
     root = Path(__file__).resolve().parents[2]
     imports = [
         line.strip()
-        for page in (root / "streamlit_app.py", root / "pages" / "map.py")
+        for page in (root / "streamlit_app.py", root / "app_frame.py", root / "pages" / "map.py")
         for line in page.read_text(encoding="utf-8").splitlines()
         if line.startswith(("import ", "from "))
     ]

@@ -1,0 +1,51 @@
+"""The app's frame, run for every session (see streamlit_app.py): page config, navigation,
+and the data-problem banner shared by every page."""
+
+import streamlit as st
+
+from central_asia_atlas.cache import dataset, page_run, wait_for_warm_up
+from central_asia_atlas.mapstyle import FAVICON
+
+wait_for_warm_up()  # a server's first view: the warm-up is under way
+st.set_page_config(
+    page_title="Central Asia between Russia, the EU and China",
+    page_icon=FAVICON,
+    layout="wide",
+)
+
+pages = [
+    st.Page("pages/map.py", title="Map", icon=":material/map:", default=True),
+    st.Page("pages/sources.py", title="Sources", icon=":material/menu_book:", url_path="sources"),
+    st.Page("pages/timeline.py", title="Timeline", icon=":material/timeline:", url_path="timeline"),
+    st.Page("pages/compare.py", title="Compare", icon=":material/table_chart:", url_path="compare"),
+    st.Page("pages/data.py", title="Data", icon=":material/download:", url_path="data"),
+    st.Page("pages/about.py", title="About", icon=":material/info:", url_path="about"),
+]
+# ?embed=true (an iframe on another site): the page alone, with no navigation and no sidebar.
+embedded = st.context.is_embedded
+nav = st.navigation(pages, position="hidden" if embedded else "sidebar")
+if embedded:
+    st.html(
+        "<style>[data-testid='stSidebar'], [data-testid='stSidebarCollapsedControl'], "
+        "[data-testid='stExpandSidebarButton'] { display: none !important; }</style>"
+    )
+SHOWN_PROBLEMS = 50  # thousands of problems would slow every rerun of every page
+
+ds = dataset()
+if ds.problems and not embedded:
+    with st.sidebar:
+        st.error(
+            f"The data has {len(ds.problems)} problem(s). What is valid is shown; "
+            "the rest is left out until it is fixed."
+        )
+        with st.expander("Problems"):
+            for p in ds.problems[:SHOWN_PROBLEMS]:
+                st.text(str(p))
+            if len(ds.problems) > SHOWN_PROBLEMS:
+                st.text(
+                    f"... and {len(ds.problems) - SHOWN_PROBLEMS} more: run "
+                    "'python -m central_asia_atlas validate' for the full list."
+                )
+
+with page_run():  # one page run at a time, the others wait their turn (see cache.page_run)
+    nav.run()
