@@ -307,6 +307,7 @@ def tree_state() -> str:
         "--porcelain",
         "--",
         "streamlit_app.py",
+        "app_frame.py",
         "pages",
         "central_asia_atlas",
         "static",
