@@ -26,9 +26,10 @@ if TYPE_CHECKING:
 
     from . import charts
 
-# folium, streamlit-folium, mapview (which imports both) and charts (pandas) are imported by
+# folium, streamlit-folium, mapview (which imports folium) and charts (pandas) are imported by
 # the functions that build the map or a chart, not here: app_frame.py imports this module,
-# and the page sends its widgets before the map (see mapstyle).
+# and the page sends its widgets before the map (see mapstyle). At a server's start the
+# warm-up imports folium and mapview first (start_warm_up).
 
 
 _P = ParamSpec("_P")
