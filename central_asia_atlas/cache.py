@@ -87,7 +87,7 @@ def dataset() -> store.Dataset:
     return ds
 
 
-_warmed = threading.Event()  # set when warm_up has ended (or was never started)
+_warmed = threading.Event()  # set when the warm-up has ended (or was never started)
 _warmed.set()
 
 
@@ -98,7 +98,7 @@ def start_warm_up() -> None:
     the server has nothing else to do. Made: the libraries the map page imports when it
     builds the map (folium, and the folium plugins streamlit-folium imports; not
     streamlit-folium itself, whose component is only declared by an import inside a script
-    run), the checked dataset, the neighbours and the indicators. A page's first run waits
+    run), the checked dataset, the neighbours and today's indicators. A page's first run waits
     for the end of it (`wait_for_warm_up`), so no two threads import the same modules at once.
     """
     _warmed.clear()
@@ -113,7 +113,7 @@ def _warm_up() -> None:
 
         dataset()
         basemap()
-        indicator_table()
+        indicator_table_at(None, None)  # the map's first view: today, every signal
     except Exception:  # the first run makes it again, and shows the error to the reader
         logging.getLogger(__name__).exception("warm-up failed; the first run retries")
     finally:
@@ -133,19 +133,13 @@ def basemap() -> dict[str, Any]:
     return mapview.load_basemap()
 
 
-@st.cache_resource(show_spinner=False)
-def indicator_table() -> dict[str, dict[str, IndicatorResult]]:
-    """Every indicator's current value for each of the five: {indicator key: {iso3: result}}."""
-    ds = dataset()
-    return {key: indicators.compute(ds, key) for key in ds.catalogue.indicators}
-
-
 @_looked_up_first(64)
 @st.cache_resource(show_spinner=False, max_entries=64)
 def indicator_table_at(
     as_of: dt.date | None, signals: tuple[str, ...] | None
 ) -> dict[str, dict[str, IndicatorResult]]:
-    """Like `indicator_table`, as of a day and counting only the chosen signals.
+    """Every indicator's value for each of the five, {indicator key: {iso3: result}}, as of a
+    day (None: today) and counting only the chosen signals (None: all).
 
     The Timeline page keeps its day in `st.session_state["as_of"]` (a date; absent: today) and
     the Compare page its choice in `st.session_state["signals"]` (signal ids; absent: all).

@@ -4,14 +4,12 @@ the warm-up at server start."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import threading
-from pathlib import Path
 
 import pytest
 
 from central_asia_atlas import cache
+from tests import fresh_python
 
 
 def test_page_runs_beyond_the_limit_wait_their_turn_and_all_finish() -> None:
@@ -96,10 +94,6 @@ def test_the_dataset_and_the_map_libraries_are_out_of_the_collectors_reach() -> 
     (the dataset; folium, jinja2, pandas, imported by the map), so that a full collection,
     which the clicks of many sessions trigger now and then, no longer walks them. In a fresh
     interpreter: before, they are tracked; after, none of them is."""
-    import subprocess
-    import sys
-    from pathlib import Path
-
     code = """
 import gc
 from central_asia_atlas import cache
@@ -111,13 +105,7 @@ before = tracked(folium.Map, jinja2.Environment, pandas.DataFrame)
 cache.map_base()
 print(before, tracked(folium.Map, jinja2.Environment, pandas.DataFrame))
 """
-    out = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=Path(__file__).resolve().parents[2],
-    )
+    out = fresh_python.run(code)
     lines = out.stdout.strip().splitlines()
     assert lines == ["[False, False]", "[True, True, True] [False, False, False]"], out.stderr
 
@@ -149,9 +137,6 @@ def test_the_memo_in_front_of_a_cached_function_answers_from_the_dataset_in_use(
     assert calls[-1] == (1, 0) and len(calls) == 6
 
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
 def test_the_warm_up_makes_the_first_views_data_and_leaves_streamlit_folium_to_the_page() -> None:
     """After the warm-up the dataset is cached (a load that now fails is not called again),
     folium is imported, and streamlit-folium is not: imported outside a script run, its
@@ -167,9 +152,7 @@ store.load = fail
 ds = cache.dataset()
 print(len(ds.countries), "folium" in sys.modules, "streamlit_folium" in sys.modules)
 """
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
-    )
+    out = fresh_python.run(code)
     assert out.stdout.split() == ["5", "True", "False"], out.stdout + out.stderr
 
 
@@ -194,6 +177,6 @@ def test_streamlit_run_serves_the_entry_point_as_an_st_app() -> None:
     app_frame.py) by reading the file: pins streamlit.web.server.app_discovery."""
     from streamlit.web.server.app_discovery import discover_asgi_app
 
-    found = discover_asgi_app(ROOT / "streamlit_app.py")
+    found = discover_asgi_app(fresh_python.ROOT / "streamlit_app.py")
     assert found.is_asgi_app
     assert found.import_string == "streamlit_app:app"

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 from central_asia_atlas import indicators, panel
 from central_asia_atlas.indicators import NO_DATA_COLOR, legend_entries
 from central_asia_atlas.model import FIVE
+from tests import fresh_python
 from tests.unit.atlas_samples import HOSTILE, INDICATORS, sample, shipped
 
 
@@ -240,10 +240,7 @@ def test_the_map_page_imports_no_map_or_chart_library_before_it_draws_the_map() 
     or pandas (0.9 s together), which the page imports when it builds the map, after sending
     its widgets: the browser draws them meanwhile (mapstyle; start to interactive map,
     benchmarks/). At a server's start the warm-up imports folium before any page runs."""
-    import subprocess
-    import sys
-
-    root = Path(__file__).resolve().parents[2]
+    root = fresh_python.ROOT
     imports = [
         line.strip()
         for page in (root / "streamlit_app.py", root / "app_frame.py", root / "pages" / "map.py")
@@ -252,9 +249,7 @@ def test_the_map_page_imports_no_map_or_chart_library_before_it_draws_the_map() 
     ]
     heavy = ["altair", "folium", "streamlit_folium", "pandas", "matplotlib", "geopandas"]
     code = "\n".join([*imports, "import sys", f"print([m for m in {heavy!r} if m in sys.modules])"])
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=root
-    )
+    out = fresh_python.run(code)
     assert out.stdout.strip() == "[]", out.stdout + out.stderr
 
 
@@ -263,8 +258,6 @@ def test_the_tab_icon_is_a_local_svg_that_streamlit_passes_through_as_it_is() ->
     unchanged and without importing its emoji catalogue (47 ms at a server's first view, what
     the emoji icon cost). Pins streamlit.commands.page_config._get_favicon_string: a Streamlit
     that treats such a string otherwise fails here."""
-    import subprocess
-    import sys
     import urllib.parse
     import xml.etree.ElementTree as ET
 
@@ -281,8 +274,5 @@ def test_the_tab_icon_is_a_local_svg_that_streamlit_passes_through_as_it_is() ->
         "from central_asia_atlas.mapstyle import FAVICON\n"
         "print(_get_favicon_string(FAVICON) == FAVICON, 'streamlit.emojis' in sys.modules)"
     )
-    root = Path(__file__).resolve().parents[2]
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=root
-    )
+    out = fresh_python.run(code)
     assert out.stdout.split() == ["True", "False"], out.stdout + out.stderr
