@@ -108,7 +108,7 @@ ROWS = [
     ("Received per click, largest (KB)", "kb_click_max", 1, True),
     ("… map element, p50 (KB)", "kb_map", 1, False),
     ("… panel HTML, p50 (KB)", "kb_panel", 1, False),
-    ("… panel charts, p50 (KB)", "kb_charts", 1, False),
+    ("… chart elements (Vega-Lite), p50 (KB)", "kb_charts", 1, False),
     ("… everything else, p50 (KB)", "kb_other", 1, False),
     ("Map elements resent in full, all clicks", "map_resent", 0, False),
     ("Reruns per click", "reruns_per_click", 2, False),
@@ -341,7 +341,8 @@ How each figure is taken (see `benchmarks/`: `bench.py` runs it; `servers.py`, `
   decoded payload) plus HTTP responses (`Network.loadingFinished`), from the click until the
   rerun has settled (400 ms without another). Each Streamlit message is decoded to split it:
   the map element (0 when Streamlit sends a reference to the one the browser has), the panel's
-  HTML, the panel's charts, everything else.
+  HTML (since 2 December 2026 with its charts: an SVG image and HTML labels), Vega-Lite
+  chart elements (the panel's charts until then), everything else.
 - **Start to interactive map**: from starting the `streamlit run` process to the map being
   interactive (Leaflet map in the iframe with all five country paths drawn), fresh context.
   The package's byte-code is compiled before the rounds, as on a deployed server after its

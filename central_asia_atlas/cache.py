@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 import streamlit as st
 
-from . import indicators, mapstyle, panel, publish, store
+from . import charts, indicators, mapstyle, panel, publish, store
 from .indicators import IndicatorResult
 from .markup import Html
 from .selection import Selection
@@ -24,10 +24,8 @@ from .selection import Selection
 if TYPE_CHECKING:
     import folium
 
-    from . import charts
-
-# folium, streamlit-folium, mapview (which imports folium) and charts (pandas) are imported by
-# the functions that build the map or a chart, not here: app_frame.py imports this module,
+# folium, streamlit-folium and mapview (which imports folium) are imported by the functions
+# that build the map, not here: app_frame.py imports this module,
 # and the page sends its widgets before the map (see mapstyle). At a server's start the
 # warm-up imports folium and mapview first (start_warm_up).
 
@@ -151,15 +149,6 @@ def indicator_table_at(
     }
 
 
-@_looked_up_first(64)
-@st.cache_resource(show_spinner=False, max_entries=64)
-def country_charts(iso3: str, as_of: dt.date | None) -> list[charts.CountryChart]:
-    """The catalogue's charts for a country's panel (Vega-Lite specs; never mutated)."""
-    from . import charts
-
-    return charts.country_charts(dataset(), iso3, as_of)
-
-
 @_looked_up_first(256)
 @st.cache_resource(show_spinner=False, max_entries=256)
 def fact_groups(iso3: str, as_of: dt.date | None) -> Mapping[str, str]:
@@ -173,12 +162,14 @@ def fact_groups(iso3: str, as_of: dt.date | None) -> Mapping[str, str]:
 def country_panel(
     iso3: str, as_of: dt.date | None, signals: tuple[str, ...] | None, view: panel.FactsView
 ) -> tuple[Html, Html, bool]:
-    """A country's panel as the map page shows it: (header HTML, body HTML, whether the view
-    holds more facts than it shows), built once per country, day, signals and view of the
-    facts, and shared by sessions (a click's rerun then only looks it up: with 20 sessions
-    clicking at once, every millisecond counts 20 times)."""
+    """A country's panel as the map page shows it: (header HTML with the catalogue's charts,
+    body HTML, whether the view holds more facts than it shows), built once per country, day,
+    signals and view of the facts, and shared by sessions (a click's rerun then only looks it
+    up: with 20 sessions clicking at once, every millisecond counts 20 times)."""
     ds = dataset()
-    head = panel.country_head_html(ds, iso3, as_of, style=False)
+    head = panel.country_head_html(ds, iso3, as_of, style=False) + "".join(
+        charts.chart_html(c) for c in charts.country_charts(ds, iso3, as_of)
+    )
     table = indicator_table_at(as_of, signals)
     body = panel.country_html(ds, iso3, table, as_of, head=False, view=view, style=False)
     return Html(head), Html(body), panel.facts_in_view(ds, iso3, as_of, view)[1] > 0

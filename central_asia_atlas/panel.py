@@ -61,6 +61,21 @@ STYLE = """<style>
 .atlas-legend { font-size: .85rem; line-height: 1.5; }
 .atlas-legend + .atlas-legend { margin-top: 1rem; }
 .atlas-note { font-size: .875rem; opacity: .6; margin: .5rem 0 0 0; }
+.atlas-chart { margin: .6rem 0 .4rem 0; }
+.atlas-chart-title { font-weight: 600; font-size: .9rem; }
+.atlas-chart-keys { display: flex; flex-wrap: wrap; gap: 0 .9rem; font-size: .8rem; }
+.atlas-chart-keys .atlas-line { width: 1.2rem; border-top-width: 3px; border-top-style: solid; }
+.atlas-plot { position: relative; max-width: 34rem; margin-top: .2rem; }
+.atlas-plot img { display: block; width: 100%; height: auto; }
+.atlas-over span { position: absolute; font-size: .7rem; line-height: 1; white-space: nowrap; }
+.atlas-over .atlas-y { transform: translate(-100%, -50%); opacity: .75; }
+.atlas-over .atlas-year { transform: translateX(-50%); opacity: .75; }
+.atlas-over .atlas-unit { opacity: .75; }
+.atlas-over .atlas-end { transform: translateY(-50%); font-weight: 600; }
+.atlas-over .atlas-dot { width: 8px; height: 8px; border-radius: 50%; cursor: default;
+  transform: translate(-50%, -50%); }
+.atlas-over .atlas-dot:hover { box-shadow: 0 0 0 2px currentColor; }
+.atlas-chart figcaption { font-size: .8rem; opacity: .7; margin-top: .2rem; }
 </style>"""
 
 

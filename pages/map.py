@@ -176,10 +176,7 @@ def _map_and_panel() -> None:
             groups = cache.fact_groups(chosen.id, as_of)
             facts = vs.facts_view(ss, groups)
             head, body, more = cache.country_panel(chosen.id, as_of, signals, facts)
-            st.html(head)
-            for chart in cache.country_charts(chosen.id, as_of):
-                st.vega_lite_chart(chart.data, chart.vega, width="stretch")
-                st.caption(markup.md(chart.source_line))
+            st.html(head)  # the name, then the charts (one element: see charts)
             st.pills(
                 "Facts shown below",
                 list(groups),

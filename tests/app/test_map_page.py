@@ -105,29 +105,21 @@ def test_a_country_link_restores_the_view() -> None:
     assert not at.info
 
 
-def test_the_panel_chart_reaches_the_page_with_its_data() -> None:
-    """The trade chart of a country's panel: its spec and, as Arrow bytes, every point it draws
-    (the page passes the cached Arrow table, which Streamlit sends as it is)."""
-    import pyarrow as pa
-
+def test_the_panel_chart_reaches_the_page_in_the_panel_heading() -> None:
+    """The trade chart of a country's panel is drawn into the element that names the country
+    (one element for the name and the charts, no Vega-Lite element), with every point."""
     from central_asia_atlas import charts
 
     at = ok(new_app(country="KAZ").run())
     drawn = charts.country_charts(DS, "KAZ")
-    shown = at.get("vega_lite_chart")
-    assert drawn and len(shown) == len(drawn)
-    for el, chart in zip(shown, drawn, strict=True):
-        table = pa.ipc.open_stream(el.proto.data.data).read_all()
-        assert table.column_names == charts.DRAWN and table.num_rows == chart.points > 0
-        assert table.to_pylist() == chart.data.to_pylist()
-        assert pa.types.is_date32(table.schema.field("mid").type)  # the x axis is temporal
-        spec = json.loads(el.proto.spec)
-        assert (spec["mark"], spec["title"]) == (chart.vega["mark"], chart.vega["title"])
-        assert {k: v["field"] for k, v in spec["encoding"].items() if k != "tooltip"} == {
-            "x": "mid",
-            "y": "value",
-            "color": "partner",
-        }
+    assert drawn and not at.get("vega_lite_chart") and not at.get("arrow_vega_lite_chart")
+    heads = [h.proto.body for h in at.get("html") if 'class="atlas-panel-head"' in h.proto.body]
+    assert len(heads) == 1
+    head = heads[0]
+    assert head.index('data-id="KAZ"') < head.index('class="atlas-chart"')
+    for chart in drawn:
+        assert charts.chart_html(chart) in head
+    assert head.count('class="atlas-dot"') == sum(c.points for c in drawn) > 0
 
 
 def test_a_route_link_shows_the_route() -> None:

@@ -76,9 +76,23 @@ def test_a_country_panel_shows_both_sides_and_its_trade_chart(
     expect(page.locator(f'[id="{target}"]')).to_have_count(1)
     link.click()
     expect(page.locator(f'[id="{target}"]')).to_be_in_viewport(timeout=STEP_MS)
-    # the trade chart (Altair) with its source line
-    expect(page.locator('[data-testid="stVegaLiteChart"]').first).to_be_visible(timeout=STEP_MS)
-    expect(page.get_by_text(re.compile(r"^Sources: .*national statistics")).first).to_be_visible()
+    # the trade chart, drawn under the country's name: the plot's image shown (decoded), its
+    # points laid over it with their readings as tooltips, and its source line
+    chart = page.locator('figure.atlas-chart[data-chart="trade-shares"]')
+    image = chart.locator(".atlas-plot img")
+    expect(image).to_be_visible(timeout=STEP_MS)
+    assert image.evaluate("img => img.complete && img.naturalWidth") > 0
+    plot = image.bounding_box()
+    dots = chart.locator(".atlas-dot")
+    assert dots.count() > 1 and plot
+    for i in range(dots.count()):
+        box = dots.nth(i).bounding_box()
+        assert box and 0 < box["width"] <= 12, box  # a dot, not a run of text
+        mid = (box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        assert plot["x"] <= mid[0] <= plot["x"] + plot["width"], (mid, plot)
+        assert plot["y"] <= mid[1] <= plot["y"] + plot["height"], (mid, plot)
+        assert re.match(r"^(EU|Russia|China): \d", dots.nth(i).get_attribute("title") or "")
+    expect(chart.locator("figcaption")).to_have_text(re.compile(r"^Sources: .*national statistics"))
     assert offline.blocked == []
 
 

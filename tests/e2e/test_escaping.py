@@ -259,6 +259,8 @@ def test_map_page_shows_hostile_text_literally(
     head = page.locator('header.atlas-panel-head[data-id="KAZ"]')  # the name above the chart
     expect(head.locator("h3")).to_contain_text(PAYLOAD)
     expect(panel.locator(".atlas-fact").first).to_contain_text(PAYLOAD)
+    # the trade chart's source line names the outlets (drawn as text, in SVG's neighbour)
+    expect(page.locator("figure.atlas-chart figcaption").first).to_contain_text(PAYLOAD)
     # the hovered country's tooltip in the map iframe, too
     hover = frame.locator(".leaflet-tooltip:not(.atlas-label):not(.atlas-capital)")
     expect(hover).to_have_count(1)

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import base64
+import itertools
 import re
+import xml.etree.ElementTree as ET
+
+import pytest
 
 from central_asia_atlas import indicators, panel
 from central_asia_atlas.indicators import NO_DATA_COLOR, legend_entries
@@ -178,19 +183,90 @@ def test_a_country_panel_stays_within_its_byte_budget() -> None:
         assert len(html.encode()) <= PANEL_BYTES, (c.props.iso3, len(html.encode()))
 
 
-def test_the_panel_chart_carries_only_the_columns_it_draws() -> None:
+def _figure(html: str) -> tuple[ET.Element, ET.Element]:
+    """The chart's figure (well-formed XML as well as HTML) and its plot's image, decoded."""
+    figure = ET.fromstring(html)
+    img = figure.find(".//img")
+    assert img is not None, html
+    prefix = "data:image/svg+xml;base64,"
+    src = img.get("src", "")
+    assert src.startswith(prefix), src[:60]
+    return figure, ET.fromstring(base64.b64decode(src.removeprefix(prefix)))
+
+
+SVG_NS = "{http://www.w3.org/2000/svg}"
+
+
+def _spans(figure: ET.Element, kind: str) -> list[ET.Element]:
+    return figure.findall(f".//span[@class='atlas-{kind}']")
+
+
+def _at(span: ET.Element) -> tuple[float, float]:
+    """A laid-over element's place, in the plot's own units (from its percentages)."""
+    from central_asia_atlas import charts
+
+    style = dict(part.split(":", 1) for part in span.get("style", "").split(";"))
+    return (
+        float(style["left"].rstrip("%")) * charts.W / 100,
+        float(style["top"].rstrip("%")) * charts.H / 100,
+    )
+
+
+def test_the_panel_chart_draws_every_reading_once_with_its_tooltip() -> None:
+    """Each reading is one point (its reading as the point's tooltip), a partner with more than
+    one is a line through them in the image, and the image's text alternative lists every
+    reading."""
     from central_asia_atlas import charts
 
     ds = shipped()
-    drawn = [c for iso3 in ("KAZ", "UZB") for c in charts.country_charts(ds, iso3)]
-    assert drawn
+    drawn = [c for iso3 in FIVE for c in charts.country_charts(ds, iso3)]
+    assert drawn and any(len(line.points) > 1 for c in drawn for line in c.lines)
     for c in drawn:
-        assert c.data.column_names == charts.DRAWN
-        assert c.points == len(c.data)
-        encoded = {ch["field"] for ch in c.vega["encoding"].values() if isinstance(ch, dict)}
-        encoded |= {t["field"] for t in c.vega["encoding"]["tooltip"]}
-        assert encoded == set(charts.DRAWN)  # every drawn column is used, and only those
-        assert "data" not in c.vega and "datasets" not in c.vega  # the data goes once
+        figure, svg = _figure(charts.chart_html(c))
+        tips = [dot.get("title") for dot in _spans(figure, "dot")]
+        want = [f"{line.label}: {p.reading}" for line in c.lines for p in line.points]
+        assert tips == want and len(want) == c.points
+        polylines = list(svg.iter(f"{SVG_NS}polyline"))
+        assert [pl.get("stroke") for pl in polylines] == [
+            line.color for line in c.lines if len(line.points) > 1
+        ]
+        alt = figure.find(".//img").get("alt") or ""  # type: ignore[union-attr]
+        assert c.spec.title in alt
+        assert all(p.reading in alt for line in c.lines for p in line.points)
+        # the laid-over text is for the eye; the image's alt says it all
+        assert figure.find(".//div[@class='atlas-over']").get("aria-hidden") == "true"  # type: ignore[union-attr]
+        # each line ends with its last value, written beside its last point
+        ends = [t.text for t in _spans(figure, "end")]
+        assert ends == [charts._num(line.points[-1].value) for line in c.lines]
+
+
+def test_the_panel_chart_puts_points_in_their_year_and_at_their_value() -> None:
+    """A point sits inside its year's band on the time axis and at its value on the value
+    axis (0 at the bottom, the axis's top value at the top), and each line of the image
+    passes through its points."""
+    from central_asia_atlas import charts
+
+    ds = shipped()
+    c = charts.country_charts(ds, "UZB")[0]
+    figure, svg = _figure(charts.chart_html(c))
+    first, end = charts._years(c.lines)
+    years = {int(t.text or ""): _at(t)[0] for t in _spans(figure, "year")}
+    assert sorted(years) == list(range(first, end))
+    band = (charts.W - charts.LEFT - charts.RIGHT) / (end - first)
+    bottom, top = charts.H - charts.BOTTOM, charts.TOP
+    dots = [_at(dot) for dot in _spans(figure, "dot")]
+    points = [p for line in c.lines for p in line.points]
+    for (cx, cy), p in zip(dots, points, strict=True):
+        assert abs(cx - years[p.mid.year]) <= band / 2, (p, cx)
+        assert cy == pytest.approx(bottom - p.value / c.top * (bottom - top), abs=0.1)
+    drawn = iter(dots)
+    lines = iter(svg.iter(f"{SVG_NS}polyline"))
+    for line in c.lines:
+        mine = [next(drawn) for _ in line.points]
+        if len(line.points) > 1:
+            xy = [tuple(map(float, pt.split(","))) for pt in next(lines).get("points", "").split()]
+            flat = [v for pt in xy for v in pt]
+            assert flat == pytest.approx([v for pt in mine for v in pt], abs=0.1)
 
 
 def test_the_panel_chart_axis_ends_at_a_round_value_above_its_highest_point() -> None:
@@ -212,26 +288,66 @@ def test_the_panel_chart_axis_ends_at_a_round_value_above_its_highest_point() ->
     drawn = [c for iso3 in FIVE for c in charts.country_charts(ds, iso3)]
     assert drawn
     for c in drawn:
-        low, top = c.vega["encoding"]["y"]["scale"]["domain"]
-        highest = max(c.data.column("value").to_pylist())
-        assert low == 0 and highest <= top < 2 * highest, (c.spec.id, highest, top)
+        highest = max(p.value for line in c.lines for p in line.points)
+        assert highest <= c.top < 2 * highest, (c.spec.id, highest, c.top)
+        # the labelled values: 0, a round step, ..., the top
+        figure, svg = _figure(charts.chart_html(c))
+        labels = [float(t.text or "") for t in _spans(figure, "y")]
+        grid = {
+            float(g.get("y1", "")) for g in svg.iter(f"{SVG_NS}line") if g.get("y1") == g.get("y2")
+        }
+        at = [_at(t)[1] for t in _spans(figure, "y")]
+        assert at == pytest.approx(sorted(grid, reverse=True), abs=0.05)  # a grid line each
+        assert labels[0] == 0 and labels[-1] == c.top and 3 <= len(labels) <= 7
+        assert all(b - a == pytest.approx(c.step) for a, b in itertools.pairwise(labels))
 
 
-def test_the_panel_chart_legend_lists_partners_with_a_value_and_names_the_others() -> None:
+def test_the_panel_chart_key_lists_partners_with_a_value_and_names_the_others() -> None:
     from central_asia_atlas import charts
 
     ds = shipped()
     seen_missing = False
     for iso3 in FIVE:
         for c in charts.country_charts(ds, iso3):
-            partners = set(c.data.column("partner").to_pylist())
-            domain = c.vega["encoding"]["color"]["scale"]["domain"]
-            assert set(domain) == partners, (iso3, domain)
+            partners = [line.label for line in c.lines]
+            key = re.findall(
+                r'<span class="atlas-line"[^>]*></span>([^<]+)</span>', charts.chart_html(c)
+            )
+            assert key == partners, (iso3, key)
             missing = [s.label for s in c.spec.series if s.label not in partners]
             assert ("No value in the data for" in c.source_line) == bool(missing)
             assert all(m in c.source_line.split("No value in the data for")[-1] for m in missing)
             seen_missing |= bool(missing)
     assert seen_missing  # the shipped data has such a chart (Kyrgyzstan: no Russia share)
+
+
+def test_the_panel_chart_escapes_its_text() -> None:
+    """The chart's title, partners, unit, readings and source line come from the data: in the
+    SVG and the HTML around it they are text, never markup."""
+    import datetime as dt
+
+    from central_asia_atlas import charts
+    from central_asia_atlas.catalogue import ChartSpec
+
+    spec = ChartSpec.model_validate(
+        {
+            "id": "hostile",
+            "title": HOSTILE,
+            "series": [{"indicator": "trade_share_eu", "label": HOSTILE, "color": "#0072B2"}],
+        }
+    )
+    point = charts.Point(dt.date(2023, 7, 2), 5.0, "2023", HOSTILE)
+    line = charts.Line(HOSTILE, "#0072B2", (point, point))
+    chart = charts.CountryChart(spec, (line,), HOSTILE, 10.0, 2.5, HOSTILE)
+    html = charts.chart_html(chart)
+    assert "<script" not in html.lower()
+    figure, svg = _figure(html)  # still well-formed, the image too
+    texts = [t.text for t in figure.iter() if t.text]
+    assert HOSTILE in texts  # the title, the key, the unit, the source line
+    assert [d.get("title") for d in _spans(figure, "dot")] == [f"{HOSTILE}: {HOSTILE}"] * 2
+    assert HOSTILE in (figure.find(".//img").get("alt") or "")  # type: ignore[union-attr]
+    assert html.count("&lt;script&gt;") >= 7  # title, key, unit, 2 tooltips, alt, caption
+    assert "script" not in ET.tostring(svg, encoding="unicode").lower()
 
 
 def test_the_map_page_imports_no_map_or_chart_library_before_it_draws_the_map() -> None:
