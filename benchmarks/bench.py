@@ -7,8 +7,8 @@ Each round starts a fresh server per target (the floor, then the app on each cop
 the order reversed every other round, so that machine noise hits all of them) and measures:
 start to interactive map, the first view's bytes, click-to-panel for the five countries with
 the bytes each click receives and the server time of its rerun, the route toggle, and RSS. In
-the last round, for the floor and the scales of --concurrent, it then opens --sessions
-sessions on the same server and makes them click at once. Prints the tables and writes them,
+every round, for the floor and the scales of --concurrent, it then opens --sessions sessions
+on the same server and makes them click at once. Prints the tables and writes them,
 with a plot, to benchmarks/results.md (and results.png). Server logs go to benchmarks/out/.
 """
 
