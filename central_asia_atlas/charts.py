@@ -2,11 +2,10 @@
 
 Each chart is drawn here, into the panel's HTML, not as a Vega-Lite element: a Vega-Lite
 chart was two more elements in every click's rerun (the chart and its source line) and the
-browser's heaviest work after the click. With 20 sessions clicking at once, leaving them out
-took the browser's p95 from 221 and 232 ms to 211 and 229 ms in an A/B (benchmarks/results.md,
-3 December 2026), near the noise, and a first click no longer fetches Vega's 1.2 MB of
-scripts. Every text from the data is escaped; each point carries its reading as a tooltip and
-the plot's image a text alternative listing every reading.
+browser's heaviest work after the click (with 20 sessions clicking at once, leaving them out
+gained little: benchmarks/results.md has the A/B), and a first click no longer fetches Vega's
+1.2 MB of scripts. Every text from the data is escaped; each point carries its reading as a
+tooltip and the plot's image a text alternative listing every reading.
 """
 
 from __future__ import annotations
