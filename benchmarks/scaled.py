@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from central_asia_atlas import store
+from central_asia_atlas import dataset, store
 
 MAX_ID = 80  # model.Id: ^[a-z0-9][a-z0-9-]{1,79}$
 
@@ -54,7 +54,7 @@ def _scale_facts(facts: list[dict[str, Any]], scale: int, known: set[str]) -> li
 def scale_data_dir(data: Path, scale: int) -> None:
     """Multiply the facts of every feature in the GeoJSON files of `data`, in place."""
     docs = {}
-    for name in store.FILES.values():
+    for name in dataset.FILES.values():
         path = data / name
         if path.exists():
             docs[path] = json.loads(path.read_text(encoding="utf-8"))
@@ -75,8 +75,8 @@ def scale_data_dir(data: Path, scale: int) -> None:
 def make_copies(scales: list[int], root: Path) -> dict[int, Copy]:
     """One copy per scale under `root` (1: the data as it is now), each checked by store.load."""
     snapshot = root / "snapshot"
-    shutil.copytree(store.DATA_DIR, snapshot / "data")
-    shutil.copytree(store.SEEDS_DIR, snapshot / "seeds")
+    shutil.copytree(dataset.DATA_DIR, snapshot / "data")
+    shutil.copytree(dataset.SEEDS_DIR, snapshot / "seeds")
     copies = {}
     for scale in scales:
         base = root / f"x{scale}"

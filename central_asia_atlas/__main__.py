@@ -18,7 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from . import store
+from . import dataset, store
 
 SEED_DATE = dt.date(2023, 6, 9)  # the later seed document's date: "after the seeds"
 
@@ -26,7 +26,7 @@ SEED_DATE = dt.date(2023, 6, 9)  # the later seed document's date: "after the se
 # --- validate --------------------------------------------------------------------------------
 
 
-def coverage(ds: store.Dataset) -> list[str]:
+def coverage(ds: dataset.Dataset) -> list[str]:
     """Own facts per country, and the share of facts dated after the seeds."""
     own = ", ".join(f"{c.props.iso3} {len(c.props.facts)}" for c in ds.countries)
     facts = [ref.fact for ref in ds.fact_refs()]
@@ -569,8 +569,8 @@ def _forgiving_streams() -> None:
 def main(argv: list[str] | None = None) -> int:
     _forgiving_streams()
     parser = argparse.ArgumentParser(prog="python -m central_asia_atlas")
-    parser.add_argument("--data", default=str(store.current_data_dir()), help="data directory")
-    parser.add_argument("--seeds", default=str(store.current_seeds_dir()), help="seeds directory")
+    parser.add_argument("--data", default=str(dataset.current_data_dir()), help="data directory")
+    parser.add_argument("--seeds", default=str(dataset.current_seeds_dir()), help="seeds directory")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("validate", help="check every file, fact, excerpt and indicator")
     sub.add_parser("anchor", help="fill in start/end of excerpts that occur exactly once")

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 import streamlit as st
 
 from . import charts, indicators, mapstyle, panel, publish, store
+from .dataset import Dataset
 from .indicators import IndicatorResult
 from .markup import Html
 from .selection import Selection
@@ -46,7 +47,7 @@ def _looked_up_first(maxsize: int) -> Callable[[Callable[_P, _R]], Callable[_P, 
     """
 
     def wrap(fn: Callable[_P, _R]) -> Callable[_P, _R]:
-        memo: dict[Any, tuple[store.Dataset, _R]] = {}
+        memo: dict[Any, tuple[Dataset, _R]] = {}
         lock = threading.Lock()
 
         @functools.wraps(fn)
@@ -69,7 +70,7 @@ def _looked_up_first(maxsize: int) -> Callable[[Callable[_P, _R]], Callable[_P, 
 
 
 @st.cache_resource(show_spinner=False)
-def dataset() -> store.Dataset:
+def dataset() -> Dataset:
     """The validated dataset, loaded once per server process and shared read-only.
 
     Every object in it is frozen, so no session can change what another one sees.

@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from html import escape
 
 from .catalogue import ChartSpec, NumericSpec
+from .dataset import Dataset
 from .indicators import series
 from .markup import and_list, day
-from .store import Dataset
 
 
 @dataclass(frozen=True)

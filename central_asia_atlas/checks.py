@@ -1,22 +1,27 @@
-"""Checks across the loaded data: coordinates in the map's region, no dates in the future, no
-fact dated after its source, one URL per source; sources that nothing cites are a warning.
+"""Every rule across the loaded data, one function per rule.
 
-`store.load` calls `run` last, on the dataset it has built; each problem names its file, its
-feature (a route, an event, `source <id>`), its fact and its field, like every other problem.
+A rule takes what it looks at and gives located problems (file, feature, fact, field). Some
+rules also mend: what they find wrong is left out of the dataset (a fact, a relation, a signal,
+an indicator value), so nothing valid is lost and nothing invalid is shown. `store.load` runs
+them all; the curation CLI calls the rules on one fact or one source to refuse a change early,
+in the same words.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
-if TYPE_CHECKING:
-    from shapely.geometry.base import BaseGeometry
+from shapely.geometry.base import BaseGeometry
 
-    from .store import Dataset, Problem
+from . import catalogue as cat
+from .catalogue import Catalogue, CategoricalSpec, ComputedSpec, NumericSpec
+from .dataset import FILES, SOURCES_FILE, Dataset, FactRef, Feature, Problem
+from .model import FIVE, CountryProps, Fact, IndicatorValue, Kind, Source
+from .provenance import check_excerpt
 
 # Where a route or an event may stand: Europe to China, where the region's summits, signings
 # and attacks happen (Brussels, Luxembourg, Beijing). A point of the five written [lat, lon]
@@ -24,6 +29,332 @@ if TYPE_CHECKING:
 REGION = (-10.0, 20.0, 125.0, 62.0)
 # Sources that the map itself cites (not a fact): the country shapes and the basemap.
 USED_BY_THE_MAP = frozenset({"natural-earth"})
+
+F = TypeVar("F", bound=Feature[Any])
+Changes = dict[int, Fact | None]  # id() of a fact -> its mended copy, or None: left out
+
+
+# --- rules on one fact or one source (the curation CLI refuses with the same words) -------
+
+
+def unknown_source(source_id: str, sources: Collection[str]) -> str | None:
+    """A fact, capital, route line or event place must cite a listed source."""
+    if source_id in sources:
+        return None
+    return f"unknown source {source_id!r} (not in {SOURCES_FILE})"
+
+
+def excerpt_rule(
+    source_id: str,
+    stored_file: str | None,
+    quoted: bool,
+    has_text: bool = True,
+    seeds_label: str = "seeds",
+) -> tuple[str, str] | None:
+    """(field, message): a document kept in seeds/ (`stored_file`) is quoted with an excerpt at
+    its offsets; a web source is paraphrased, never quoted, since its words cannot be checked."""
+    if stored_file:
+        if not quoted:
+            return "excerpt", (
+                f"source {source_id!r} is a stored document: give the excerpt with its start "
+                "and end (the source's own words)"
+            )
+        if not has_text:
+            return "source", (
+                f"text of source {source_id!r} could not be read ({seeds_label}/{stored_file})"
+            )
+        return None
+    if quoted:
+        return "excerpt", (
+            f"source {source_id!r} has no stored text in {seeds_label}/, so an excerpt cannot "
+            "be checked: put the words in 'note'"
+        )
+    return None
+
+
+def future(day: dt.date, today: dt.date) -> str | None:
+    """Nothing is dated after today."""
+    return f"is in the future (after today, {today.isoformat()})" if day > today else None
+
+
+def after_its_source(fact: Fact, src: Source | None) -> str | None:
+    """A source cannot report what came after it was published."""
+    if src is None or src.published is None or fact.date <= src.published:
+        return None
+    return (
+        f"fact dated {fact.date}, after its source {src.id!r} was published "
+        f"({src.published}): a source cannot report what came later (date the "
+        "fact by the source, and say why in date_note)"
+    )
+
+
+def normalise_url(url: str) -> str:
+    """Scheme and host lower-case, the trailing slash stripped: two spellings of one page."""
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return url.strip()
+    return urlunsplit(
+        (parts.scheme.lower(), parts.netloc.lower(), parts.path.rstrip("/"), parts.query, "")
+    )
+
+
+def same_url(url: str, others: Iterable[tuple[str, str | None]]) -> str | None:
+    """The id of another source with the same page's URL (one source id per URL), if any."""
+    key = normalise_url(url)
+    return next((sid for sid, u in others if u and normalise_url(u) == key), None)
+
+
+def unknown_signals(fact: Fact, catalogue: Catalogue) -> list[int]:
+    """The positions of the signals the catalogue does not know."""
+    return [i for i, s in enumerate(fact.signals) if s not in catalogue.signals]
+
+
+# --- rules that mend: the bad part is reported and left out ---------------------------------
+
+
+def facts(
+    refs: list[tuple[str, FactRef]],
+    sources: Mapping[str, Source],
+    texts: Mapping[str, str],
+    seeds_label: str,
+    problems: list[Problem],
+) -> Changes:
+    """Each fact against the others and its source: one id per fact, a known source, the
+    excerpt where it should be, relations to facts that are kept.
+
+    Returns the changes to make, keyed by `id()` of the fact object (two facts may share an
+    id string: the first is kept, the later one dropped): None drops a fact whose problem was
+    reported; a Fact replaces one whose relations to missing facts were taken out.
+    """
+    bad: set[int] = set()
+    seen: dict[str, str] = {}
+    for file, ref in refs:
+        f, owner = ref.fact, ref.owner
+        if f.id in seen:
+            problems.append(
+                Problem(file, f"duplicate fact id (also in {seen[f.id]})", owner, f.id, "id")
+            )
+            bad.add(id(f))
+            continue
+        seen[f.id] = f"{file}, feature {owner}"
+        found = _fact_source(f, sources, texts, seeds_label)
+        if found is not None:
+            field, message = found
+            problems.append(Problem(file, message, owner, f.id, field))
+            bad.add(id(f))
+    changes: Changes = dict.fromkeys(bad)
+    kept = {ref.fact.id for _, ref in refs if id(ref.fact) not in bad}
+    for file, ref in refs:
+        if id(ref.fact) not in bad:
+            mended = _relations(file, ref, kept, seen, problems)
+            if mended is not None:
+                changes[id(ref.fact)] = mended
+    return changes
+
+
+def _fact_source(
+    f: Fact, sources: Mapping[str, Source], texts: Mapping[str, str], seeds_label: str
+) -> tuple[str, str] | None:
+    """(field, message) of what is wrong between a fact and its source; None if nothing."""
+    if (missing := unknown_source(f.source, sources)) is not None:
+        return "source", missing
+    src = sources[f.source]
+    found = excerpt_rule(src.id, src.file, f.excerpt is not None, src.id in texts, seeds_label)
+    if found is not None:
+        return found
+    if src.file and f.excerpt is not None and f.start is not None and f.end is not None:
+        msg = check_excerpt(texts[src.id], f.excerpt, f.start, f.end)
+        if msg:
+            return "excerpt", f"{msg} in {seeds_label}/{src.file}"
+    return None
+
+
+def _relations(
+    file: str, ref: FactRef, kept: Collection[str], seen: Collection[str], problems: list[Problem]
+) -> Fact | None:
+    """A relation names a fact that is kept; the others are reported and taken out."""
+    rels = ref.fact.relations
+    dangling = [i for i, rel in enumerate(rels) if rel.fact not in kept]
+    for i in dangling:
+        other = rels[i].fact
+        why = "which is left out (see its problem)" if other in seen else "unknown"
+        problems.append(
+            Problem(
+                file,
+                f"relation to fact {other!r}, {why}; the relation is left out",
+                ref.owner,
+                ref.fact.id,
+                f"relations.{i}.fact",
+            )
+        )
+    if not dangling:
+        return None
+    return ref.fact.model_copy(
+        update={"relations": [r for i, r in enumerate(rels) if i not in dangling]}
+    )
+
+
+def signals(
+    refs: list[tuple[str, FactRef]], catalogue: Catalogue, problems: list[Problem]
+) -> dict[int, Fact]:
+    """Facts citing a signal the catalogue does not know: reported, and the signal left out."""
+    changes: dict[int, Fact] = {}
+    for file, ref in refs:
+        unknown = unknown_signals(ref.fact, catalogue)
+        for i in unknown:
+            problems.append(
+                Problem(
+                    file,
+                    f"unknown signal {ref.fact.signals[i]!r} (not in {cat.CATALOGUE_FILE}); "
+                    "the signal is left out",
+                    ref.owner,
+                    ref.fact.id,
+                    f"signals.{i}",
+                )
+            )
+        if unknown:
+            kept = [s for i, s in enumerate(ref.fact.signals) if i not in unknown]
+            changes[id(ref.fact)] = ref.fact.model_copy(update={"signals": kept})
+    return changes
+
+
+def merge(changes: Changes, more: Mapping[int, Fact]) -> Changes:
+    """Both mends of one fact (its relations and its signals) kept; a dropped fact stays so."""
+    out = dict(changes)
+    for key, fixed in more.items():
+        if key not in out:
+            out[key] = fixed
+        elif (other := out[key]) is not None:
+            out[key] = other.model_copy(update={"signals": fixed.signals})
+    return out
+
+
+def unique(features: list[F], file: str, what: str, problems: list[Problem]) -> list[F]:
+    """The features with the first of each id; each later duplicate is reported and left out."""
+    seen: set[str] = set()
+    out = []
+    for feat in features:
+        fid: str = getattr(feat.props, "iso3" if what == "country" else "id")
+        if fid in seen:
+            message, field = (
+                ("duplicate country", "iso3")
+                if what == "country"
+                else (f"duplicate {what} id", "id")
+            )
+            problems.append(Problem(file, message, fid, None, field))
+            continue
+        seen.add(fid)
+        out.append(feat)
+    return out
+
+
+def all_five(
+    countries: Iterable[Feature[CountryProps]], file: str, problems: list[Problem]
+) -> None:
+    """All five states are present; one left out for its problems says so."""
+    present = {c.props.iso3 for c in countries}
+    # a file that could not be read at all is one problem, not five more
+    if any(p.file == file and not (p.feature or p.fact or p.field) for p in problems):
+        return
+    for iso3 in FIVE:
+        if iso3 in present:
+            continue
+        if any(p.file == file and p.feature == iso3 for p in problems):
+            msg = f"country {iso3} is left out for the problem(s) above (all five must be present)"
+        else:
+            msg = f"country {iso3} is missing (all five must be present)"
+        problems.append(Problem(file, msg, iso3))
+
+
+def indicator_value(
+    spec: cat.AnySpec,
+    val: IndicatorValue,
+    iso3: str,
+    index: Mapping[str, FactRef],
+    catalogue: Catalogue,
+) -> tuple[str | None, str]:
+    """What is wrong with one stored indicator value, and in which field; (None, "") if nothing."""
+    if isinstance(spec, CategoricalSpec):
+        if spec.class_for(val.value) is None:
+            allowed = ", ".join(repr(c.value) for c in spec.classes)
+            return f"value {val.value!r} is not one of {allowed}", "value"
+        for name in ("period", "statistics"):
+            if getattr(val, name) is not None:
+                return f"a categorical value takes no {name}", name
+    elif isinstance(spec, NumericSpec):
+        wrong = _numeric_value(spec, val, catalogue)
+        if wrong[0] is not None:
+            return wrong
+    missing = [fid for fid in val.facts if fid not in index]
+    if missing:
+        return f"no such fact(s): {', '.join(missing)} (a value needs facts that back it)", "facts"
+    unrelated = [fid for fid in val.facts if iso3 not in index[fid].concerns]
+    if unrelated:
+        return f"fact(s) {', '.join(unrelated)} do not concern {iso3}", "facts"
+    return None, ""
+
+
+def _numeric_value(
+    spec: NumericSpec, val: IndicatorValue, catalogue: Catalogue
+) -> tuple[str | None, str]:
+    wrong = cat.check_number(spec, val.value)
+    if wrong:
+        return wrong, "value"
+    if val.period is None:
+        return "a numeric value needs its period (YYYY, or YYYY-MM/YYYY-MM)", "period"
+    try:
+        cat.parse_period(val.period)
+    except ValueError as exc:
+        return str(exc), "period"
+    known = ", ".join(catalogue.statistics)
+    if val.statistics is None:
+        return f"a numeric value needs its statistics (one of: {known})", "statistics"
+    if val.statistics not in catalogue.statistics:
+        return f"unknown statistics {val.statistics!r} (known: {known})", "statistics"
+    return None, ""
+
+
+def indicators(
+    countries: list[Feature[CountryProps]],
+    index: Mapping[str, FactRef],
+    file: str,
+    catalogue: Catalogue,
+    problems: list[Problem],
+) -> list[Feature[CountryProps]]:
+    """Each stored value against the catalogue and the facts; a bad one is left out."""
+    specs = catalogue.indicators
+    out = []
+    for c in countries:
+        iso3 = c.props.iso3
+        kept = {}
+        for key, history in c.props.indicators.items():
+            spec = specs.get(key)
+            if spec is None or isinstance(spec, ComputedSpec):
+                why = (
+                    f"unknown indicator (not in {cat.CATALOGUE_FILE}; known: {', '.join(specs)})"
+                    if spec is None
+                    else "this indicator is computed from the facts' signals; do not store it"
+                )
+                problems.append(Problem(file, why, iso3, None, f"indicators.{key}"))
+                continue
+            good = []
+            for i, val in enumerate(history):
+                where = f"indicators.{key}" if len(history) == 1 else f"indicators.{key}.{i}"
+                message, fld = indicator_value(spec, val, iso3, index, catalogue)
+                if message:
+                    problems.append(Problem(file, message, iso3, None, f"{where}.{fld}"))
+                else:
+                    good.append(val)
+            if good:
+                kept[key] = good
+        if kept != c.props.indicators:
+            c = Feature(c.props.model_copy(update={"indicators": kept}), c.geometry)
+        out.append(c)
+    return out
+
+
+# --- rules that report ----------------------------------------------------------------------
 
 
 def _inside(lon: float, lat: float) -> bool:
@@ -40,7 +371,7 @@ def _points(geom: BaseGeometry) -> Iterator[tuple[float, float]]:
         yield float(x), float(y)
 
 
-def _outside(geom: BaseGeometry | None) -> str | None:
+def outside(geom: BaseGeometry | None) -> str | None:
     """What is wrong with a geometry's position, or None when every point is in REGION."""
     if geom is None:
         return None
@@ -61,96 +392,76 @@ def _outside(geom: BaseGeometry | None) -> str | None:
     return msg
 
 
-def normalise_url(url: str) -> str:
-    """Scheme and host lower-case, the trailing slash stripped: two spellings of one page."""
-    try:
-        parts = urlsplit(url.strip())
-    except ValueError:
-        return url.strip()
-    return urlunsplit(
-        (parts.scheme.lower(), parts.netloc.lower(), parts.path.rstrip("/"), parts.query, "")
-    )
+def coordinates(ds: Dataset, files: Mapping[Kind, str]) -> Iterator[Problem]:
+    """Routes and events lie in the map's region (and are not written [lat, lon])."""
+    for kind, features in ((Kind.route, ds.routes), (Kind.event, ds.events)):
+        for feat in features:
+            if msg := outside(feat.geometry):
+                yield Problem(files[kind], msg, feat.props.id, None, "geometry")
 
 
-def run(
-    ds: Dataset, data_dir: Path, seeds_dir: Path, today: dt.date | None = None
-) -> tuple[list[Problem], list[Problem]]:
-    """(problems, warnings) of the checks across the loaded dataset `ds`."""
-    from .model import Kind
-    from .store import FILES, SOURCES_FILE, Problem
-
-    today = today or dt.date.today()
-    files = {kind: f"{data_dir.name}/{name}" for kind, name in FILES.items()}
-    src_file = f"{seeds_dir.name}/{SOURCES_FILE}"
-    problems: list[Problem] = []
-    warnings: list[Problem] = []
-
-    # (a) coordinates inside the map's region
-    for r in ds.routes:
-        msg = _outside(r.geometry)
-        if msg:
-            problems.append(Problem(files[Kind.route], msg, r.props.id, None, "geometry"))
-    for e in ds.events:
-        msg = _outside(e.geometry)
-        if msg:
-            problems.append(Problem(files[Kind.event], msg, e.props.id, None, "geometry"))
-
-    # (b) nothing dated in the future; (c) no fact dated after its source's publication
-    future = f"is in the future (after today, {today.isoformat()})"
+def dates(
+    ds: Dataset, files: Mapping[Kind, str], src_file: str, today: dt.date
+) -> Iterator[Problem]:
+    """Nothing dated in the future; no fact dated after its source's publication."""
     for ref in ds.fact_refs():
         f, file = ref.fact, files[ref.kind]
-        if f.date > today:
-            problems.append(Problem(file, f"date {f.date} {future}", ref.owner, f.id, "date"))
-            continue
-        src = ds.sources.get(f.source)
-        if src is not None and src.published is not None and f.date > src.published:
-            problems.append(
-                Problem(
-                    file,
-                    f"fact dated {f.date}, after its source {src.id!r} was published "
-                    f"({src.published}): a source cannot report what came later (date the "
-                    "fact by the source, and say why in date_note)",
-                    ref.owner,
-                    f.id,
-                    "date",
-                )
-            )
+        if (msg := future(f.date, today)) is not None:
+            yield Problem(file, f"date {f.date} {msg}", ref.owner, f.id, "date")
+        elif (msg := after_its_source(f, ds.sources.get(f.source))) is not None:
+            yield Problem(file, msg, ref.owner, f.id, "date")
     for e in ds.events:
         for name in ("date", "end_date"):
             day = getattr(e.props, name)
-            if day is not None and day > today:
-                problems.append(
-                    Problem(files[Kind.event], f"{name} {day} {future}", e.props.id, None, name)
-                )
+            if day is not None and (msg := future(day, today)) is not None:
+                yield Problem(files[Kind.event], f"{name} {day} {msg}", e.props.id, None, name)
     for s in ds.sources.values():
         for name in ("published", "accessed"):
             day = getattr(s, name)
-            if day is not None and day > today:
-                problems.append(
-                    Problem(src_file, f"{name} {day} {future}", f"source {s.id}", None, name)
-                )
+            if day is not None and (msg := future(day, today)) is not None:
+                yield Problem(src_file, f"{name} {day} {msg}", f"source {s.id}", None, name)
 
-    # (d) one URL per source
-    first: dict[str, str] = {}
+
+def one_url_per_source(ds: Dataset, src_file: str) -> Iterator[Problem]:
+    """Two source ids for one page would split its citations."""
+    seen: list[tuple[str, str | None]] = []
     for s in ds.sources.values():
         if not s.url:
             continue
-        key = normalise_url(s.url)
-        if key in first:
-            problems.append(
-                Problem(
-                    src_file,
-                    f"URL {s.url} is also the URL of source {first[key]!r}: one source id per "
-                    f"URL (cite {first[key]!r}, or merge the two)",
-                    f"source {s.id}",
-                    None,
-                    "url",
-                )
+        if (other := same_url(s.url, seen)) is not None:
+            yield Problem(
+                src_file,
+                f"URL {s.url} is also the URL of source {other!r}: one source id per "
+                f"URL (cite {other!r}, or merge the two)",
+                f"source {s.id}",
+                None,
+                "url",
             )
         else:
-            first[key] = s.id
+            seen.append((s.id, s.url))
 
-    # (e) sources that nothing cites: a warning
+
+def source_references(ds: Dataset, files: Mapping[Kind, str]) -> Iterator[Problem]:
+    """Capitals, route lines and event places cite listed sources."""
+    refs = (
+        [
+            (Kind.country, c.props.iso3, "capital.source", c.props.capital.source)
+            for c in ds.countries
+        ]
+        + [
+            (Kind.route, r.props.id, f"geometry_sources.{i}", sid)
+            for r in ds.routes
+            for i, sid in enumerate(r.props.geometry_sources)
+        ]
+        + [(Kind.event, e.props.id, "place_source", e.props.place_source) for e in ds.events]
+    )
+    for kind, owner, where, sid in refs:
+        if (msg := unknown_source(sid, ds.sources)) is not None:
+            yield Problem(files[kind], msg, owner, None, where)
+
+
+def uncited_sources(ds: Dataset, src_file: str) -> Iterator[Problem]:
+    """A source that nothing cites (a warning: the data is still right)."""
     cited = {ref.fact.source for ref in ds.fact_refs()} | USED_BY_THE_MAP
     cited |= {c.props.capital.source for c in ds.countries}
     cited |= {sid for r in ds.routes for sid in r.props.geometry_sources}
@@ -158,11 +469,24 @@ def run(
     cited |= {s.part_of for s in ds.sources.values() if s.part_of and s.id in cited}
     for s in ds.sources.values():
         if s.id not in cited:
-            warnings.append(
-                Problem(
-                    src_file,
-                    "no fact, capital, route geometry or event place cites this source",
-                    f"source {s.id}",
-                )
+            yield Problem(
+                src_file,
+                "no fact, capital, route geometry or event place cites this source",
+                f"source {s.id}",
             )
-    return problems, warnings
+
+
+def run(
+    ds: Dataset, data_dir: Path, seeds_dir: Path, today: dt.date | None = None
+) -> tuple[list[Problem], list[Problem]]:
+    """(problems, warnings) of the rules that only report, on the loaded (mended) dataset."""
+    today = today or dt.date.today()
+    files = {kind: f"{data_dir.name}/{name}" for kind, name in FILES.items()}
+    src_file = f"{seeds_dir.name}/{SOURCES_FILE}"
+    problems = [
+        *coordinates(ds, files),
+        *dates(ds, files, src_file, today),
+        *one_url_per_source(ds, src_file),
+        *source_references(ds, files),
+    ]
+    return problems, list(uncited_sources(ds, src_file))

@@ -12,9 +12,9 @@ from html import escape
 from typing import TYPE_CHECKING
 
 from .catalogue import Side, SignalSpec
+from .dataset import Dataset
 from .indicators import signal_facts
 from .model import FIVE
-from .store import Dataset
 
 if TYPE_CHECKING:
     import altair as alt

@@ -28,12 +28,12 @@ from typing import Any
 
 import yaml
 
-from . import store
+from . import checks, store
 from .catalogue import NumericSpec
-from .checks import normalise_url
+from .dataset import FILES, SOURCES_FILE, Problem
 from .model import EventProps, Fact, IndicatorValue, Kind, RouteProps, Source
 from .provenance import anchor, occurrences, read_source_text
-from .store import FILES, SOURCES_FILE, Problem, load_yaml
+from .store import load_yaml
 
 LOCK_FILE = ".curation.lock"
 
@@ -470,6 +470,36 @@ def _numeric_indicators(data_dir: Path) -> dict[str, str]:
 # --- the changes ----------------------------------------------------------------------------
 
 
+def _url_taken(wc: WorkingCopy, url: str, but: str | None = None) -> str | None:
+    """The id of another source with this URL (checks.same_url: one source id per URL)."""
+    others = ((str(o.get("id")), o.get("url")) for o in wc.sources() if o.get("id") != but)
+    return checks.same_url(url, ((i, str(u) if u else None) for i, u in others))
+
+
+def _fact_source_refusal(
+    wc: WorkingCopy, fact: dict[str, Any], where: str, field: str | None = None, hint: str = ""
+) -> dict[str, Any]:
+    """The fact's source, or a refusal in the loader's words (checks.unknown_source and
+    checks.excerpt_rule) and the command's `hint`. A stored document's excerpt is located later.
+    """
+    sid = str(fact.get("source") or "")
+    src = wc.source(sid) if sid else None
+    if src is None:
+        missing = checks.unknown_source(sid, ())
+        raise Refused(f"{where}, field source: {missing}: add it first with add-source")
+    stored = str(src["file"]) if src.get("file") else None
+    found = checks.excerpt_rule(sid, stored, bool(fact.get("excerpt")), True, wc.seeds_dir.name)
+    if found is not None:
+        if not hint:
+            hint = (
+                "give --excerpt, the source's own words"
+                if stored
+                else "give a paraphrase in --summary and --note"
+            )
+        raise Refused(f"{where}, field {field or found[0]}: {found[1]}; {hint}")
+    return src
+
+
 def add_source(wc: WorkingCopy, raw: dict[str, Any]) -> None:
     item = as_text(raw)
     sid = item.get("id")
@@ -481,14 +511,11 @@ def add_source(wc: WorkingCopy, raw: dict[str, Any]) -> None:
             "already exists (reuse it, or choose another id)"
         )
     url = item.get("url")
-    if url:
-        key = normalise_url(str(url))
-        for other in wc.sources():
-            if other.get("url") and normalise_url(str(other["url"])) == key:
-                raise Refused(
-                    f"{wc.sources_label}, feature source {sid}, field url: the URL is already "
-                    f"the source {other.get('id')!r}: cite that source instead"
-                )
+    if url and (other := _url_taken(wc, str(url))) is not None:
+        raise Refused(
+            f"{wc.sources_label}, feature source {sid}, field url: the URL is already "
+            f"the source {other!r}: cite that source instead"
+        )
     for key in item:
         if key not in SOURCE_KEYS:
             raise Refused(
@@ -518,27 +545,10 @@ def add_fact(wc: WorkingCopy, feature: str, raw: dict[str, Any], start: int | No
     other = wc.where_is_fact(fid)
     if other is not None:
         raise Refused(f"{where}, field id: duplicate fact id (already in {other})")
-    sid = fact.get("source")
-    src = wc.source(str(sid)) if sid else None
-    if src is None:
-        raise Refused(
-            f"{where}, field source: unknown source {sid!r} (not in {wc.sources_label}: "
-            "add it first with add-source)"
-        )
-    excerpt = fact.get("excerpt")
+    src = _fact_source_refusal(wc, fact, where)
     if src.get("file"):
-        if not excerpt:
-            raise Refused(
-                f"{where}, field excerpt: source {sid!r} is a document kept in "
-                f"{wc.seeds_dir.name}/ ({src['file']}): give --excerpt, the source's own words"
-            )
         text = wc.text_of(src)
-        fact["start"], fact["end"] = locate_excerpt(text, str(excerpt), start, where, src)
-    elif excerpt:
-        raise Refused(
-            f"{where}, field excerpt: source {sid!r} has no text in {wc.seeds_dir.name}/, so "
-            "an excerpt cannot be checked: give a paraphrase in --summary (and --note)"
-        )
+        fact["start"], fact["end"] = locate_excerpt(text, str(fact["excerpt"]), start, where, src)
     props = feat.setdefault("properties", {})
     facts = props.get("facts")
     if facts is None:
@@ -1087,24 +1097,16 @@ def edit_fact(
 
 def _resource_fact(wc: WorkingCopy, fact: dict[str, Any], sid: str, where: str) -> None:
     """A new source for `fact`: its excerpt (if any) must stand in the new source's text."""
-    src = wc.source(sid)
-    if src is None:
-        raise Refused(
-            f"{where}, field source: unknown source {sid!r} (not in {wc.sources_label}: "
-            "add it first with add-source)"
-        )
-    excerpt = fact.get("excerpt")
+    src = _fact_source_refusal(
+        wc,
+        {**fact, "source": sid},
+        where,
+        "source",
+        "add a new fact instead: a fact keeps its kind, a quotation or a paraphrase",
+    )
     if src.get("file"):
-        if not excerpt:
-            raise Refused(
-                f"{where}, field source: source {sid!r} is a document kept in "
-                f"{wc.seeds_dir.name}/: the fact has no excerpt of it (add a new fact instead)"
-            )
-        fact["start"], fact["end"] = locate_excerpt(wc.text_of(src), str(excerpt), None, where, src)
-    elif excerpt:
-        raise Refused(
-            f"{where}, field source: source {sid!r} has no text in {wc.seeds_dir.name}/, and "
-            "the fact quotes an excerpt: add a new fact (a paraphrase) instead"
+        fact["start"], fact["end"] = locate_excerpt(
+            wc.text_of(src), str(fact["excerpt"]), None, where, src
         )
 
 
@@ -1211,18 +1213,11 @@ def edit_source(wc: WorkingCopy, sid: str, fields: dict[str, Any]) -> None:
             continue
         if str(new) == str(before):
             continue
-        if key == "url":
-            k = normalise_url(str(new))
-            for other in wc.sources():
-                if (
-                    other.get("id") != sid
-                    and other.get("url")
-                    and normalise_url(str(other["url"])) == k
-                ):
-                    raise Refused(
-                        f"{where}, field url: the URL is already the source "
-                        f"{other.get('id')!r}: cite that source instead"
-                    )
+        if key == "url" and (other := _url_taken(wc, str(new), but=sid)) is not None:
+            raise Refused(
+                f"{where}, field url: the URL is already the source "
+                f"{other!r}: cite that source instead"
+            )
         item[key] = new
         new_seg = (key, _field_lines(sid, key, new, block.indent))
         at = next((n for n, s in enumerate(segs) if s[0] == key), None)

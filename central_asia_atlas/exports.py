@@ -15,7 +15,7 @@ from .model import Source, SourceKind
 if TYPE_CHECKING:
     import pandas as pd
 
-    from .store import Dataset
+    from .dataset import Dataset
 
 FACT_COLUMNS = (
     "id",

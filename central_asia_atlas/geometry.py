@@ -18,7 +18,7 @@ import geopandas as gpd
 import shapely
 
 from .curation import write_collection
-from .store import ROOT
+from .dataset import ROOT
 
 WORLD_ATLAS = "world-atlas@2.0.2"
 CACHE = ROOT / ".cache" / "npm"

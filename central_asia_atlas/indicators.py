@@ -25,8 +25,8 @@ from .catalogue import (
     format_number,
     parse_period,
 )
+from .dataset import Dataset
 from .model import FIVE, IndicatorValue
-from .store import Dataset
 
 __all__ = ["NO_DATA", "NO_DATA_COLOR", "IndicatorResult", "compute", "legend_entries"]
 
@@ -69,9 +69,7 @@ def signal_facts(
 ) -> dict[str, tuple[str, ...]]:
     """For each kind of signal cited for `iso3`: the ids of the facts that cite it."""
     out: dict[str, list[str]] = {}
-    for ref in dataset.facts_for_country(iso3):
-        if as_of is not None and ref.fact.date > as_of:
-            continue
+    for ref in dataset.facts_for_country(iso3, as_of):
         for sig in ref.fact.signals:
             out.setdefault(sig, []).append(ref.fact.id)
     return {s: tuple(ids) for s, ids in out.items()}
@@ -99,9 +97,7 @@ def _start(dataset: Dataset, value: IndicatorValue) -> dt.date:
 
 def _facts_by(dataset: Dataset, value: IndicatorValue, as_of: dt.date | None) -> tuple[str, ...]:
     return tuple(
-        fid
-        for fid in value.facts
-        if (f := dataset.fact(fid)) is not None and (as_of is None or f.date <= as_of)
+        fid for fid in value.facts if (f := dataset.fact(fid)) is not None and f.known_on(as_of)
     )
 
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from .indicators import OI_BLUE, OI_VERMILLION
 
 if TYPE_CHECKING:
-    from .store import Dataset
+    from .dataset import Dataset
 
 HEIGHT = 540  # px: the map on the map page
 # What the map component reports (streamlit-folium's returned_objects, in its order).

@@ -28,6 +28,7 @@ from shapely.geometry import box, mapping, shape
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import polylabel
 
+from .dataset import BASEMAP_FILE, ROOT, Dataset, current_data_dir
 from .indicators import IndicatorResult
 from .mapstyle import (
     EVENT_FILL,
@@ -41,7 +42,6 @@ from .mapstyle import (
 )
 from .model import GeometryQuality, RouteStatus
 from .selection import Selection
-from .store import BASEMAP_FILE, ROOT, Dataset, current_data_dir
 
 # Vendored Leaflet, served by Streamlit's static file serving (see .streamlit/config.toml).
 STATIC_URL = "/app/static/leaflet"
@@ -116,7 +116,7 @@ def load_basemap(path: Path | None = None, grid: float = BASEMAP_GRID) -> dict[s
     the maximum zoom, and the base map the browser receives on every rerun is a fifth smaller.
     A missing or unreadable file, or a shape that cannot be read, is left out: the map then
     shows the five states on water, and the data check reports the problem.
-    By default it reads the data directory in force (see store.current_data_dir).
+    By default it reads the data directory in force (see dataset.current_data_dir).
     """
     path = path if path is not None else current_data_dir() / BASEMAP_FILE
     try:

@@ -146,6 +146,11 @@ class Fact(Strict):
     relations: list[Relation] = []
     note: Text | None = None
 
+    def known_on(self, day: dt.date | None) -> bool:
+        """Whether the fact is known on `day` (None: today, every fact): the one rule of the
+        "as of a day" filter, which the map, the panel, the summary and the exports share."""
+        return day is None or self.date <= day
+
     @model_validator(mode="after")
     def _excerpt_and_offsets_together(self) -> Fact:
         given = [self.excerpt is not None, self.start is not None, self.end is not None]
@@ -267,6 +272,10 @@ class EventProps(Strict):
     place_source: Id
     countries: list[ISO3] = []
     facts: Annotated[list[Fact], Field(min_length=1)]
+
+    def known_on(self, day: dt.date | None) -> bool:
+        """Whether the event has begun by `day` (None: today, every event)."""
+        return day is None or self.date <= day
 
     @field_validator("end_date")
     @classmethod

@@ -9,6 +9,7 @@ from html import escape
 from urllib.parse import quote
 
 from .catalogue import AnySpec, ComputedSpec
+from .dataset import Dataset, FactRef
 from .indicators import (
     NO_DATA,
     NO_DATA_COLOR,
@@ -20,7 +21,6 @@ from .indicators import (
 from .mapstyle import EVENT_FILL, ROUTE_AVOIDING_RUSSIA, ROUTE_VIA_RUSSIA, events_at_same_place
 from .markup import day
 from .model import Category, EventProps, Fact, Kind, RelationKind, Source, SourceKind
-from .store import Dataset, FactRef
 
 READER_PAGE = "sources"  # the sources reader page, relative to the app's root
 
@@ -304,17 +304,9 @@ class FactsView:
     limit: int = 8
 
 
-def _refs(dataset: Dataset, iso3: str, as_of: dt.date | None) -> list[FactRef]:
-    return [r for r in dataset.facts_for_country(iso3) if as_of is None or r.fact.date <= as_of]
-
-
-def _region(dataset: Dataset, as_of: dt.date | None) -> list[FactRef]:
-    return [r for r in dataset.region_only_facts if as_of is None or r.fact.date <= as_of]
-
-
 def fact_groups(dataset: Dataset, iso3: str, as_of: dt.date | None = None) -> dict[str, str]:
     """The choices of `FactsView.group` for the country, each labelled with its count."""
-    refs = _refs(dataset, iso3, as_of)
+    refs = dataset.facts_for_country(iso3, as_of)
     counts: dict[str, int] = {}
     for r in refs:
         counts[r.fact.category.value] = counts.get(r.fact.category.value, 0) + 1
@@ -329,7 +321,7 @@ def fact_groups(dataset: Dataset, iso3: str, as_of: dt.date | None = None) -> di
             if c.value in counts
         }
     )
-    if region := _region(dataset, as_of):
+    if region := dataset.region_only_facts(as_of):
         out[REGION] = f"Central Asia as a whole {len(region)}"
     return out
 
@@ -339,9 +331,9 @@ def facts_in_view(
 ) -> tuple[list[FactRef], int]:
     """The facts the view shows (newest first) and how many more it holds."""
     if view.group == REGION:
-        refs = _region(dataset, as_of)
+        refs = dataset.region_only_facts(as_of)
     else:
-        refs = _refs(dataset, iso3, as_of)
+        refs = dataset.facts_for_country(iso3, as_of)
         if view.group == QUOTED:
             refs = [r for r in refs if r.fact.excerpt is not None]
         elif view.group not in (LATEST, ALL):
@@ -372,8 +364,8 @@ def country_html(
     if c is None:
         return _panel("country", iso3, f"<p>No country {escape(iso3)} in the data.</p>", style)
     if view is None:
-        refs = _refs(dataset, iso3, as_of)
-        region = _region(dataset, as_of)
+        refs = dataset.facts_for_country(iso3, as_of)
+        region = dataset.region_only_facts(as_of)
         region_part = (
             f"<h4>Central Asia as a whole</h4>{facts_html(region, dataset)}" if region else ""
         )
@@ -420,7 +412,7 @@ def _head(dataset: Dataset, iso3: str, as_of: dt.date | None) -> str:
     if c is None:
         return ""
     p = c.props
-    n = len([r for r in dataset.facts_for_country(iso3) if as_of is None or r.fact.date <= as_of])
+    n = len(dataset.facts_for_country(iso3, as_of))
     day = f" · as of {escape(_date(as_of))}" if as_of else ""
     return (
         f"<h3>{escape(p.name)}</h3>"

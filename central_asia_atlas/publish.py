@@ -33,18 +33,18 @@ from shapely.ops import polylabel
 
 from . import indicators, mapstyle
 from . import selection as sel
+from .dataset import ROOT
 from .exports import csv_safe
 from .markup import day
 from .model import FIVE
-from .store import ROOT
 
 if TYPE_CHECKING:
     import geopandas as gpd
     from matplotlib.figure import Figure
 
     from .catalogue import AnySpec
+    from .dataset import Dataset
     from .indicators import IndicatorResult
-    from .store import Dataset
 
 __all__ = [
     "MapView",

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 from .model import Source
 
 if TYPE_CHECKING:
-    from .store import Dataset
+    from .dataset import Dataset
 
 
 class BlockKind(StrEnum):

@@ -14,7 +14,7 @@ from .markup import and_list, day
 from .model import SourceKind
 
 if TYPE_CHECKING:
-    from .store import Dataset
+    from .dataset import Dataset
 
 
 def country_summary(
@@ -28,7 +28,7 @@ def country_summary(
     if country is None:
         return [f"{iso3}: no data."]
     p = country.props
-    refs = [r for r in ds.facts_for_country(iso3) if as_of is None or r.fact.date <= as_of]
+    refs = ds.facts_for_country(iso3, as_of)
     out = [f"{p.name}. Capital: {p.capital.name}."]
     if refs:
         sources = {r.fact.source for r in refs}
@@ -75,11 +75,7 @@ def country_summary(
             for r in routes
         ]
         out.append("Energy export routes: " + "; ".join(parts) + ".")
-    events = [
-        e.props
-        for e in ds.events
-        if iso3 in e.props.countries and (as_of is None or e.props.date <= as_of)
-    ]
+    events = [e.props for e in ds.events if iso3 in e.props.countries and e.props.known_on(as_of)]
     if events:
         parts = [f"{e.name} ({e.place}, {day(e.date)})" for e in events]
         out.append("Events: " + "; ".join(parts) + ".")

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     import pandas as pd
     from altair.utils.schemapi import UndefinedType
 
-    from .store import Dataset
+    from .dataset import Dataset
 
 REGION = "Region-wide"
 RECENT_FROM = dt.date(2022, 1, 1)  # the chart starts here by default (the war began in 2022)

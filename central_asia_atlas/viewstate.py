@@ -28,7 +28,7 @@ from .model import FIVE
 from .panel import LATEST, FactsView
 
 if TYPE_CHECKING:
-    from .store import Dataset
+    from .dataset import Dataset
 
 State = MutableMapping[str, Any]
 Known = Mapping[str, Collection[str]]

@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from central_asia_atlas import exports, store
+from central_asia_atlas import exports
 from central_asia_atlas.cache import dataset, run_through_entrypoint
+from central_asia_atlas.dataset import current_data_dir
 from central_asia_atlas.model import FIVE, Category
 
 run_through_entrypoint()  # a deep link on a fresh server: go through the app's frame
@@ -57,7 +58,7 @@ downloads = (
 )
 for col, (label, payload, file_name, mime) in zip(st.columns(4), downloads, strict=True):
     col.download_button(label, payload, file_name=file_name, mime=mime, icon=":material/download:")
-for name, data in exports.geojson_files(store.current_data_dir()).items():
+for name, data in exports.geojson_files(current_data_dir()).items():
     st.download_button(
         f"{name} (GeoJSON, as shipped)",
         data,

@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from central_asia_atlas import store
+from central_asia_atlas import dataset, store
 
 DOC_FILE = "doc.txt"
 CATALOGUE = Path(__file__).resolve().parent / "unit" / "catalogue_fixture.yaml"
@@ -249,7 +249,7 @@ def write(tmp: Path) -> tuple[Path, Path]:
     return data, seeds
 
 
-def load(tmp: Path) -> store.Dataset:
+def load(tmp: Path) -> dataset.Dataset:
     data, seeds = write(tmp)
     ds = store.load(data, seeds)
     assert ds.ok, [str(p) for p in ds.problems]

@@ -18,7 +18,7 @@ import pytest
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
-from central_asia_atlas import cache, store
+from central_asia_atlas import cache, dataset, store
 from central_asia_atlas.markup import md
 from tests import pages_data
 
@@ -31,13 +31,13 @@ def page(name: str) -> AppTest:
 
 
 @pytest.fixture
-def synthetic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[store.Dataset]:
+def synthetic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[dataset.Dataset]:
     """The synthetic dataset in place of the shipped one, for every page run in the test."""
     data, seeds = pages_data.write(tmp_path)
     ds = store.load(data, seeds)
     assert ds.ok
     monkeypatch.setattr(store, "load", lambda *a, **k: ds)
-    monkeypatch.setattr(store, "DATA_DIR", data)
+    monkeypatch.setattr(dataset, "DATA_DIR", data)
     cache.dataset.clear()
     yield ds
     cache.dataset.clear()
@@ -100,7 +100,7 @@ def test_every_page_renders_with_the_shipped_data(name: str, shipped: None) -> N
 
 
 @pytest.mark.parametrize("name", PAGES)
-def test_every_page_renders_with_synthetic_data(name: str, synthetic: store.Dataset) -> None:
+def test_every_page_renders_with_synthetic_data(name: str, synthetic: dataset.Dataset) -> None:
     at = page(name).run()
     assert not at.exception, at.exception
 
@@ -115,7 +115,7 @@ def test_the_app_lists_every_page(shipped: None) -> None:
 
 
 def test_sources_deep_link_opens_the_document_and_marks_the_passage(
-    synthetic: store.Dataset,
+    synthetic: dataset.Dataset,
 ) -> None:
     at = page("sources")
     at.query_params["fact"] = "kaz-refused"
@@ -130,7 +130,7 @@ def test_sources_deep_link_opens_the_document_and_marks_the_passage(
     assert any("4 of 5" in str(m.value) for m in at.metric)
 
 
-def test_sources_without_a_link_scroll_nowhere(synthetic: store.Dataset) -> None:
+def test_sources_without_a_link_scroll_nowhere(synthetic: dataset.Dataset) -> None:
     at = page("sources").run()
     assert "src-target" not in html_of(at).replace(".src-doc mark.src-target", "")
     assert not any("scrollIntoView" in h.proto.body for h in at.get("html"))
@@ -138,7 +138,7 @@ def test_sources_without_a_link_scroll_nowhere(synthetic: store.Dataset) -> None
     assert at.expander[0].label.startswith("Page furniture folded away (3")
 
 
-def test_sources_deep_link_to_a_teaser_fact_opens_its_page(synthetic: store.Dataset) -> None:
+def test_sources_deep_link_to_a_teaser_fact_opens_its_page(synthetic: dataset.Dataset) -> None:
     at = page("sources")
     at.query_params["fact"] = "kgz-teaser"
     at.run()
@@ -146,7 +146,7 @@ def test_sources_deep_link_to_a_teaser_fact_opens_its_page(synthetic: store.Data
     assert 'id="fact-kgz-teaser" class="src-hl src-target"' in html_of(at)
 
 
-def test_sources_link_to_a_reference_fact_or_an_unknown_fact(synthetic: store.Dataset) -> None:
+def test_sources_link_to_a_reference_fact_or_an_unknown_fact(synthetic: dataset.Dataset) -> None:
     at = page("sources")
     at.query_params["fact"] = "kaz-epca"
     at.run()
@@ -161,7 +161,7 @@ def test_sources_link_to_a_reference_fact_or_an_unknown_fact(synthetic: store.Da
     assert not at.exception and "not in the data" in at.warning[0].value
 
 
-def test_sources_lists_reference_sources(synthetic: store.Dataset) -> None:
+def test_sources_lists_reference_sources(synthetic: dataset.Dataset) -> None:
     at = page("sources").run()
     refs = at.dataframe[0].value
     assert list(refs["id"]) == ["ref"]
@@ -191,7 +191,7 @@ def test_choosing_another_document_drops_the_deep_link(shipped: None) -> None:
 # --- data --------------------------------------------------------------------------------
 
 
-def test_data_filters_change_the_facts_table(synthetic: store.Dataset) -> None:
+def test_data_filters_change_the_facts_table(synthetic: dataset.Dataset) -> None:
     at = page("data").run()
     assert len(at.dataframe[0].value) == 7
     values = at.dataframe[1].value  # the indicator values stored for the countries
@@ -215,7 +215,7 @@ def test_data_filters_change_the_facts_table(synthetic: store.Dataset) -> None:
     assert list(at.dataframe[0].value["id"]) == ["kaz-refused"]
 
 
-def test_data_downloads_are_valid(synthetic: store.Dataset, media: Storages) -> None:
+def test_data_downloads_are_valid(synthetic: dataset.Dataset, media: Storages) -> None:
     at = page("data").run()
     urls = downloads(at)
     rows = list(
@@ -226,9 +226,9 @@ def test_data_downloads_are_valid(synthetic: store.Dataset, media: Storages) -> 
     items = json.loads(media.read(urls["Sources (CSL-JSON)"]))
     assert {i["id"] for i in items} == {"doc", "doc-teaser", "ref"}
     assert media.read(urls["Sources (BibTeX)"]).decode().count("@") == 3
-    for name in store.FILES.values():
+    for name in dataset.FILES.values():
         raw = media.read(urls[f"{name} (GeoJSON, as shipped)"])
-        assert raw == (store.DATA_DIR / name).read_bytes()
+        assert raw == (dataset.DATA_DIR / name).read_bytes()
         assert json.loads(raw)["type"] == "FeatureCollection"
 
 
@@ -239,12 +239,12 @@ def test_data_downloads_with_the_shipped_data(shipped: None, media: Storages) ->
         csv.DictReader(io.StringIO(media.read(urls["Facts (CSV, one row per fact)"]).decode()))
     )
     assert len(rows) == cache.dataset().counts()["facts"]
-    for name in store.FILES.values():
+    for name in dataset.FILES.values():
         doc = json.loads(media.read(urls[f"{name} (GeoJSON, as shipped)"]))
         assert doc["type"] == "FeatureCollection"
 
 
-def test_dates_are_dates(synthetic: store.Dataset) -> None:
+def test_dates_are_dates(synthetic: dataset.Dataset) -> None:
     at = page("data").run()
     assert isinstance(at.dataframe[0].value["date"].iloc[0], dt.date)
 
@@ -252,7 +252,7 @@ def test_dates_are_dates(synthetic: store.Dataset) -> None:
 # --- timeline ----------------------------------------------------------------------------
 
 
-def test_timeline_filters_change_what_is_shown(synthetic: store.Dataset) -> None:
+def test_timeline_filters_change_what_is_shown(synthetic: dataset.Dataset) -> None:
     at = page("timeline").run()
     assert len(at.get("vega_lite_chart")) == 1
     everything = {r.fact.id for r in synthetic.fact_refs()} | {"test-summit"}
@@ -280,7 +280,7 @@ def test_timeline_filters_change_what_is_shown(synthetic: store.Dataset) -> None
 
 
 def test_as_of_slider_recomputes_indicators_and_is_kept_for_the_map(
-    synthetic: store.Dataset,
+    synthetic: dataset.Dataset,
 ) -> None:
     epca = "EU Enhanced Partnership and Cooperation Agreement (EPCA)"
     at = page("timeline").run()
@@ -299,7 +299,7 @@ def test_as_of_slider_recomputes_indicators_and_is_kept_for_the_map(
     assert signals["Kazakhstan"] == "2 kinds cited"  # the rebuke and the refusal
 
 
-def test_as_of_from_a_shared_link(synthetic: store.Dataset) -> None:
+def test_as_of_from_a_shared_link(synthetic: dataset.Dataset) -> None:
     at = page("timeline")
     at.query_params["as_of"] = "2020-02-29"
     at.run()
@@ -309,7 +309,7 @@ def test_as_of_from_a_shared_link(synthetic: store.Dataset) -> None:
     assert at.dataframe[1].value.loc[epca, "Kazakhstan"] == "Signed and in force"
 
 
-def test_timeline_uses_the_signals_chosen_on_compare(synthetic: store.Dataset) -> None:
+def test_timeline_uses_the_signals_chosen_on_compare(synthetic: dataset.Dataset) -> None:
     at = page("timeline")
     at.session_state["signals"] = ["eu_engagement"]
     at.run()
@@ -324,7 +324,7 @@ def test_timeline_uses_the_signals_chosen_on_compare(synthetic: store.Dataset) -
 
 
 def test_compare_choice_is_kept_for_the_map_and_changes_the_counts(
-    synthetic: store.Dataset,
+    synthetic: dataset.Dataset,
 ) -> None:
     at = page("compare").run()
     assert "signals" not in at.session_state
@@ -343,7 +343,7 @@ def test_compare_choice_is_kept_for_the_map_and_changes_the_counts(
 
 
 def test_compare_follows_a_choice_made_earlier_and_the_as_of_day(
-    synthetic: store.Dataset,
+    synthetic: dataset.Dataset,
 ) -> None:
     at = page("compare")
     at.session_state["signals"] = ["eu_engagement", "rebuked_kremlin"]
@@ -359,7 +359,7 @@ def test_compare_follows_a_choice_made_earlier_and_the_as_of_day(
 # --- about -------------------------------------------------------------------------------
 
 
-def test_about_gives_each_country_in_words_and_every_indicator(synthetic: store.Dataset) -> None:
+def test_about_gives_each_country_in_words_and_every_indicator(synthetic: dataset.Dataset) -> None:
     at = page("about").run()
     labels = [e.label for e in at.expander]
     for name in pages_data.NAMES.values():

@@ -23,7 +23,7 @@ from playwright.sync_api import Browser, Page, expect
 from streamlit.testing.v1 import AppTest
 
 import central_asia_atlas
-from central_asia_atlas import store
+from central_asia_atlas import dataset
 from central_asia_atlas.model import FIVE
 from tests.e2e.conftest import (
     ARTIFACTS,
@@ -131,7 +131,7 @@ def _package_containers() -> dict[str, Any]:
     return found
 
 
-def _frozen_everywhere(ds: store.Dataset) -> None:
+def _frozen_everywhere(ds: dataset.Dataset) -> None:
     with pytest.raises((AttributeError, TypeError, ValueError)):
         ds.countries[0].props.name = "changed"  # type: ignore[misc]
     with pytest.raises((AttributeError, TypeError)):

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from central_asia_atlas import store
+from central_asia_atlas import dataset, store
 from central_asia_atlas.__main__ import main
 from tests.unit import synthetic
 
@@ -355,7 +355,7 @@ def test_a_broken_basemap_is_reported_and_nothing_else_is_lost(
 ) -> None:
     data, seeds = dirs
     content, message = BASEMAP_CASES[name]
-    path = data / store.BASEMAP_FILE
+    path = data / dataset.BASEMAP_FILE
     path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
     ds = store.load(data, seeds)
     assert [str(p) for p in ds.problems] == [next(str(p) for p in ds.problems if message in str(p))]
@@ -364,10 +364,10 @@ def test_a_broken_basemap_is_reported_and_nothing_else_is_lost(
 
 
 def test_the_shipped_basemap_passes_the_check() -> None:
-    problems: list[store.Problem] = []
-    store.check_basemap(store.ROOT / "data", problems)
+    problems: list[dataset.Problem] = []
+    store.check_basemap(dataset.ROOT / "data", problems)
     assert problems == []
-    assert (store.ROOT / "data" / store.BASEMAP_FILE).is_file()
+    assert (dataset.ROOT / "data" / dataset.BASEMAP_FILE).is_file()
 
 
 def test_the_fast_yaml_loader_reads_the_shipped_files_as_pyyaml_safe_loader_does() -> None:

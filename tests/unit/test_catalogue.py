@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from central_asia_atlas import panel, store
+from central_asia_atlas import dataset, panel, store
 from central_asia_atlas.catalogue import NumericSpec, format_number, parse_period
 from central_asia_atlas.indicators import NO_DATA, compute, legend_entries, series
 from tests.unit import synthetic
@@ -21,13 +21,13 @@ def _entry(doc: dict[str, Any], key: str) -> dict[str, Any]:
     return next(i for i in doc["indicators"] if i["key"] == key)
 
 
-def _broken(tmp_path: Path, change: Any) -> store.Dataset:
+def _broken(tmp_path: Path, change: Any) -> dataset.Dataset:
     d = synthetic.docs()
     change(d["indicators.yaml"], d)
     return store.load(*synthetic.write(tmp_path, d))
 
 
-def _where(ds: store.Dataset) -> list[tuple[str, str | None, str | None]]:
+def _where(ds: dataset.Dataset) -> list[tuple[str, str | None, str | None]]:
     return [(p.file, p.feature, p.field) for p in ds.problems]
 
 
@@ -98,7 +98,7 @@ def test_a_broken_catalogue_entry_is_one_located_problem(
     assert "un_es11_1" in ds.catalogue.indicators
 
 
-def _values(tmp_path: Path, *values: dict[str, Any], sources: int = 1) -> store.Dataset:
+def _values(tmp_path: Path, *values: dict[str, Any], sources: int = 1) -> dataset.Dataset:
     """KAZ with China trade shares, each backed by a KAZ fact from the voting-record source."""
     d = synthetic.docs()
     kaz = synthetic.props(d, "countries.geojson", "KAZ")

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from central_asia_atlas import checks, store
+from central_asia_atlas import checks, dataset, store
 from central_asia_atlas.curation import dump_collection
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -32,14 +32,14 @@ def first(doc: Doc) -> Doc:
     return props
 
 
-def new_problems(data: Path, seeds: Path, before: store.Dataset) -> list[store.Problem]:
+def new_problems(data: Path, seeds: Path, before: dataset.Dataset) -> list[dataset.Problem]:
     old = set(before.problems)
     return [p for p in store.load(data, seeds).problems if p not in old]
 
 
 def test_the_shipped_data_passes_the_checks() -> None:
     ds = store.load()
-    problems, warnings = checks.run(ds, store.DATA_DIR, store.SEEDS_DIR)
+    problems, warnings = checks.run(ds, dataset.DATA_DIR, dataset.SEEDS_DIR)
     assert problems == [], [str(p) for p in problems]
     assert all(w.file == "seeds/sources.yaml" and w.feature for w in warnings)
 

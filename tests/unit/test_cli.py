@@ -1,11 +1,11 @@
-"""`python -m central_asia_atlas validate`, run as a user runs it (a subprocess): exit 0 and a
-count line on valid data; otherwise exit 1, one line per problem naming file, feature, fact and
+"""`python -m central_asia_atlas validate`, run in-process through `main(argv)` (and, for the
+console's encoding and a reader that goes away, as a subprocess): exit 0 and a count line on
+valid data; otherwise exit 1, one line per problem naming file, feature, fact and
 field, and never a traceback."""
 
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
 import sys
@@ -14,36 +14,17 @@ from pathlib import Path
 import pytest
 
 from central_asia_atlas import store
+from tests.support.cli import Run, clean_env, run_cli, run_process
+from tests.support.paths import ROOT
 from tests.unit import synthetic
 from tests.unit.bad_inputs import CASES, Case, build, expected_file
 
-ROOT = Path(__file__).resolve().parents[2]
+
+def _validate(*args: str) -> Run:
+    return run_cli("validate", *args)
 
 
-def _env(**extra: str) -> dict[str, str]:
-    """The environment, without the variables that point the loader elsewhere."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CENTRAL_ASIA_ATLAS_")}
-    return {**env, "PYTHONIOENCODING": "utf-8", **extra}
-
-
-def _run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, *args],
-        cwd=ROOT,
-        env=env if env is not None else _env(),
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-
-
-def _validate(*args: str, code: str | None = None) -> subprocess.CompletedProcess[str]:
-    if code is not None:  # run the CLI after `code` (e.g. a lower size limit)
-        return _run("-c", code, "validate", *args)
-    return _run("-m", "central_asia_atlas", "validate", *args)
-
-
-def _no_traceback(run: subprocess.CompletedProcess[str]) -> None:
+def _no_traceback(run: Run) -> None:
     assert "Traceback" not in run.stdout + run.stderr, run.stderr
 
 
@@ -62,7 +43,7 @@ def test_valid_data_exits_0_with_the_counts(tmp_path: Path) -> None:
 
 def test_options_after_the_subcommand_too(tmp_path: Path) -> None:
     data, seeds = synthetic.write(tmp_path, synthetic.docs())
-    run = _run("-m", "central_asia_atlas", "--data", str(data), "--seeds", str(seeds), "validate")
+    run = run_cli("--data", str(data), "--seeds", str(seeds), "validate")
     assert run.returncode == 0, run.stdout + run.stderr
     assert run.stdout.splitlines()[-1].startswith("OK: 7 facts"), run.stdout
 
@@ -108,15 +89,13 @@ def test_validate_reports_each_problem_on_one_line(case: Case, tmp_path: Path) -
         assert any(e.message in line for line in hits), hits
 
 
-def test_file_over_the_size_limit_via_the_cli(tmp_path: Path) -> None:
+def test_file_over_the_size_limit_via_the_cli(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     data, seeds = synthetic.write(tmp_path, synthetic.docs())
     size = (data / "routes.geojson").stat().st_size
-    code = (
-        "import sys; from central_asia_atlas import store; "
-        f"store.MAX_FILE_BYTES = {size - 1}; "
-        "from central_asia_atlas.__main__ import main; raise SystemExit(main(sys.argv[1:]))"
-    )
-    run = _validate("--data", str(data), "--seeds", str(seeds), code=code)
+    monkeypatch.setattr(store, "MAX_FILE_BYTES", size - 1)
+    run = _validate("--data", str(data), "--seeds", str(seeds))
     _no_traceback(run)
     assert run.returncode == 1
     assert f"data/routes.geojson: file is {size:,} bytes, over the {size - 1:,}-byte limit" in (
@@ -129,7 +108,7 @@ def test_a_console_that_cannot_show_a_character_gets_an_escape(tmp_path: Path) -
     synthetic.fact(d, "route-oil")["id"] = "route-\u00e9t\u00e9"  # not a valid id
     data, seeds = synthetic.write(tmp_path, d)
     args = ("-m", "central_asia_atlas", "validate", "--data", str(data), "--seeds", str(seeds))
-    run = _run(*args, env=_env(PYTHONIOENCODING="ascii"))
+    run = run_process(*args, env=clean_env(PYTHONIOENCODING="ascii"))
     _no_traceback(run)
     assert run.returncode == 1
     assert run.stdout.splitlines() == [
@@ -149,7 +128,7 @@ def test_output_cut_short_by_the_reader_is_no_error(tmp_path: Path) -> None:
     proc = subprocess.Popen(
         [*cmd, "--data", str(data), "--seeds", str(seeds)],
         cwd=ROOT,
-        env=_env(),
+        env=clean_env(),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -164,8 +143,8 @@ def test_output_cut_short_by_the_reader_is_no_error(tmp_path: Path) -> None:
     assert "Traceback" not in err and "BrokenPipeError" not in err, err
 
 
-def _anchor(data: Path, seeds: Path) -> subprocess.CompletedProcess[str]:
-    return _run("-m", "central_asia_atlas", "anchor", "--data", str(data), "--seeds", str(seeds))
+def _anchor(data: Path, seeds: Path) -> Run:
+    return run_cli("anchor", "--data", str(data), "--seeds", str(seeds))
 
 
 def test_anchor_fills_missing_and_wrong_offsets(tmp_path: Path) -> None:

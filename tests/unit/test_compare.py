@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from central_asia_atlas import compare, store
+from central_asia_atlas import compare, dataset
 from central_asia_atlas.catalogue import Side
 from central_asia_atlas.indicators import compute
 from central_asia_atlas.model import FIVE
@@ -16,7 +16,7 @@ from tests import pages_data
 
 
 @pytest.fixture
-def ds(tmp_path: Path) -> store.Dataset:
+def ds(tmp_path: Path) -> dataset.Dataset:
     return pages_data.load(tmp_path)
 
 
@@ -33,7 +33,7 @@ class Links(HTMLParser):
             self.hrefs.append(href)
 
 
-def test_matrix_lists_the_facts_behind_each_cell(ds: store.Dataset) -> None:
+def test_matrix_lists_the_facts_behind_each_cell(ds: dataset.Dataset) -> None:
     m = compare.matrix(ds)
     assert set(m) == set(FIVE)
     assert m["KAZ"] == {
@@ -45,7 +45,7 @@ def test_matrix_lists_the_facts_behind_each_cell(ds: store.Dataset) -> None:
     assert compare.matrix(ds, as_of=dt.date(2022, 6, 30))["TJK"] == {}
 
 
-def test_each_side_is_counted_like_its_indicator(ds: store.Dataset) -> None:
+def test_each_side_is_counted_like_its_indicator(ds: dataset.Dataset) -> None:
     m = compare.matrix(ds)
     per = compare.side_counts(ds, m)
     assert per["KAZ"] == {
@@ -73,7 +73,7 @@ def test_each_side_is_counted_like_its_indicator(ds: store.Dataset) -> None:
     }
 
 
-def test_every_cited_cell_links_to_each_of_its_facts(ds: store.Dataset) -> None:
+def test_every_cited_cell_links_to_each_of_its_facts(ds: dataset.Dataset) -> None:
     m = compare.matrix(ds)
     page = compare.matrix_html(ds, m, ["eu_engagement"])
     links = Links()
@@ -84,7 +84,7 @@ def test_every_cited_cell_links_to_each_of_its_facts(ds: store.Dataset) -> None:
     assert links.tags.count("tr") == 2 + len(FIVE)  # two header rows: sides, then signals
 
 
-def test_columns_are_grouped_by_side_with_a_count_per_side(ds: store.Dataset) -> None:
+def test_columns_are_grouped_by_side_with_a_count_per_side(ds: dataset.Dataset) -> None:
     page = compare.matrix_html(ds, compare.matrix(ds))
     for side in Side:
         assert f'scope="colgroup" colspan="{len(compare.by_side(ds)[side]) + 1}"' in page
@@ -93,12 +93,12 @@ def test_columns_are_grouped_by_side_with_a_count_per_side(ds: store.Dataset) ->
     assert "Ties to Moscow: counted" in page and "Signals of distance from Moscow: counted" in page
 
 
-def test_html_escapes_names_and_summaries(ds: store.Dataset) -> None:
+def test_html_escapes_names_and_summaries(ds: dataset.Dataset) -> None:
     page = compare.matrix_html(ds, compare.matrix(ds))
     assert "&lt;publicly&gt;" in page and "<publicly>" not in page
 
 
-def test_chart_has_one_bar_per_country_and_side(ds: store.Dataset) -> None:
+def test_chart_has_one_bar_per_country_and_side(ds: dataset.Dataset) -> None:
     m = compare.matrix(ds)
     frame = compare.counts_frame(ds, m, ["eu_engagement", "rebuked_kremlin"])
     assert len(frame) == 5 * 4

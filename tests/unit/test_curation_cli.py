@@ -1,6 +1,7 @@
-"""The curation commands, run as a curator runs them (subprocesses) on a copy of the shipped
-data: each adds what it should in the stable layout and `validate` passes on the result; a
-refused command leaves every file byte for byte as it was and says where and why."""
+"""The curation commands, run as a curator runs them (in-process through `main(argv)`; the
+lock and the documented examples in real subprocesses) on a copy of the shipped data: each
+adds what it should in the stable layout and `validate` passes on the result; a refused
+command leaves every file byte for byte as it was and says where and why."""
 
 from __future__ import annotations
 
@@ -21,36 +22,17 @@ import yaml
 
 from central_asia_atlas import store
 from central_asia_atlas.curation import LOCK_FILE, dump_collection, nearest_passage
+from tests.support.cli import Run, clean_env, run_cli
+from tests.support.paths import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 EURO = "2023-06-09_euobserver_could-the-central-asian-stan-states-turn-away-from-moscow.txt"
 EURO_ID = "euobserver-2023-06-09-de-ruyt"
 
 
-def _env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CENTRAL_ASIA_ATLAS_")}
-    return {**env, "PYTHONIOENCODING": "utf-8"}
-
-
-def cli(dirs: tuple[Path, Path], *args: str) -> subprocess.CompletedProcess[str]:
+def cli(dirs: tuple[Path, Path], *args: str) -> Run:
+    """The command in-process, as `python -m central_asia_atlas --data D --seeds S ARGS`."""
     data, seeds = dirs
-    run = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "central_asia_atlas",
-            "--data",
-            str(data),
-            "--seeds",
-            str(seeds),
-            *args,
-        ],
-        cwd=ROOT,
-        env=_env(),
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    run = run_cli("--data", str(data), "--seeds", str(seeds), *args)
     assert "Traceback" not in run.stdout + run.stderr, run.stderr
     return run
 
@@ -377,7 +359,7 @@ def test_a_stored_document_needs_an_excerpt(data_copy: tuple[Path, Path]) -> Non
         ),
         (
             [*ref_fact(**{"--source": "geonames"}), "--excerpt", "GeoNames"],
-            "field excerpt: source 'geonames' has no text in seeds/",
+            "field excerpt: source 'geonames' has no stored text in seeds/",
         ),
     ],
 )
@@ -745,7 +727,7 @@ def test_concurrent_add_fact_from_several_processes_all_land(data_copy: tuple[Pa
         subprocess.Popen(
             base + ref_fact(fid),
             cwd=ROOT,
-            env=_env(),
+            env=clean_env(),
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
@@ -770,7 +752,7 @@ def test_a_command_waits_for_the_lock(data_copy: tuple[Path, Path]) -> None:
         proc = subprocess.Popen(
             [*base, "--seeds", str(seeds), *SOURCE],
             cwd=ROOT,
-            env=_env(),
+            env=clean_env(),
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
@@ -833,7 +815,7 @@ def test_the_examples_in_the_docs_run(data_copy: tuple[Path, Path], tmp_path: Pa
         assert cmd[0] == ".venv/bin/python", cmd
         args = [str(a).replace("/tmp/try", str(try_dir)) for a in cmd[1:]]
         run = subprocess.run(
-            [sys.executable, *args], cwd=ROOT, env=_env(), capture_output=True, text=True
+            [sys.executable, *args], cwd=ROOT, env=clean_env(), capture_output=True, text=True
         )
         assert run.returncode == 0, (cmd, run.stdout, run.stderr)
     assert_valid((try_dir / "data", try_dir / "seeds"))
@@ -931,7 +913,7 @@ def test_edit_fact_re_sources_a_quoted_fact_and_finds_its_offsets(
     fid = quoted[0][0]
     run = cli(data_copy, "edit-fact", fid, "--source", "geonames")
     assert run.returncode == 1
-    assert "has no text in seeds/, and the fact quotes an excerpt" in run.stderr
+    assert "has no stored text in seeds/, so an excerpt cannot be checked" in run.stderr
     run = cli(data_copy, "edit-fact", fid, "--source", "euobserver-teaser-kazakhstan-human-rights")
     assert run.returncode == 0, run.stderr
     f = fact_in(data, "region.geojson", "central-asia", fid)

@@ -10,12 +10,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from central_asia_atlas import exports, store
+from central_asia_atlas import dataset, exports, store
 from tests import pages_data
 
 
 @pytest.fixture
-def ds(tmp_path: Path) -> store.Dataset:
+def ds(tmp_path: Path) -> dataset.Dataset:
     return pages_data.load(tmp_path)
 
 
@@ -23,7 +23,7 @@ def read_csv(data: bytes) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(data.decode("utf-8"))))
 
 
-def test_csv_has_one_row_per_fact_with_the_full_citation(ds: store.Dataset) -> None:
+def test_csv_has_one_row_per_fact_with_the_full_citation(ds: dataset.Dataset) -> None:
     rows = read_csv(exports.facts_csv(ds))
     assert len(rows) == ds.counts()["facts"] == 7
     assert len({r["id"] for r in rows}) == len(rows)
@@ -44,7 +44,7 @@ def test_csv_has_one_row_per_fact_with_the_full_citation(ds: store.Dataset) -> N
     assert [r["date"] for r in rows] == sorted(r["date"] for r in rows)
 
 
-def test_filters_narrow_the_facts_table(ds: store.Dataset) -> None:
+def test_filters_narrow_the_facts_table(ds: dataset.Dataset) -> None:
     frame = exports.facts_frame(ds)
     assert len(exports.filter_facts(frame)) == 7
     uzb = exports.filter_facts(frame, countries=["UZB"])
@@ -55,13 +55,13 @@ def test_filters_narrow_the_facts_table(ds: store.Dataset) -> None:
     assert set(both["id"]) == {"kaz-rebuke", "kaz-refused"}
 
 
-def test_passage_links_only_for_quoted_facts(ds: store.Dataset) -> None:
+def test_passage_links_only_for_quoted_facts(ds: dataset.Dataset) -> None:
     frame = exports.with_passage_links(exports.facts_frame(ds)).set_index("id")
     assert frame.loc["uzb-aid", "passage"] == "sources?fact=uzb-aid"
     assert pd.isna(frame.loc["kaz-epca", "passage"])
 
 
-def test_csl_json_is_valid_and_complete(ds: store.Dataset) -> None:
+def test_csl_json_is_valid_and_complete(ds: dataset.Dataset) -> None:
     items = json.loads(exports.sources_csl_json(ds))
     by_id = {i["id"]: i for i in items}
     assert set(by_id) == set(ds.sources)
@@ -74,7 +74,7 @@ def test_csl_json_is_valid_and_complete(ds: store.Dataset) -> None:
     assert "issued" not in by_id["ref"]
 
 
-def test_bibtex_escapes_special_characters(ds: store.Dataset) -> None:
+def test_bibtex_escapes_special_characters(ds: dataset.Dataset) -> None:
     bib = exports.sources_bibtex(ds)
     assert bib.count("@") == len(ds.sources)
     assert "@article{doc," in bib and "@misc{ref," in bib
@@ -82,7 +82,7 @@ def test_bibtex_escapes_special_characters(ds: store.Dataset) -> None:
     assert bib.count("{") - bib.count(r"\{") == bib.count("}") - bib.count(r"\}")
 
 
-def test_routes_and_events_tables(ds: store.Dataset) -> None:
+def test_routes_and_events_tables(ds: dataset.Dataset) -> None:
     routes = exports.routes_frame(ds)
     assert list(routes["id"]) == ["test-pipe"]
     assert routes.loc[0, "geometry_quality"] == "schematic"
@@ -92,9 +92,9 @@ def test_routes_and_events_tables(ds: store.Dataset) -> None:
 
 
 def test_geojson_files_are_the_shipped_bytes_and_parse() -> None:
-    files = exports.geojson_files(store.DATA_DIR)
-    for name in store.FILES.values():
-        assert files[name] == (store.DATA_DIR / name).read_bytes()
+    files = exports.geojson_files(dataset.DATA_DIR)
+    for name in dataset.FILES.values():
+        assert files[name] == (dataset.DATA_DIR / name).read_bytes()
         assert json.loads(files[name])["type"] == "FeatureCollection"
 
 
@@ -110,7 +110,7 @@ def test_shipped_csv_has_one_row_per_shipped_fact() -> None:
             assert text[int(row["start"]) : int(row["end"])] == row["excerpt"]
 
 
-def test_routes_and_events_filtered_by_country(ds: store.Dataset) -> None:
+def test_routes_and_events_filtered_by_country(ds: dataset.Dataset) -> None:
     assert len(exports.filter_countries(exports.routes_frame(ds), ["KAZ"])) == 1
     assert len(exports.filter_countries(exports.routes_frame(ds), ["UZB"])) == 0
     assert len(exports.filter_countries(exports.events_frame(ds), ["UZB", "TJK"])) == 1

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from central_asia_atlas import store
+from central_asia_atlas import dataset, store
 from central_asia_atlas.catalogue import ComputedSpec
 from central_asia_atlas.indicators import NO_DATA, NO_DATA_COLOR, compute, signal_facts
 from central_asia_atlas.model import FIVE
@@ -19,25 +19,25 @@ OI_YELLOW = "#F0E442"  # "abstained" in the catalogue fixture
 DISTANCE = ("un_vote_not_with_russia", "rebuked_kremlin", "humanitarian_aid_ukraine")
 
 
-def _load(tmp_path: Path, d: dict[str, Any] | None = None) -> store.Dataset:
+def _load(tmp_path: Path, d: dict[str, Any] | None = None) -> dataset.Dataset:
     ds = store.load(*synthetic.write(tmp_path, d if d is not None else synthetic.docs()))
     assert ds.problems == (), [str(p) for p in ds.problems]
     return ds
 
 
 @pytest.fixture
-def ds(tmp_path: Path) -> store.Dataset:
+def ds(tmp_path: Path) -> dataset.Dataset:
     return _load(tmp_path)
 
 
-def test_every_indicator_of_the_fixture_is_computed_for_the_five(ds: store.Dataset) -> None:
+def test_every_indicator_of_the_fixture_is_computed_for_the_five(ds: dataset.Dataset) -> None:
     assert ds.catalogue.indicators
     for key in ds.catalogue.indicators:
         res = compute(ds, key)
         assert set(res) == set(FIVE), key
 
 
-def test_stored_value_with_its_facts(ds: store.Dataset) -> None:
+def test_stored_value_with_its_facts(ds: dataset.Dataset) -> None:
     res = compute(ds, "un_es11_1")
     assert set(res) == set(FIVE)
     kaz = res["KAZ"]
@@ -53,7 +53,7 @@ def test_stored_value_with_its_facts(ds: store.Dataset) -> None:
         assert res[iso3].facts == ()
 
 
-def test_every_result_with_a_value_carries_existing_fact_ids(ds: store.Dataset) -> None:
+def test_every_result_with_a_value_carries_existing_fact_ids(ds: dataset.Dataset) -> None:
     for key, as_of in [
         (k, d)
         for k in ds.catalogue.indicators
@@ -71,7 +71,7 @@ def test_every_result_with_a_value_carries_existing_fact_ids(ds: store.Dataset) 
                 assert as_of is None or ref.fact.date <= as_of
 
 
-def test_as_of_before_the_earliest_fact_gives_no_data(ds: store.Dataset) -> None:
+def test_as_of_before_the_earliest_fact_gives_no_data(ds: dataset.Dataset) -> None:
     assert compute(ds, "un_es11_1", as_of=dt.date(2022, 3, 1))["KAZ"].value == NO_DATA
     assert compute(ds, "un_es11_1", as_of=dt.date(2022, 3, 2))["KAZ"].value == "abstained"
     assert compute(ds, "kremlin_rebuke", as_of=dt.date(2022, 6, 16))["KAZ"].value == NO_DATA
@@ -98,7 +98,7 @@ def test_note_of_a_stored_value_is_passed_on(tmp_path: Path) -> None:
     assert compute(ds, "humanitarian_aid")["UZB"].note == "Reported by one source."
 
 
-def test_distance_signals_counts_distinct_kinds(ds: store.Dataset) -> None:
+def test_distance_signals_counts_distinct_kinds(ds: dataset.Dataset) -> None:
     res = compute(ds, "distance_signals")
     # KAZ: UN vote, rebuke; UZB: aid; the others: none (the EU summit is a tie to the EU)
     assert {iso3: r.value for iso3, r in res.items()} == {
@@ -154,7 +154,7 @@ def test_a_second_fact_of_the_same_kind_adds_a_fact_not_a_signal(tmp_path: Path)
     assert signal_facts(ds, "KAZ")["rebuked_kremlin"] == ("kaz-rebuke", "route-oil")
 
 
-def test_distance_signals_counts_only_the_chosen_kinds(ds: store.Dataset) -> None:
+def test_distance_signals_counts_only_the_chosen_kinds(ds: dataset.Dataset) -> None:
     res = compute(ds, "distance_signals", signals=["rebuked_kremlin", "eu_engagement"])
     assert {iso3: r.value for iso3, r in res.items()} == {
         "KAZ": "1",
@@ -170,7 +170,7 @@ def test_distance_signals_counts_only_the_chosen_kinds(ds: store.Dataset) -> Non
     assert {r.note for r in none.values()} == {None}
 
 
-def test_distance_signals_as_of_a_date(ds: store.Dataset) -> None:
+def test_distance_signals_as_of_a_date(ds: dataset.Dataset) -> None:
     res = compute(ds, "distance_signals", as_of=dt.date(2022, 3, 5))
     assert res["KAZ"].value == "1" and res["KAZ"].facts == ("kaz-un-vote",)
     assert res["UZB"].value == "0" and res["UZB"].facts == ()
@@ -192,12 +192,12 @@ def test_signal_count_never_exceeds_the_top_class(tmp_path: Path) -> None:
     assert spec.class_label(99).endswith("or more kinds cited")
 
 
-def test_unknown_indicator_key_raises_key_error(ds: store.Dataset) -> None:
+def test_unknown_indicator_key_raises_key_error(ds: dataset.Dataset) -> None:
     with pytest.raises(KeyError):
         compute(ds, "popularity")
 
 
-def _with_history(tmp_path: Path) -> store.Dataset:
+def _with_history(tmp_path: Path) -> dataset.Dataset:
     """KAZ's UN-vote indicator as a history: 'did not vote' from its fact, then 'for' later."""
     d = synthetic.docs()
     kaz = synthetic.props(d, "countries.geojson", "KAZ")

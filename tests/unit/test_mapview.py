@@ -12,7 +12,7 @@ import folium.elements
 import pytest
 from streamlit_folium import _get_feature_group_string, _get_map_string, generate_js_hash
 
-from central_asia_atlas import indicators, mapview, store
+from central_asia_atlas import dataset, indicators, mapview, store
 from central_asia_atlas.model import FIVE, GeometryQuality, RouteStatus
 from central_asia_atlas.selection import Selection
 from tests.unit.atlas_samples import HOSTILE, INDICATORS, sample, shipped
@@ -389,7 +389,7 @@ def test_the_static_basemap_is_current_and_served() -> None:
     mapview.write_basemap_static(mapview.load_basemap())), small enough to be served."""
     from streamlit.web.server.starlette import starlette_routes
 
-    neighbours = mapview.load_basemap(store.DATA_DIR / store.BASEMAP_FILE)
+    neighbours = mapview.load_basemap(dataset.DATA_DIR / dataset.BASEMAP_FILE)
     url = mapview.basemap_url(neighbours)
     assert url is not None and url.startswith(f"/app/static/{mapview.BASEMAP_STATIC}?v=")
     size = (mapview.STATIC_DIR / mapview.BASEMAP_STATIC).stat().st_size

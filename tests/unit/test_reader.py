@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from central_asia_atlas import reader, store
+from central_asia_atlas import dataset, reader, store
 from central_asia_atlas.reader import BlockKind, Span
 from tests import pages_data
 
@@ -51,11 +51,11 @@ def parse(markup: str) -> Marks:
 
 
 @pytest.fixture
-def ds(tmp_path: Path) -> store.Dataset:
+def ds(tmp_path: Path) -> dataset.Dataset:
     return pages_data.load(tmp_path)
 
 
-def test_every_excerpt_is_highlighted_exactly_at_its_offsets(ds: store.Dataset) -> None:
+def test_every_excerpt_is_highlighted_exactly_at_its_offsets(ds: dataset.Dataset) -> None:
     spans = reader.spans(ds, "doc")
     assert {s.fact for s in spans} == {
         "kaz-rebuke",
@@ -72,7 +72,7 @@ def test_every_excerpt_is_highlighted_exactly_at_its_offsets(ds: store.Dataset) 
     assert set(out.anchors) == {s.fact for s in spans}
 
 
-def test_overlapping_excerpts_are_cut_into_pieces_never_nested(ds: store.Dataset) -> None:
+def test_overlapping_excerpts_are_cut_into_pieces_never_nested(ds: dataset.Dataset) -> None:
     spans = reader.spans(ds, "doc")
     rebuke = next(s for s in spans if s.fact == "kaz-rebuke")
     refused = next(s for s in spans if s.fact == "kaz-refused")
@@ -92,7 +92,7 @@ def test_two_excerpts_starting_at_the_same_character_both_get_an_anchor() -> Non
     assert marks.text["two"] == "Alpha beta gamma"
 
 
-def test_html_in_the_source_text_and_summaries_is_escaped(ds: store.Dataset) -> None:
+def test_html_in_the_source_text_and_summaries_is_escaped(ds: dataset.Dataset) -> None:
     out = reader.render(ds.texts["doc"], reader.spans(ds, "doc"))
     assert "<script>" not in out.main and "<b>" not in out.main
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in out.main
@@ -100,13 +100,13 @@ def test_html_in_the_source_text_and_summaries_is_escaped(ds: store.Dataset) -> 
     assert "script" not in parse(out.main).tags
 
 
-def test_the_target_fact_alone_is_marked_as_target(ds: store.Dataset) -> None:
+def test_the_target_fact_alone_is_marked_as_target(ds: dataset.Dataset) -> None:
     out = reader.render(ds.texts["doc"], reader.spans(ds, "doc"), target="uzb-aid")
     assert out.main.count("src-target") == 1 + reader.STYLE.count("src-target")
     assert 'id="fact-uzb-aid" class="src-hl src-target"' in out.main
 
 
-def test_page_furniture_is_folded_unless_a_fact_quotes_it(ds: store.Dataset) -> None:
+def test_page_furniture_is_folded_unless_a_fact_quotes_it(ds: dataset.Dataset) -> None:
     text = ds.texts["doc"]
     out = reader.render(text, reader.spans(ds, "doc"))
     assert "Join EUobserver today" in out.furniture and "Join EUobserver today" not in out.main
@@ -118,7 +118,7 @@ def test_page_furniture_is_folded_unless_a_fact_quotes_it(ds: store.Dataset) -> 
     assert "Join EUobserver today" in out.main and "Join EUobserver today" not in out.furniture
 
 
-def test_teasers_after_the_article_stay_visible_with_their_headline(ds: store.Dataset) -> None:
+def test_teasers_after_the_article_stay_visible_with_their_headline(ds: dataset.Dataset) -> None:
     kinds = {b.text: b.kind for b in reader.blocks(ds.texts["doc"], reader.spans(ds, "doc"))}
     assert kinds["Teaser headline about Kyrgyzstan"] is BlockKind.teaser
     assert kinds[pages_data.TEASER] is BlockKind.teaser
@@ -137,7 +137,7 @@ def test_markdown_markup_is_hidden_but_offsets_still_count_it() -> None:
     assert "##" not in out.main and "](#)" not in out.main and "By Someone" in out.main
 
 
-def test_coverage_counts_body_sentences_that_a_fact_quotes(ds: store.Dataset) -> None:
+def test_coverage_counts_body_sentences_that_a_fact_quotes(ds: dataset.Dataset) -> None:
     spans = reader.spans(ds, "doc")
     cov = reader.coverage(ds.texts["doc"], spans)
     assert (cov.sentences, cov.cited_sentences) == (5, 4)
@@ -157,7 +157,7 @@ def test_crlf_line_ends_keep_offsets() -> None:
     assert parse(reader.render(text, [span]).main).text["x"] == "The body says one thing."
 
 
-def test_documents_exclude_teasers_and_teasers_resolve_to_their_page(ds: store.Dataset) -> None:
+def test_documents_exclude_teasers_and_teasers_resolve_to_their_page(ds: dataset.Dataset) -> None:
     assert [d.id for d in reader.documents(ds)] == ["doc"]
     assert reader.document_of(ds, "doc-teaser") == "doc"
     assert reader.document_of(ds, "doc") == "doc"
@@ -165,7 +165,7 @@ def test_documents_exclude_teasers_and_teasers_resolve_to_their_page(ds: store.D
     assert reader.document_of(ds, "no-such-source") is None
 
 
-def test_reference_rows_list_url_licence_and_attribution(ds: store.Dataset) -> None:
+def test_reference_rows_list_url_licence_and_attribution(ds: dataset.Dataset) -> None:
     rows = reader.source_rows(ds.sources)
     assert [r["id"] for r in rows] == ["ref"]
     assert rows[0]["url"] == "https://example.org/ref"
@@ -216,7 +216,7 @@ def test_scroll_script_survives_the_html_sanitiser() -> None:
     assert not re.search(r"<[\w/!]", inner)
 
 
-def test_follow_a_link(ds: store.Dataset) -> None:
+def test_follow_a_link(ds: dataset.Dataset) -> None:
     assert reader.follow(ds, None) == reader.Link()
     assert reader.follow(ds, "uzb-aid") == reader.Link(fact="uzb-aid", document="doc")
     assert reader.follow(ds, "kgz-teaser").document == "doc"
@@ -228,7 +228,7 @@ def test_follow_a_link(ds: store.Dataset) -> None:
     assert missing.fact is None and missing.problem is not None
 
 
-def test_byline(ds: store.Dataset) -> None:
+def test_byline(ds: dataset.Dataset) -> None:
     assert reader.byline(ds.sources["doc"]) == "Test Outlet · A. Writer · 2023-06-09 · opinion"
     assert reader.byline(ds.sources["ref"]) == (
         "Reference Outlet · no author named · undated · think tank · read 2026-11-30"

@@ -13,22 +13,22 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from central_asia_atlas import store
+from central_asia_atlas import dataset, store
 from central_asia_atlas.model import FIVE, Kind
 from tests.unit import synthetic
 from tests.unit.bad_inputs import CASES, Case, build, expected_file
 
 
-def _fact_ids(ds: store.Dataset) -> set[str]:
+def _fact_ids(ds: dataset.Dataset) -> set[str]:
     return {ref.fact.id for ref in ds.fact_refs()}
 
 
 @pytest.fixture
-def valid(tmp_path: Path) -> store.Dataset:
+def valid(tmp_path: Path) -> dataset.Dataset:
     return store.load(*synthetic.write(tmp_path, synthetic.docs()))
 
 
-def test_valid_synthetic_dataset_loads_whole(valid: store.Dataset) -> None:
+def test_valid_synthetic_dataset_loads_whole(valid: dataset.Dataset) -> None:
     assert valid.problems == ()
     assert valid.ok
     assert valid.counts() == {
@@ -44,7 +44,7 @@ def test_valid_synthetic_dataset_loads_whole(valid: store.Dataset) -> None:
     assert valid.texts["seed-report"] == synthetic.SEED_TEXT  # \r\n kept as is
 
 
-def test_facts_for_country_gathers_facts_wherever_stored(valid: store.Dataset) -> None:
+def test_facts_for_country_gathers_facts_wherever_stored(valid: dataset.Dataset) -> None:
     kaz = [(r.fact.id, r.kind, r.owner) for r in valid.facts_for_country("KAZ")]
     # oldest first; own facts, region facts naming it, route and event facts naming it
     assert kaz == [
@@ -59,7 +59,7 @@ def test_facts_for_country_gathers_facts_wherever_stored(valid: store.Dataset) -
     assert tjk == ["region-summit", "region-summit-ref"]
 
 
-def test_lookups(valid: store.Dataset) -> None:
+def test_lookups(valid: dataset.Dataset) -> None:
     kaz = valid.country("KAZ")
     assert kaz is not None and kaz.geometry is not None
     assert kaz.geometry.geom_type == "Polygon"
@@ -204,10 +204,10 @@ def test_file_over_the_size_limit_is_refused(
 
 
 def test_problem_prints_on_one_line() -> None:
-    p = store.Problem("data/x.geojson", "bad\nvalue\r\u2028", "f\n1", "a\tb", "c")
+    p = dataset.Problem("data/x.geojson", "bad\nvalue\r\u2028", "f\n1", "a\tb", "c")
     assert str(p) == r"data/x.geojson, feature f\n1, fact a\tb, field c: bad\nvalue\r\u2028"
     assert "\n" not in str(p)
-    assert str(store.Problem("data/x.geojson", "plain")) == "data/x.geojson: plain"
+    assert str(dataset.Problem("data/x.geojson", "plain")) == "data/x.geojson: plain"
 
 
 def test_shipped_data_copy_breaks_where_we_break_it(data_copy: tuple[Path, Path]) -> None:
@@ -330,7 +330,7 @@ def test_the_country_and_region_indexes_hold_what_a_scan_finds(tmp_path: Path) -
         assert [r.fact.id for r in ds.facts_for_country(iso3)] == [r.fact.id for r in scan]
         assert scan  # every country has facts: the comparison is not vacuous
     region = [r.fact.id for r in refs if r.kind is Kind.region and not r.fact.countries]
-    assert [r.fact.id for r in ds.region_only_facts] == region and region
+    assert [r.fact.id for r in ds.region_only_facts()] == region and region
     assert ds.latest_fact_date == max(r.fact.date for r in refs)
     dates = [r.fact.date for r in refs] + [e.props.date for e in ds.events]
     assert ds.dated_span == (min(dates), max(dates)) and ds.events

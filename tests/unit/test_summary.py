@@ -7,17 +7,17 @@ from pathlib import Path
 
 import pytest
 
-from central_asia_atlas import store, summary
+from central_asia_atlas import dataset, store, summary
 from central_asia_atlas.model import FIVE
 from tests import pages_data
 
 
 @pytest.fixture
-def ds(tmp_path: Path) -> store.Dataset:
+def ds(tmp_path: Path) -> dataset.Dataset:
     return pages_data.load(tmp_path)
 
 
-def test_kazakhstan_in_words(ds: store.Dataset) -> None:
+def test_kazakhstan_in_words(ds: dataset.Dataset) -> None:
     text = summary.country_summary(ds, "KAZ")
     assert text[0] == "Kazakhstan. Capital: Kazakhstan City."
     assert text[1] == (
@@ -36,7 +36,7 @@ def test_kazakhstan_in_words(ds: store.Dataset) -> None:
     assert text[-1] == "Latest fact (27 October 2022): All five met the EU in one summit"
 
 
-def test_as_of_and_chosen_signals_change_the_words(ds: store.Dataset) -> None:
+def test_as_of_and_chosen_signals_change_the_words(ds: dataset.Dataset) -> None:
     early = "\n".join(summary.country_summary(ds, "KAZ", as_of=dt.date(2020, 3, 1)))
     assert "cite 1 fact about Kazakhstan" in early
     assert "Signals of distance from Moscow: none cited" in early
@@ -45,18 +45,18 @@ def test_as_of_and_chosen_signals_change_the_words(ds: store.Dataset) -> None:
     assert "cited (1 of 1 kinds): Publicly rebuked Kremlin claims." in one
 
 
-def test_a_country_with_few_facts_and_an_unknown_one(ds: store.Dataset) -> None:
+def test_a_country_with_few_facts_and_an_unknown_one(ds: dataset.Dataset) -> None:
     tjk = "\n".join(summary.country_summary(ds, "TJK"))
     assert "cite 1 fact about Tajikistan" in tjk and "No data for:" in tjk
     assert summary.country_summary(ds, "XYZ") == ["XYZ: no data."]
 
 
-def test_html_is_escaped(ds: store.Dataset) -> None:
+def test_html_is_escaped(ds: dataset.Dataset) -> None:
     html = summary.as_html(["a <b> & c", "second"])
     assert html == "<p>a &lt;b&gt; &amp; c</p><p>second</p>"
 
 
-def test_seed_caveat_names_kind_outlet_and_date(ds: store.Dataset) -> None:
+def test_seed_caveat_names_kind_outlet_and_date(ds: dataset.Dataset) -> None:
     assert summary.seed_caveat(ds) == (
         "The stored source documents are an opinion piece (Test Outlet, 9 June 2023)."
     )
@@ -65,7 +65,7 @@ def test_seed_caveat_names_kind_outlet_and_date(ds: store.Dataset) -> None:
     assert "a news report (The Moscow Times (AFP), 27 October 2022)" in shipped
 
 
-def test_licences_list_data_sources_and_software(ds: store.Dataset) -> None:
+def test_licences_list_data_sources_and_software(ds: dataset.Dataset) -> None:
     rows = summary.licence_rows(ds)
     assert rows[0]["licence"] == "CC BY 4.0" and rows[0]["url"] == "https://example.org/ref"
     assert any(r["what"].startswith("Leaflet") and r["licence"] == "BSD-2-Clause" for r in rows)

@@ -7,16 +7,16 @@ from pathlib import Path
 
 import pytest
 
-from central_asia_atlas import store, timeline
+from central_asia_atlas import dataset, timeline
 from tests import pages_data
 
 
 @pytest.fixture
-def ds(tmp_path: Path) -> store.Dataset:
+def ds(tmp_path: Path) -> dataset.Dataset:
     return pages_data.load(tmp_path)
 
 
-def test_one_row_per_fact_and_country_it_concerns(ds: store.Dataset) -> None:
+def test_one_row_per_fact_and_country_it_concerns(ds: dataset.Dataset) -> None:
     frame = timeline.timeline_frame(ds)
     facts = frame[frame["kind"] == "fact"]
     assert set(facts["id"]) == {r.fact.id for r in ds.fact_refs()}
@@ -29,7 +29,7 @@ def test_one_row_per_fact_and_country_it_concerns(ds: store.Dataset) -> None:
     assert frame.loc[frame["id"] == "uzb-aid", "link"].iloc[0] == "sources?fact=uzb-aid"
 
 
-def test_filters(ds: store.Dataset) -> None:
+def test_filters(ds: dataset.Dataset) -> None:
     frame = timeline.timeline_frame(ds)
     uzb = timeline.filter_timeline(frame, countries=["Uzbekistan"])
     assert set(uzb["id"]) == {"uzb-aid", "region-summit", "event-summit", "test-summit"}
@@ -42,7 +42,7 @@ def test_filters(ds: store.Dataset) -> None:
 
 
 @pytest.mark.parametrize("color_by", ["country", "category"])
-def test_chart_spec(ds: store.Dataset, color_by: timeline.ColorBy) -> None:
+def test_chart_spec(ds: dataset.Dataset, color_by: timeline.ColorBy) -> None:
     frame = timeline.timeline_frame(ds)
     spec = timeline.chart(frame, color_by).to_dict()
     enc = spec["encoding"]
@@ -62,7 +62,7 @@ def test_palettes_are_distinct() -> None:
     assert len(set(timeline.CATEGORY_COLORS.values())) == len(timeline.CATEGORY_COLORS)
 
 
-def test_date_range_and_parse(ds: store.Dataset) -> None:
+def test_date_range_and_parse(ds: dataset.Dataset) -> None:
     lo, hi = timeline.date_range(ds)
     assert (lo, hi) == (dt.date(2020, 3, 1), dt.date(2023, 6, 9))
     assert timeline.date_range(ds, dt.date(2030, 1, 1))[1] == dt.date(2030, 1, 1)
@@ -72,7 +72,7 @@ def test_date_range_and_parse(ds: store.Dataset) -> None:
     assert timeline.parse_as_of(None) is None
 
 
-def test_indicators_as_of_a_day(ds: store.Dataset) -> None:
+def test_indicators_as_of_a_day(ds: dataset.Dataset) -> None:
     before = timeline.indicators_as_of(ds, dt.date(2020, 2, 29))
     after = timeline.indicators_as_of(ds, dt.date(2020, 3, 1))
     epca = "EU Enhanced Partnership and Cooperation Agreement (EPCA)"
@@ -98,7 +98,7 @@ def test_indicators_as_of_a_day(ds: store.Dataset) -> None:
     ]
 
 
-def test_chart_axis_runs_on_to_today(ds: store.Dataset) -> None:
+def test_chart_axis_runs_on_to_today(ds: dataset.Dataset) -> None:
     """With today, the axis ends on today, marked by a line and its label, so the gap after
     the newest fact shows; the points are the same."""
     frame = timeline.timeline_frame(ds)
