@@ -159,6 +159,14 @@ def _fact_options(p: argparse.ArgumentParser, prefix: str = "", required: bool =
         required=required and not prefix,
         help="YYYY-MM-DD of what happened" + (" (default: the event's date)" if prefix else ""),
     )
+    p.add_argument(
+        f"{o}date-precision",
+        choices=("day", "month", "year"),
+        required=required and not prefix,
+        default="day" if prefix else None,
+        help="how much of the date is known (a month: YYYY-MM-01, a year: YYYY-01-01)"
+        + (" (default: day)" if prefix else ""),
+    )
     p.add_argument(f"{o}date-note", help="when the day is approximate or derived")
     p.add_argument(f"{o}summary", required=required, help="one line, in our words")
     p.add_argument(f"{o}source", required=required, help="a source id of sources.yaml")
@@ -195,6 +203,7 @@ def _fact_fields(args: argparse.Namespace, prefix: str = "") -> dict[str, Any]:
         "id": a[f"{p}id"],
         "category": a[f"{p}category"],
         "date": a[f"{p}date"],
+        "date_precision": a[f"{p}date_precision"],
         "date_note": a[f"{p}date_note"],
         "summary": a[f"{p}summary"],
         "source": a[f"{p}source"],
@@ -265,6 +274,7 @@ def _add_source(args: argparse.Namespace) -> int:
         "licence": args.licence,
         "attribution": args.attribution,
         "part_of": args.part_of,
+        "via": args.via,
         "note": args.note,
     }
     return _curate(args, lambda wc, a: add_source(wc, fields))
@@ -366,6 +376,7 @@ def _edit_fact(args: argparse.Namespace) -> int:
     fields = {
         "category": args.category,
         "date": args.date,
+        "date_precision": args.date_precision,
         "date_note": args.date_note,
         "summary": args.summary,
         "source": args.source,
@@ -406,6 +417,7 @@ def _edit_source(args: argparse.Namespace) -> int:
         "url": args.url,
         "title": args.title,
         "outlet": args.outlet,
+        "via": args.via,
         "published": args.published,
         "accessed": args.accessed,
         "note": args.note,
@@ -414,6 +426,16 @@ def _edit_source(args: argparse.Namespace) -> int:
         print("edit-source: nothing to change: give at least one option", file=sys.stderr)
         return 2
     return _curate(args, lambda wc, a: edit_source(wc, a.id, fields))
+
+
+def _edit_event(args: argparse.Namespace) -> int:
+    from .curation import edit_event
+
+    fields = {"name": args.name, "date": args.date, "end_date": args.end_date, "place": args.place}
+    if all(v is None for v in fields.values()):
+        print("edit-event: nothing to change: give at least one option", file=sys.stderr)
+        return 2
+    return _curate(args, lambda wc, a: edit_event(wc, a.id, fields))
 
 
 def _remove_source(args: argparse.Namespace) -> int:
@@ -441,6 +463,15 @@ def _day_or_empty(text: str) -> str:
 
 
 def _curation_parsers(sub: Any) -> None:
+    _add_parsers(sub)
+    _edit_parsers(sub)
+    _remove_parsers(sub)
+    imp = sub.add_parser("import", help="apply a YAML batch, all or nothing")
+    imp.add_argument("file", help="FILE.yaml: sources, events, routes, facts, values")
+    imp.add_argument("--dry-run", action="store_true", help="check everything, write nothing")
+
+
+def _add_parsers(sub: Any) -> None:
     src = sub.add_parser("add-source", help="append a source to seeds/sources.yaml")
     src.add_argument("--id", required=True)
     src.add_argument("--title", required=True)
@@ -455,6 +486,7 @@ def _curation_parsers(sub: Any) -> None:
     src.add_argument("--licence")
     src.add_argument("--attribution")
     src.add_argument("--part-of", help="the source this one is printed in (a teaser)")
+    src.add_argument("--via", help="a repost: the reposting site (--outlet: the original's)")
 
     fact = sub.add_parser("add-fact", help="add a fact to a country, the region, a route or event")
     fact.add_argument("--feature", required=True, help="ISO3, region id, route id or event id")
@@ -499,10 +531,13 @@ def _curation_parsers(sub: Any) -> None:
     rt.add_argument("--attribution", required=True)
     rt.add_argument("--coords", type=_coords, required=True, help='"lon,lat;lon,lat;..."')
 
+
+def _edit_parsers(sub: Any) -> None:
     ef = sub.add_parser("edit-fact", help="change fields of a fact where it is stored")
     ef.add_argument("id", help="the fact's id")
     ef.add_argument("--category")
     ef.add_argument("--date", type=_day, help="YYYY-MM-DD")
+    ef.add_argument("--date-precision", choices=("day", "month", "year"))
     ef.add_argument("--date-note", help='when the day is approximate ("" removes it)')
     ef.add_argument("--summary", help="one line, in our words")
     ef.add_argument("--source", help="a source id (its excerpt, if any, must stand in it)")
@@ -526,18 +561,28 @@ def _curation_parsers(sub: Any) -> None:
         help="remove its relations to this fact (repeatable)",
     )
 
-    rf = sub.add_parser("remove-fact", help="remove a fact (refused while something cites it)")
-    rf.add_argument("id", help="the fact's id")
-
     es = sub.add_parser("edit-source", help="change fields of a source in seeds/sources.yaml")
     es.add_argument("id", help="the source's id")
     es.add_argument("--kind")
     es.add_argument("--url")
     es.add_argument("--title")
     es.add_argument("--outlet")
+    es.add_argument("--via", help='a repost: the reposting site ("" removes it)')
     es.add_argument("--published", type=_day_or_empty, help='YYYY-MM-DD ("" removes it)')
     es.add_argument("--accessed", type=_day, help="YYYY-MM-DD")
     es.add_argument("--note", help='"" removes it')
+
+    ee = sub.add_parser("edit-event", help="change an event's name, date, end date or place")
+    ee.add_argument("id", help="the event's id")
+    ee.add_argument("--name")
+    ee.add_argument("--date", type=_day, help="YYYY-MM-DD")
+    ee.add_argument("--end-date", type=_day_or_empty, help='YYYY-MM-DD ("" removes it)')
+    ee.add_argument("--place")
+
+
+def _remove_parsers(sub: Any) -> None:
+    rf = sub.add_parser("remove-fact", help="remove a fact (refused while something cites it)")
+    rf.add_argument("id", help="the fact's id")
 
     rs = sub.add_parser("remove-source", help="remove a source (refused while cited)")
     rs.add_argument("id", help="the source's id")
@@ -549,10 +594,6 @@ def _curation_parsers(sub: Any) -> None:
     rv.add_argument("--statistics", help="when two statistics give the period")
     rv.add_argument("--since", type=_day, help="a class value's day")
     rv.add_argument("--index", type=_non_negative, help="the position in the history")
-
-    imp = sub.add_parser("import", help="apply a YAML batch, all or nothing")
-    imp.add_argument("file", help="FILE.yaml: sources, events, routes, facts, values")
-    imp.add_argument("--dry-run", action="store_true", help="check everything, write nothing")
 
 
 # --- main ------------------------------------------------------------------------------------
@@ -599,6 +640,7 @@ def main(argv: list[str] | None = None) -> int:
         "edit-fact": _edit_fact,
         "remove-fact": _remove_fact,
         "edit-source": _edit_source,
+        "edit-event": _edit_event,
         "remove-source": _remove_source,
         "remove-value": _remove_value,
     }

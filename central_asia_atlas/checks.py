@@ -105,6 +105,157 @@ def same_url(url: str, others: Iterable[tuple[str, str | None]]) -> str | None:
     return next((sid for sid, u in others if u and normalise_url(u) == key), None)
 
 
+# Hosts that are not the publisher's own page: a newsroom's staging, preview, CMS, QA or mirror
+# copy (the text may differ from what was published, and the address may vanish).
+NOT_PUBLIC = ("staging", "stage", "preview", "manage", "cms", "qa", "mirror", "dev", "draft")
+# Second-level suffixes under which a registrable domain has three labels (bbc.co.uk).
+TWO_LABEL_SUFFIXES = frozenset(
+    {
+        "co.uk",
+        "org.uk",
+        "gov.uk",
+        "ac.uk",
+        "com.au",
+        "co.jp",
+        "com.cn",
+        "gov.cn",
+        "com.tr",
+        "gov.tr",
+        "co.in",
+        "com.pk",
+        "com.ua",
+        "gov.ua",
+        "org.ua",
+        "gov.kz",
+        "edu.kz",
+        "gov.uz",
+        "gov.kg",
+        "gov.tj",
+        "gov.tm",
+        "com.az",
+        "gov.az",
+        "org.kz",
+        "com.kz",
+        "co.kr",
+        "com.br",
+    }
+)
+# Newsrooms and bodies whose name on another registrable domain marks a look-alike
+# (thediplomat.com.example.net); with the names of every source's own domain (see `hosts`).
+KNOWN_NAMES = frozenset(
+    {
+        "reuters",
+        "apnews",
+        "bloomberg",
+        "ft",
+        "rferl",
+        "azathabar",
+        "bbc",
+        "theguardian",
+        "nytimes",
+        "washingtonpost",
+        "thediplomat",
+        "eurasianet",
+        "euobserver",
+        "politico",
+        "europa",
+        "consilium",
+        "tass",
+        "ria",
+        "interfax",
+        "trend",
+        "kun",
+        "gazeta",
+        "24",
+        "akipress",
+        "asiaplustj",
+        "kazinform",
+        "qazinform",
+        "astanatimes",
+        "timesca",
+        "intellinews",
+        "worldbank",
+        "imf",
+        "un",
+        "eeas",
+        "newsweek",
+        "aljazeera",
+        "carnegieendowment",
+        "xinhuanet",
+        "globaltimes",
+    }
+)
+# Words that name no site of their own (news.az, times.kz): never a look-alike's tell.
+GENERIC_LABELS = frozenset(
+    {"news", "www", "online", "media", "info", "today", "times", "post", "daily", "mobile", "live"}
+)
+# Sites that republish other outlets' stories: a source there is a repost and says `via`.
+REPOST_HOSTS = frozenset(
+    {
+        "menafn.com",
+        "einpresswire.com",
+        "news.yahoo.com",
+        "yahoo.com",
+        "reference.com",
+        "globenewswire.com",
+        "prnewswire.com",
+        "msn.com",
+        "newsnow.co.uk",
+        "ground.news",
+    }
+)
+
+
+def registrable_domain(host: str) -> str:
+    """The domain a registrant owns (example.org, bbc.co.uk), from the host's last labels."""
+    labels = host.rstrip(".").split(".")
+    n = 3 if ".".join(labels[-2:]) in TWO_LABEL_SUFFIXES else 2
+    return ".".join(labels[-n:])
+
+
+def source_host(url: str, known_names: Collection[str] = KNOWN_NAMES) -> str | None:
+    """What is wrong with where a URL points: a staging, preview, CMS, QA or mirror host, a
+    host ending in a dot, or a known newsroom's name on another registrable domain; None if
+    nothing (the publisher's own address is cited, never a copy of it)."""
+    host = (urlsplit(url).hostname or "") if url else ""
+    if not host:
+        return None
+    if host.endswith("."):
+        return (
+            f"the host {host} ends in a dot, a look-alike of {host.rstrip('.')}: cite the "
+            "publisher's own address"
+        )
+    own = registrable_domain(host)
+    below = host[: -len(own)].rstrip(".").split(".") if host != own else []
+    bad = next((label for label in below if label in NOT_PUBLIC), None)
+    if bad is not None:
+        return (
+            f"{host} is a {bad!r} host, not the publisher's public page: cite the address "
+            "readers reach (and the copy's differences, if any, in the note)"
+        )
+    name = next((label for label in below if label in known_names), None)
+    if name is not None:
+        return (
+            f"{host} puts the name {name!r} on another site ({own}): a look-alike, not the "
+            "publisher; cite the publisher's own address"
+        )
+    return None
+
+
+def repost_without_via(src: Source) -> str | None:
+    """A source on a site that republishes others' stories names what it reposts."""
+    host = (urlsplit(src.url).hostname or "") if src.url else ""
+    if src.via or not host:
+        return None
+    if host in REPOST_HOSTS or registrable_domain(host) in REPOST_HOSTS:
+        return (
+            f"{host} republishes other outlets' stories: cite the original publisher, or, when "
+            "the original is not to be had, say so with `via` (the reposting site) and name "
+            "the original in `outlet`"
+        )
+    return None
+
+
 def unknown_signals(fact: Fact, catalogue: Catalogue) -> list[int]:
     """The positions of the signals the catalogue does not know."""
     return [i for i, s in enumerate(fact.signals) if s not in catalogue.signals]
@@ -441,6 +592,22 @@ def one_url_per_source(ds: Dataset, src_file: str) -> Iterator[Problem]:
             seen.append((s.id, s.url))
 
 
+def hosts(ds: Dataset, src_file: str) -> Iterator[Problem]:
+    """Sources on staging, look-alike or repost hosts (the source itself is kept)."""
+    own = {
+        registrable_domain(h).split(".")[0]
+        for s in ds.sources.values()
+        if s.url and (h := urlsplit(s.url).hostname)
+    }
+    names = set(KNOWN_NAMES) | {n for n in own if len(n) > 3 and n not in GENERIC_LABELS}
+    for s in ds.sources.values():
+        if not s.url:
+            continue
+        for msg in (source_host(s.url, names), repost_without_via(s)):
+            if msg is not None:
+                yield Problem(src_file, msg, f"source {s.id}", None, "url")
+
+
 def source_references(ds: Dataset, files: Mapping[Kind, str]) -> Iterator[Problem]:
     """Capitals, route lines and event places cite listed sources."""
     refs = (
@@ -487,6 +654,7 @@ def run(
         *coordinates(ds, files),
         *dates(ds, files, src_file, today),
         *one_url_per_source(ds, src_file),
+        *hosts(ds, src_file),
         *source_references(ds, files),
     ]
     return problems, list(uncited_sources(ds, src_file))

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from .catalogue import Side, SignalSpec
 from .dataset import Dataset
 from .indicators import signal_facts
+from .markup import dated
 from .model import FIVE
 
 if TYPE_CHECKING:
@@ -134,7 +135,7 @@ def _cell(ds: Dataset, ids: tuple[str, ...], off: bool) -> str:
     for fid in latest[:CELL_LINKS]:
         fact = ds.fact(fid)
         title = f"{fact.summary} ({fid})" if fact else fid
-        text = f"{fact.date:%d %b %Y}" if fact else fid
+        text = dated(fact.date, fact.date_precision) if fact else fid
         links.append(
             f'<a href="sources?fact={escape(fid, quote=True)}" '
             f'title="{escape(title, quote=True)}" '

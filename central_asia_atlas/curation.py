@@ -700,6 +700,46 @@ def add_event(
         add_fact(wc, eid, f, start)
 
 
+EDITABLE_EVENT_FIELDS = ("name", "date", "end_date", "place")
+
+
+def edit_event(wc: WorkingCopy, eid: str, fields: dict[str, Any]) -> None:
+    """Change fields of event `eid` (None: leave it; "" removes end_date). One log line per
+    field changed; the loader then checks the dates (in order, none in the future)."""
+    label = wc.data_label(FILES[Kind.event])
+    feat = next(
+        (
+            f
+            for f in wc.features(Kind.event)
+            if isinstance(f.get("properties"), dict) and f["properties"].get("id") == eid
+        ),
+        None,
+    )
+    if feat is None:
+        known = ", ".join(_name(f["properties"]) for f in wc.features(Kind.event))
+        raise Refused(f"{label}: no event {eid!r} (known: {known})")
+    props = feat["properties"]
+    where = f"{label}, feature {eid}"
+    for key, new in as_text(fields).items():
+        if key not in EDITABLE_EVENT_FIELDS:
+            raise Refused(f"{where}, field {key}: not editable (edit: {EDITABLE_EVENT_FIELDS})")
+        old = props.get(key)
+        if new is None or new == old:
+            continue
+        if new == "":
+            if key != "end_date":
+                raise Refused(f"{where}, field {key}: cannot be empty")
+            if old is None:
+                continue
+            props.pop(key)
+            wc.log.append(f"{where}: {key} {_shown(old)} removed")
+        else:
+            props[key] = new
+            wc.log.append(f"{where}: {key} {_shown(old)} -> {_shown(new)}")
+    feat["properties"] = ordered(props, EVENT_KEYS)
+    wc.touch(Kind.event)
+
+
 def parse_coords(text: str) -> list[list[float]]:
     """ "lon,lat;lon,lat;..." -> [[lon, lat], ...]; ValueError says what is wrong."""
     points = []
@@ -744,7 +784,16 @@ def add_route(wc: WorkingCopy, raw: dict[str, Any], geometry: dict[str, Any]) ->
 
 # --- import -------------------------------------------------------------------------------
 
-IMPORT_SECTIONS = ("sources", "events", "routes", "facts", "values")
+IMPORT_SECTIONS = (
+    "sources",
+    "events",
+    "routes",
+    "facts",
+    "values",
+    "edit_sources",
+    "edit_events",
+    "edit_facts",
+)
 
 
 def _yes_no(value: Any) -> Any:
@@ -847,8 +896,39 @@ def import_batch(wc: WorkingCopy, doc: Any, label: str) -> None:
             errors.append(f"{label}, {what}: give `country:` and `indicator:`")
             continue
         attempt(f"{what} ({country} {indicator})", add_value, wc, country, indicator, val)
+    _import_edits(wc, items, attempt, errors, label)
     if errors:
         raise Refused(*errors)
+
+
+def _import_edits(
+    wc: WorkingCopy,
+    items: dict[str, list[dict[str, Any]]],
+    attempt: Any,
+    errors: list[str],
+    label: str,
+) -> None:
+    """The batch's corrections, after its additions (a fact may cite a source of the batch):
+    `edit_sources`, `edit_events` and `edit_facts`, each an `id` with the fields to change
+    (as the edit-* commands take them; an edit_facts item may also give `add_relations` and
+    `drop_relations`)."""
+    for section, edit in (
+        ("edit_sources", edit_source),
+        ("edit_events", edit_event),
+        ("edit_facts", edit_fact),
+    ):
+        for i, item in enumerate(items[section]):
+            ident = item.pop("id", None)
+            what = f"{section} #{i} ({ident})"
+            if not isinstance(ident, str) or not ident:
+                errors.append(f"{label}, {what}: give the `id` of what to change")
+                continue
+            if edit is edit_fact:
+                adds = [dict(r) for r in item.pop("add_relations", None) or []]
+                drops = [str(r) for r in item.pop("drop_relations", None) or []]
+                attempt(what, edit_fact, wc, ident, item, None, (), (), adds, drops)
+            else:
+                attempt(what, edit, wc, ident, item)
 
 
 # --- locking, validating, writing -----------------------------------------------------------
@@ -941,9 +1021,26 @@ def write(wc: WorkingCopy) -> list[Path]:
 
 # --- corrections: edit and remove ---------------------------------------------------------
 
-EDITABLE_FACT_FIELDS = ("category", "date", "date_note", "summary", "source", "note")
+EDITABLE_FACT_FIELDS = (
+    "category",
+    "date",
+    "date_precision",
+    "date_note",
+    "summary",
+    "source",
+    "note",
+)
 OPTIONAL_FACT_FIELDS = ("date_note", "note")  # an empty value removes them
-EDITABLE_SOURCE_FIELDS = ("kind", "url", "title", "outlet", "published", "accessed", "note")
+EDITABLE_SOURCE_FIELDS = (
+    "kind",
+    "url",
+    "title",
+    "outlet",
+    "via",
+    "published",
+    "accessed",
+    "note",
+)
 REQUIRED_SOURCE_FIELDS = ("id", "title", "outlet", "kind")
 
 

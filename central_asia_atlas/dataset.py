@@ -156,10 +156,32 @@ class Dataset:
                 out.setdefault(iso3, []).append(r)
         return {k: tuple(v) for k, v in out.items()}
 
+    @cached_property
+    def _known_from(self) -> dict[str, dt.date]:
+        out = {}
+        for ref in self.fact_refs():
+            f = ref.fact
+            src = self.sources.get(f.source)
+            end = f.period_end
+            if src is not None and src.published is not None and src.published < end:
+                end = max(src.published, f.date)
+            out[f.id] = end
+        return out
+
+    def known_from(self, fact: Fact) -> dt.date:
+        """The first day a fact is surely known: its day; for a fact known only to the month
+        or the year, the end of that month or year, or its source's publication if earlier."""
+        return self._known_from.get(fact.id, fact.period_end)
+
+    def known_on(self, fact: Fact, day: dt.date | None) -> bool:
+        """Whether `fact` is known on `day` (None: today, every fact): the one rule of the
+        "as of a day" filter, which the map, the panel, the summary and the exports share."""
+        return day is None or self.known_from(fact) <= day
+
     def facts_for_country(self, iso3: str, as_of: dt.date | None = None) -> list[FactRef]:
         """Every fact that concerns `iso3`, wherever it is stored, oldest first; with `as_of`,
-        only those known on that day (`Fact.known_on`: the one "as of a day" filter)."""
-        return [r for r in self._by_country.get(iso3, ()) if r.fact.known_on(as_of)]
+        only those known on that day (`known_on`)."""
+        return [r for r in self._by_country.get(iso3, ()) if self.known_on(r.fact, as_of)]
 
     @cached_property
     def _region_only(self) -> tuple[FactRef, ...]:
@@ -168,7 +190,7 @@ class Dataset:
     def region_only_facts(self, as_of: dt.date | None = None) -> list[FactRef]:
         """Facts about the region as a whole (stored on the region, naming no single country),
         known on `as_of` (None: every one)."""
-        return [r for r in self._region_only if r.fact.known_on(as_of)]
+        return [r for r in self._region_only if self.known_on(r.fact, as_of)]
 
     @cached_property
     def latest_fact_date(self) -> dt.date | None:

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 FACT_COLUMNS = (
     "id",
     "date",
+    "date_precision",
     "date_note",
     "category",
     "summary",
@@ -58,6 +59,7 @@ def facts_frame(ds: Dataset) -> pd.DataFrame:
             {
                 "id": f.id,
                 "date": f.date,
+                "date_precision": f.date_precision.value,
                 "date_note": f.date_note or "",
                 "category": f.category.value,
                 "summary": f.summary,

@@ -88,16 +88,19 @@ def signals_by_side(
 
 
 def _start(dataset: Dataset, value: IndicatorValue) -> dt.date:
-    """The day from which a stored value holds: its `since`, else the date of its earliest fact."""
+    """The day from which a stored value holds: its `since`, else the day its earliest fact is
+    known from (`Dataset.known_from`)."""
     if value.since is not None:
         return value.since
-    dates = [f.date for fid in value.facts if (f := dataset.fact(fid)) is not None]
+    dates = [dataset.known_from(f) for fid in value.facts if (f := dataset.fact(fid)) is not None]
     return min(dates) if dates else dt.date.max
 
 
 def _facts_by(dataset: Dataset, value: IndicatorValue, as_of: dt.date | None) -> tuple[str, ...]:
     return tuple(
-        fid for fid in value.facts if (f := dataset.fact(fid)) is not None and f.known_on(as_of)
+        fid
+        for fid in value.facts
+        if (f := dataset.fact(fid)) is not None and dataset.known_on(f, as_of)
     )
 
 

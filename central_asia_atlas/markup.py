@@ -29,6 +29,15 @@ def day(d: dt.date) -> str:
     return f"{d.day} {d:%B %Y}"
 
 
+def dated(d: dt.date, precision: str = "day") -> str:
+    """A fact's date as far as it is known: "7 October 2025", "October 2025" or "2025"."""
+    if precision == "year":
+        return f"{d.year}"
+    if precision == "month":
+        return f"{d:%B %Y}"
+    return day(d)
+
+
 def and_list(items: Sequence[str]) -> str:
     """Items as prose: "a", "a and b", "a, b and c"."""
     if len(items) <= 1:

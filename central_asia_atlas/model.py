@@ -67,6 +67,29 @@ class RelationKind(StrEnum):
     corroborates = "corroborates"
 
 
+class DatePrecision(StrEnum):
+    """How much of a fact's date is known: the day, only the month, or only the year.
+
+    A month is written as its first day (2020-12-01), a year as 1 January (2020-01-01); the
+    panel, the timeline and the exports show "December 2020" and "2020", and the "as of" filter
+    counts such a fact from the end of its month or year (the day by which it is surely known).
+    """
+
+    day = "day"
+    month = "month"
+    year = "year"
+
+
+def period_end(day: dt.date, precision: DatePrecision) -> dt.date:
+    """The last day of the month or year a date of that precision stands for (itself: a day)."""
+    if precision is DatePrecision.year:
+        return dt.date(day.year, 12, 31)
+    if precision is DatePrecision.month:
+        following = dt.date(day.year + day.month // 12, day.month % 12 + 1, 1)
+        return following - dt.timedelta(days=1)
+    return day
+
+
 class Relation(Strict):
     kind: RelationKind
     fact: Id
@@ -106,6 +129,9 @@ class Source(Strict):
     licence: Line | None = None
     attribution: Line | None = None
     part_of: Id | None = None  # e.g. a teaser printed on the page of another source
+    # A repost cited because the original is not stored: the reposting outlet (the URL is its
+    # page); `outlet` then names the original publisher.
+    via: Line | None = None
     note: Text | None = None
 
     @field_validator("url")
@@ -133,7 +159,8 @@ class Source(Strict):
 class Fact(Strict):
     id: Id
     category: Category
-    date: dt.date
+    date: dt.date  # the day of the event or statement the fact reports (not of its report)
+    date_precision: DatePrecision
     date_note: Line | None = None
     summary: Line
     source: Id
@@ -146,10 +173,30 @@ class Fact(Strict):
     relations: list[Relation] = []
     note: Text | None = None
 
-    def known_on(self, day: dt.date | None) -> bool:
-        """Whether the fact is known on `day` (None: today, every fact): the one rule of the
-        "as of a day" filter, which the map, the panel, the summary and the exports share."""
-        return day is None or self.date <= day
+    @property
+    def period_end(self) -> dt.date:
+        """The last day of the date's period: the day itself, or its month's or year's end."""
+        return period_end(self.date, self.date_precision)
+
+    @field_validator("date_precision")
+    @classmethod
+    def _date_fits_its_precision(
+        cls, precision: DatePrecision, info: ValidationInfo
+    ) -> DatePrecision:
+        # a field validator, so that the problem names the field date_precision
+        day = info.data.get("date")
+        if day is None or precision is DatePrecision.day:
+            return precision
+        if precision is DatePrecision.month and day.day != 1:
+            raise ValueError(
+                f"a date known to the month is written as the month's first day "
+                f"({day:%Y-%m}-01), not {day}"
+            )
+        if precision is DatePrecision.year and (day.month, day.day) != (1, 1):
+            raise ValueError(
+                f"a date known to the year is written as 1 January ({day.year}-01-01), not {day}"
+            )
+        return precision
 
     @model_validator(mode="after")
     def _excerpt_and_offsets_together(self) -> Fact:

@@ -19,7 +19,7 @@ from .indicators import (
     signals_by_side,
 )
 from .mapstyle import EVENT_FILL, ROUTE_AVOIDING_RUSSIA, ROUTE_VIA_RUSSIA, events_at_same_place
-from .markup import day
+from .markup import dated, day
 from .model import Category, EventProps, Fact, Kind, RelationKind, Source, SourceKind
 
 READER_PAGE = "sources"  # the sources reader page, relative to the app's root
@@ -125,7 +125,7 @@ def _relations_html(fact: Fact, dataset: Dataset) -> str:
     for rel in fact.relations:
         other = dataset.fact(rel.fact)
         target = (
-            f"{escape(other.summary)} ({escape(_date(other.date))})"
+            f"{escape(other.summary)} ({escape(dated(other.date, other.date_precision))})"
             if other
             else f"fact {escape(rel.fact)}"
         )
@@ -141,7 +141,9 @@ def fact_html(ref: FactRef, dataset: Dataset) -> str:
     """One fact: date and summary, the source's own words as a quotation, the source, links."""
     f = ref.fact
     src = dataset.sources.get(f.source)
-    date = escape(_date(f.date)) + (f" ({escape(f.date_note)})" if f.date_note else "")
+    date = escape(dated(f.date, f.date_precision)) + (
+        f" ({escape(f.date_note)})" if f.date_note else ""
+    )
     where = ""
     if ref.kind is Kind.route:
         route = dataset.route(ref.owner)
@@ -258,7 +260,7 @@ def _fact_links(dataset: Dataset, ids: Sequence[str], shown: Collection[str] | N
         title = f.summary if len(f.summary) <= 120 else f.summary[:119] + "…"
         links.append(
             f'<a href="{escape(href, quote=True)}" title="{escape(title, quote=True)}">'
-            f"{escape(f'{f.date:%b %Y}')}</a>"
+            f"{escape(f'{f.date:%b %Y}' if f.date_precision != 'year' else str(f.date.year))}</a>"
         )
     more = len(facts) - TIE_LINKS
     return ", ".join(links) + (f" and {more} more" if more > 0 else "")

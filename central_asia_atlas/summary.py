@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from .catalogue import CategoricalSpec, ComputedSpec, NumericSpec
 from .indicators import NO_DATA, compute, legend_entries, signals_by_side
-from .markup import and_list, day
+from .markup import and_list, dated, day
 from .model import SourceKind
 
 if TYPE_CHECKING:
@@ -81,7 +81,7 @@ def country_summary(
         out.append("Events: " + "; ".join(parts) + ".")
     if refs:
         latest = refs[-1].fact
-        out.append(f"Latest fact ({day(latest.date)}): {latest.summary}")
+        out.append(f"Latest fact ({dated(latest.date, latest.date_precision)}): {latest.summary}")
     return out
 
 

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Literal
 
 from .indicators import compute
-from .markup import day
+from .markup import dated, day
 from .model import FIVE, Category
 
 if TYPE_CHECKING:
@@ -50,7 +50,18 @@ CATEGORY_COLORS = dict(
     )
 )
 ColorBy = Literal["country", "category"]
-COLUMNS = ["date", "end_date", "kind", "id", "category", "country", "summary", "source", "link"]
+COLUMNS = [
+    "date",
+    "date_precision",
+    "end_date",
+    "kind",
+    "id",
+    "category",
+    "country",
+    "summary",
+    "source",
+    "link",
+]
 
 
 def _names(ds: Dataset) -> dict[str, str]:
@@ -71,6 +82,7 @@ def timeline_frame(ds: Dataset) -> pd.DataFrame:
             rows.append(
                 {
                     "date": f.date,
+                    "date_precision": f.date_precision.value,
                     "end_date": None,
                     "kind": "fact",
                     "id": f.id,
@@ -88,6 +100,7 @@ def timeline_frame(ds: Dataset) -> pd.DataFrame:
             rows.append(
                 {
                     "date": p.date,
+                    "date_precision": "day",
                     "end_date": p.end_date,
                     "kind": "event",
                     "id": p.id,
@@ -141,6 +154,7 @@ def chart(
     data = frame.assign(
         date=frame["date"].map(lambda d: d.isoformat()),
         end_date=frame["end_date"].map(lambda d: d.isoformat() if d else ""),
+        when=[dated(d, p) for d, p in zip(frame["date"], frame["date_precision"], strict=True)],
     )
     end = today if len(frame) else None  # the axis runs on to it (else fitted to the points)
     axis: alt.Scale | UndefinedType = alt.Undefined
@@ -164,7 +178,7 @@ def chart(
             ),
             href=alt.Href("link:N"),
             tooltip=[
-                alt.Tooltip("date:T", title="Date", format="%d %b %Y"),
+                alt.Tooltip("when:N", title="Date"),
                 alt.Tooltip("country:N", title="Country"),
                 alt.Tooltip("category:N", title="Category"),
                 alt.Tooltip("summary:N", title="Summary"),
