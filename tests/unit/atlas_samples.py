@@ -46,6 +46,7 @@ def sample(text: str = "plain", two_routes: bool = True) -> Dataset:
             "id": fid,
             "category": category,
             "date": dt.date(2023, 1, day),
+            "date_precision": "day",
             "summary": f"Summary {fid} {t}",
             "source": "src-news",
             "excerpt": f"Excerpt {fid} {t}",

@@ -108,6 +108,7 @@ def _values(tmp_path: Path, *values: dict[str, Any], sources: int = 1) -> datase
                 "id": f"kaz-share-{i}",
                 "category": "trade",
                 "date": v.pop("fact_date", "2024-02-01"),
+                "date_precision": "day",
                 "summary": f"Share {i}",
                 "source": "ref-un",
                 "countries": ["KAZ"],

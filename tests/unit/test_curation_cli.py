@@ -109,6 +109,7 @@ def ref_fact(fid: str = "ref-tkm-test-fact", feature: str = "TKM", **over: str) 
         "--id": fid,
         "--category": "diplomacy",
         "--date": "2025-04-04",
+        "--date-precision": "day",
         "--summary": "Test summary in our words.",
         "--source": "test-2025-04-04-summit",
         "--countries": "TKM",
@@ -188,6 +189,7 @@ def test_add_fact_reference_fact(data_copy: tuple[Path, Path]) -> None:
         "id": "ref-tkm-test-fact",
         "category": "diplomacy",
         "date": "2025-04-04",
+        "date_precision": "day",
         "summary": "Test summary in our words.",
         "source": "test-2025-04-04-summit",
         "countries": ["TKM"],
@@ -214,6 +216,8 @@ def test_add_fact_with_an_excerpt_finds_its_offsets(data_copy: tuple[Path, Path]
         "aid",
         "--date",
         "2023-06-09",
+        "--date-precision",
+        "day",
         "--date-note",
         "Dated by the article",
         "--summary",
@@ -239,6 +243,7 @@ def test_add_fact_with_an_excerpt_finds_its_offsets(data_copy: tuple[Path, Path]
         "id",
         "category",
         "date",
+        "date_precision",
         "date_note",
         "summary",
         "source",
@@ -613,6 +618,7 @@ facts:
     id: ev-test-summit-met
     category: diplomacy
     date: 2025-04-04
+    date_precision: day
     summary: Test summary.
     source: test-2025-04-04-summit
     countries: [KAZ, UZB, KGZ, TJK, TKM]
@@ -622,6 +628,7 @@ facts:
     id: ref-kaz-test-trade-2023
     category: trade
     date: 2025-04-04
+    date_precision: day
     summary: Test trade share.
     source: test-2025-04-04-summit
     countries: [KAZ]
@@ -865,6 +872,7 @@ def test_edit_fact_changes_fields_in_place(data_copy: tuple[Path, Path]) -> None
         "id",
         "category",
         "date",
+        "date_precision",
         "date_note",
         "summary",
         "source",

@@ -24,6 +24,7 @@ FACT: dict[str, Any] = {
     "id": "kaz-fact",
     "category": "stance",
     "date": "2022-06-17",
+    "date_precision": "day",
     "summary": "One line.",
     "source": "seed-report",
     "excerpt": "words",

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from central_asia_atlas import dataset, timeline
+from central_asia_atlas import dataset, markup, timeline
 from tests import pages_data
 
 
@@ -48,13 +48,17 @@ def test_chart_spec(ds: dataset.Dataset, color_by: timeline.ColorBy) -> None:
     enc = spec["encoding"]
     assert enc["x"]["field"] == "date" and enc["x"]["type"] == "temporal"
     assert enc["y"]["field"] == color_by == enc["color"]["field"]
-    assert {t["field"] for t in enc["tooltip"]} >= {"summary", "date", "id"}
+    assert {t["field"] for t in enc["tooltip"]} >= {"summary", "when", "id"}
     assert enc["href"]["field"] == "link"
     domain, colors = enc["color"]["scale"]["domain"], enc["color"]["scale"]["range"]
     assert set(domain) == set(frame[color_by]) and len(colors) == len(domain)
     assert len(set(colors)) == len(colors)  # one colour per row
     values = next(iter(spec["datasets"].values()))
     assert len(values) == len(frame)
+    # the tooltip's date as far as it is known: "27 October 2022", "October 2022" or "2022"
+    assert {v["when"] for v in values} == {
+        markup.dated(d, p) for d, p in zip(frame["date"], frame["date_precision"], strict=True)
+    }
 
 
 def test_palettes_are_distinct() -> None:
