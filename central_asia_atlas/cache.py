@@ -16,11 +16,11 @@ from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 import streamlit as st
 
-from . import charts, indicators, mapstyle, panel, publish, store
+from . import charts, images, indicators, mapstyle, panel, publish, standalone, store, viewstate
 from .dataset import Dataset
 from .indicators import IndicatorResult
 from .markup import Html
-from .selection import Selection
+from .selection import Selection, View
 
 if TYPE_CHECKING:
     import folium
@@ -203,25 +203,47 @@ def legends(
     return Html("".join(parts)) if parts else None
 
 
+# --- the session's view (see viewstate: its one owner) -----------------------------------
+
+
+def session_view() -> View:
+    """Start the session's view from the link (on whichever page the reader lands), and
+    return the whole view: the map's part, the day and the signals that count."""
+    ds = dataset()
+    cat = ds.catalogue
+    ss: Any = st.session_state
+    known = viewstate.choices(ds).known
+    params = st.query_params.to_dict()
+    viewstate.start(ss, params, cat.indicators, known, cat.default_key(), cat.signals)
+    return viewstate.view(ss, cat.signals)
+
+
+def keep_url(ss: Any) -> None:
+    """A page other than the map: its URL carries the view's day and signals."""
+    want = viewstate.shared_url_update(ss, st.query_params.to_dict(), dataset().catalogue.signals)
+    if want is not None:
+        st.query_params.from_dict(want)
+
+
 # --- publishing a view (images, standalone HTML, CSV) -------------------------------------
 # Built on demand (a download button's callable), once per view and day, shared by sessions.
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def view_image(view: publish.MapView, fmt: str, today: dt.date) -> bytes:
+def view_image(view: View, fmt: str, today: dt.date) -> bytes:
     """The view as PNG (`fmt` "png") or SVG ("svg")."""
-    build = publish.map_png if fmt == "png" else publish.map_svg
+    build = images.map_png if fmt == "png" else images.map_svg
     return build(dataset(), view, basemap(), today)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def view_html(view: publish.MapView, app_url: str, today: dt.date) -> str:
+def view_html(view: View, app_url: str, today: dt.date) -> str:
     """The view as one self-contained HTML file that links back to `app_url`."""
-    return publish.standalone_html(dataset(), view, app_url, basemap(), today)
+    return standalone.standalone_html(dataset(), view, app_url, basemap(), today)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def view_csv(view: publish.MapView, today: dt.date) -> str:
+def view_csv(view: View, today: dt.date) -> str:
     """The values the view shows, as CSV."""
     return publish.shown_csv(dataset(), view, today)
 

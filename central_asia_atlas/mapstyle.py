@@ -23,6 +23,7 @@ MAP_RETURNS = ("last_object_clicked_count", "last_active_drawing")
 # pair, drawn over a white casing so they stand out from the choropleth beneath.
 ROUTE_VIA_RUSSIA = OI_VERMILLION
 ROUTE_AVOIDING_RUSSIA = OI_BLUE
+ROUTE_NOT_OPERATING = "#777777"  # the legend's dashed sample: any route, dashed
 EVENT_FILL = "#1a1a1a"
 
 # The tab's icon: a globe, as an SVG data: URL (no request, to this host or another). An emoji

@@ -10,15 +10,9 @@ from urllib.parse import quote
 
 from .catalogue import AnySpec, ComputedSpec
 from .dataset import Dataset, FactRef
-from .indicators import (
-    NO_DATA,
-    NO_DATA_COLOR,
-    IndicatorResult,
-    legend_entries,
-    legend_value,
-    signals_by_side,
-)
-from .mapstyle import EVENT_FILL, ROUTE_AVOIDING_RUSSIA, ROUTE_VIA_RUSSIA, events_at_same_place
+from .indicators import NO_DATA, NO_DATA_COLOR, IndicatorResult, signals_by_side
+from .legends import Legend, indicator_legend, routes_legend
+from .mapstyle import events_at_same_place
 from .markup import dated, day
 from .model import Category, EventProps, Fact, Kind, RelationKind, Source, SourceKind
 
@@ -495,47 +489,46 @@ def event_html(dataset: Dataset, event_id: str, style: bool = True) -> str:
     return _panel("event", p.id, inner, style)
 
 
+_MARKS = {
+    "fill": '<span class="atlas-swatch" style="background:{c}"></span>',
+    "line": '<span class="atlas-line" style="border-top: 4px solid {c}"></span>',
+    "dashed": '<span class="atlas-line" style="border-top: 4px dashed {c}"></span>',
+    # both keep a light ring so that they read on a dark theme too
+    "dot": '<span class="atlas-swatch" style="background:{c};border:2px solid #fff;'
+    'outline:1px solid #999;border-radius:50%;width:.7rem;height:.7rem"></span>',
+    "ring": '<span class="atlas-swatch" style="background:#fff;border:3px solid {c};'
+    'outline:1px solid #999;border-radius:50%;width:.45rem;height:.45rem"></span>',
+}
+
+
+def legend_entries_html(legend: Legend) -> str:
+    """A legend's entries, each its mark, words and count (see legends: the one model)."""
+    return "".join(
+        f'<div data-class="{escape(e.value, quote=True)}">'
+        f"{_MARKS[e.mark].format(c=escape(e.color, quote=True))}{escape(e.label)}"
+        + (f' <span class="atlas-meta">({e.count})</span>' if e.count is not None else "")
+        + "</div>"
+        for e in legend.entries
+    )
+
+
+def legend_block_html(legend: Legend, style: bool = True) -> str:
+    """A legend with its title and description, as the map page and the site show it."""
+    about = (
+        f'<div class="atlas-meta">{escape(legend.description)}</div>' if legend.description else ""
+    )
+    return (
+        f'{_style(style)}<div class="atlas-legend"><b>{escape(legend.title)}</b>{about}'
+        f"{legend_entries_html(legend)}</div>"
+    )
+
+
 def legend_html(spec: AnySpec, results: Mapping[str, IndicatorResult], style: bool = True) -> str:
     """Every class (or bin, with its unit) of the indicator, and "No data", with how many of
     the five fall in each."""
-    counts: dict[str, int] = {}
-    for res in results.values():
-        value = legend_value(spec, res)
-        counts[value] = counts.get(value, 0) + 1
-    items = "".join(
-        f'<div data-class="{escape(value, quote=True)}"><span class="atlas-swatch" '
-        f'style="background:{escape(color, quote=True)}"></span>{escape(label)} '
-        f'<span class="atlas-meta">({counts.get(value, 0)})</span></div>'
-        for value, label, color in legend_entries(spec)
-    )
-    return (
-        f'{_style(style)}<div class="atlas-legend"><b>{escape(spec.label)}</b>'
-        f'<div class="atlas-meta">{escape(spec.description)}</div>{items}</div>'
-    )
+    return legend_block_html(indicator_legend(spec, results), style)
 
 
 def routes_legend_html(style: bool = True) -> str:
-    def line(color: str, style: str, label: str) -> str:
-        return (
-            f'<div><span class="atlas-line" style="border-top: 4px {style} {color}"></span>'
-            f"{escape(label)}</div>"
-        )
-
-    return (
-        f'{_style(style)}<div class="atlas-legend"><b>Energy export routes</b>'
-        + line(ROUTE_VIA_RUSSIA, "solid", "Transits Russia")
-        + line(ROUTE_AVOIDING_RUSSIA, "solid", "Avoids Russia")
-        + line(
-            "#777",
-            "dashed",
-            "Dashed: schematic line, or not operating (proposed, "
-            "under construction, shelved, cancelled, idle)",
-        )
-        # both swatches keep a light ring so that they read on a dark theme too
-        + f'<div><span class="atlas-swatch" style="background:{EVENT_FILL};'
-        "border:2px solid #fff;outline:1px solid #999;border-radius:50%;width:.7rem;"
-        'height:.7rem"></span>Dated event (e.g. a disruption)</div>'
-        f'<div><span class="atlas-swatch" style="background:#fff;border:3px solid {EVENT_FILL};'
-        'outline:1px solid #999;border-radius:50%;width:.45rem;height:.45rem"></span>'
-        "Event beyond the map (Brussels, Beijing, ...), marked at its edge</div></div>"
-    )
+    """The routes by kind and status, and the events."""
+    return legend_block_html(routes_legend(), style)

@@ -1,13 +1,17 @@
-"""The st_folium return value and the URL's query parameters -> a validated view of the map."""
+"""The view of the map (what it shows, as of which day, with which signals) and its URL: a map
+click or a link's query parameters -> a validated `View`, and a `View` -> query parameters."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from .compare import parse_signals
 from .model import FIVE
+from .timeline import parse_as_of
 
 SelectionKind = Literal["country", "route", "event"]
 KINDS: tuple[SelectionKind, ...] = ("country", "route", "event")
@@ -25,11 +29,14 @@ class Selection:
 
 @dataclass(frozen=True)
 class View:
-    """The map's view as the URL carries it."""
+    """The one view of the map: what the page shows, what a share link restores and what
+    every export (PNG, SVG, HTML, CSV, citation) draws."""
 
     selection: Selection | None = None
-    indicator: str | None = None  # None: the page's default
+    indicator: str | None = None  # None: the catalogue's default
     routes: bool = True
+    as_of: dt.date | None = None  # None: today (every fact)
+    signals: tuple[str, ...] | None = None  # the signals that count (None: all of them)
 
 
 def valid(sel: Selection, known: Mapping[str, Collection[str]] | None = None) -> bool:
@@ -93,12 +100,14 @@ def from_query_params(
     params: Mapping[str, Any],
     indicators: Collection[str],
     known: Mapping[str, Collection[str]] | None = None,
+    signal_ids: Collection[str] | None = None,
 ) -> tuple[View, list[str]]:
     """The view a deep link asks for, e.g. `?country=KAZ&indicator=un_es11_1&routes=1`.
 
-    Also `route=<id>` and `event=<id>` select a route or an event. An invalid value is ignored
-    and explained in a short notice; this never raises. Unknown parameters are left alone
-    (other pages use their own).
+    Also `route=<id>` and `event=<id>` select a route or an event, `as_of=YYYY-MM-DD` the day,
+    and `signals=a,b` (or `none`) the signals that count, when `signal_ids` are given. An
+    invalid value is ignored and explained in a short notice; this never raises. Unknown
+    parameters are left alone (other pages use their own).
     """
     notices: list[str] = []
     selection: Selection | None = None
@@ -145,7 +154,25 @@ def from_query_params(
             notices.append(
                 f"Ignored routes={_shown(raw_routes)!r} from the link: use routes=1 or routes=0."
             )
-    return View(selection, indicator, routes), notices
+    as_of = None
+    raw_day = _param(params, "as_of")
+    if raw_day:
+        as_of = parse_as_of(raw_day)
+        if as_of is None:
+            notices.append("Ignored as_of from the link: give a day as YYYY-MM-DD.")
+
+    signals: tuple[str, ...] | None = None
+    raw_signals = _param(params, "signals")
+    if raw_signals is not None and signal_ids is not None:
+        wanted = [s for s in raw_signals.split(",") if s] if raw_signals != "none" else []
+        chosen = parse_signals(wanted, signal_ids)
+        signals = tuple(chosen or ())
+        if chosen is not None and len(chosen) < len(wanted):
+            notices.append(
+                f"Ignored unknown signal(s) in signals={_shown(raw_signals)!r} from the link."
+            )
+
+    return View(selection, indicator, routes, as_of, signals), notices
 
 
 def to_query_params(view: View, default_indicator: str | None) -> dict[str, str]:
@@ -156,4 +183,8 @@ def to_query_params(view: View, default_indicator: str | None) -> dict[str, str]
     if indicator := view.indicator or default_indicator:
         out["indicator"] = indicator
     out["routes"] = "1" if view.routes else "0"
+    if view.as_of is not None:
+        out["as_of"] = view.as_of.isoformat()
+    if view.signals is not None:
+        out["signals"] = ",".join(view.signals) or "none"
     return out

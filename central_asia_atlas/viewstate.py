@@ -1,12 +1,17 @@
-"""The map page's view in the session: from a deep link, moved by clicks and widgets, to the URL.
+"""The view in the session: from a deep link, moved by clicks and widgets, back to the URL.
 
 Pure Python: every function works on a plain MutableMapping (st.session_state is one) and a
 Mapping of query parameters, so the whole flow is unit-tested without Streamlit. Session keys,
 shared with other pages and the tests:
 
-- ``as_of``: the Timeline page's day (a date; absent: today); a link may carry ``?as_of=``.
-- ``signals``: the Compare page's choice of signals (signal ids; absent: all).
-- ``atlas_view``: the canonical `selection.View` (it survives page switches; widgets do not).
+- ``as_of``: the day every page shows (a date; absent: today); a link may carry ``?as_of=``.
+- ``signals``: the signals that count, chosen on the Compare page (ids; absent: all); a
+  link may carry ``?signals=``.
+- ``atlas_view``: the map's part of the canonical `selection.View` (it survives page
+  switches; widgets do not); `view` gives the whole view, day and signals included.
+
+This module is the one owner of these keys: pages read and set them through `start`, `view`,
+`as_of`, `signals`, `set_as_of`, `set_signals` and `url_update`, never by hand.
 - ``atlas_notices``: what was ignored from the link, kept until the reader selects something.
 - ``atlas_map``: the map component's latest value (see cache.map_component).
 - ``atlas_share``: the Share button was pressed (the dialog opens in the run that follows).
@@ -59,38 +64,55 @@ def choices(ds: Dataset) -> Choices:
     )
 
 
-def _last(value: Any) -> Any:
-    """A query value as st.query_params gives it: the last of repeated values."""
-    if isinstance(value, list | tuple):
-        return value[-1] if value else ""
-    return value
-
-
 def start(
     ss: State,
     params: Mapping[str, Any],
     indicators: Collection[str],
     known: Known,
     default: str | None = None,
+    signal_ids: Collection[str] | None = None,
 ) -> None:
-    """On a new session, restore the view (and the day) the link asks for; later, nothing.
+    """On a new session, restore the view (its day and signals too) the link asks for; later,
+    nothing. Every page calls it, so a link to any page restores the whole view.
 
     `default` is the catalogue's default colouring (kept in the session for `url_update`).
 
     The link's notices are kept in the session: the map's first report reruns the page.
     """
-    link_day = _last(params.get("as_of"))
-    day = timeline.parse_as_of(link_day)
-    if "as_of" not in ss and "atlas_view" not in ss and day:
-        ss["as_of"] = day
     if "atlas_view" in ss:
         return
-    view, notices = sel.from_query_params(params, indicators, known)
+    view, notices = sel.from_query_params(params, indicators, known, signal_ids)
+    if "as_of" not in ss and view.as_of is not None:
+        ss["as_of"] = view.as_of
+    if "signals" not in ss and view.signals is not None:
+        ss["signals"] = list(view.signals)
     ss["atlas_default"] = default
-    ss["atlas_view"] = replace(view, indicator=view.indicator or default)
-    if link_day and day is None:
-        notices.append("Ignored as_of from the link: give a day as YYYY-MM-DD.")
+    ss["atlas_view"] = replace(
+        view, indicator=view.indicator or default, as_of=None, signals=None
+    )  # the map's part: the day and the signals have their own keys (see `view`)
     ss["atlas_notices"] = notices
+
+
+def view(ss: State, known_signals: Collection[str]) -> sel.View:
+    """The session's whole view: the map's part, the day and the signals that count."""
+    base: sel.View = ss["atlas_view"]
+    return replace(base, as_of=as_of(ss), signals=signals(ss, known_signals))
+
+
+def set_as_of(ss: State, day: dt.date | None) -> None:
+    """Show the map, the panel and the Timeline as of `day` (None: today)."""
+    if day is None:
+        ss.pop("as_of", None)
+    else:
+        ss["as_of"] = day
+
+
+def set_signals(ss: State, chosen: Collection[str] | None) -> None:
+    """Count only the `chosen` signals (None: all of them)."""
+    if chosen is None:
+        ss.pop("signals", None)
+    else:
+        ss["signals"] = list(chosen)
 
 
 def notices(ss: State) -> list[str]:
@@ -164,10 +186,7 @@ class Callbacks:
     def on_day(self) -> None:
         """The day slider above the map: the last day (today) means "as of today"."""
         day, last = self.ss.get("w_as_of"), self.ss.get("w_as_of_last")
-        if isinstance(day, dt.date) and day != last:
-            self.ss["as_of"] = day
-        else:
-            self.ss.pop("as_of", None)
+        set_as_of(self.ss, day if isinstance(day, dt.date) and day != last else None)
 
     def share(self) -> None:
         """The Share button: the page opens the Share dialog in the run that follows."""
@@ -175,7 +194,7 @@ class Callbacks:
 
     def today(self) -> None:
         """Back to today: the map shows what the sources say now."""
-        self.ss.pop("as_of", None)
+        set_as_of(self.ss, None)
 
     def on_view(self) -> None:
         """The indicator select box and the routes toggle change the view."""
@@ -240,11 +259,28 @@ def sync_selection(ss: State) -> sel.View:
     return view
 
 
-def url_update(ss: State, current: Mapping[str, Any]) -> dict[str, str] | None:
-    """The query parameters that restore the session's view (and day), or None if the URL
-    (`current`) already says exactly that."""
-    want = sel.to_query_params(ss["atlas_view"], ss.get("atlas_default"))
-    day = as_of(ss)
-    if day is not None:
-        want["as_of"] = day.isoformat()
+SHARED = ("as_of", "signals")  # the query parameters every page carries
+
+
+def shared_url_update(
+    ss: State, current: Mapping[str, Any], known_signals: Collection[str]
+) -> dict[str, str] | None:
+    """The query parameters of a page other than the map: its own, with the day and the
+    signals of the session's view; None if the URL (`current`) says that already."""
+    whole = sel.to_query_params(view(ss, known_signals), None)
+    want = {k: v for k, v in current.items() if k not in SHARED}
+    want |= {k: whole[k] for k in SHARED if k in whole}
+    return None if dict(current) == want else want
+
+
+def url_update(
+    ss: State, current: Mapping[str, Any], known_signals: Collection[str] | None = None
+) -> dict[str, str] | None:
+    """The query parameters that restore the session's whole view, or None if the URL
+    (`current`) already says exactly that. Without `known_signals` the link carries the day but
+    not the signals."""
+    whole = replace(ss["atlas_view"], as_of=as_of(ss))
+    if known_signals is not None:
+        whole = replace(whole, signals=signals(ss, known_signals))
+    want = sel.to_query_params(whole, ss.get("atlas_default"))
     return None if dict(current) == want else want

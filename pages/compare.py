@@ -2,13 +2,15 @@
 
 import streamlit as st
 
-from central_asia_atlas import compare, timeline
-from central_asia_atlas.cache import dataset, run_through_entrypoint
+from central_asia_atlas import compare
+from central_asia_atlas import viewstate as vs
+from central_asia_atlas.cache import dataset, keep_url, run_through_entrypoint, session_view
 
 run_through_entrypoint()  # a deep link on a fresh server: go through the app's frame
 
 ds = dataset()
 ss = st.session_state
+session_view()  # the link's view (day, signals) into the session, on any page
 signals = ds.catalogue.signals
 st.title("Compare")
 st.caption(
@@ -16,12 +18,12 @@ st.caption(
     "signals of distance from it, ties to the EU and to China, each side counted the same way. "
     "Choose which kinds count: the map's counts follow your choice."
 )
-current = compare.parse_signals(ss.get("signals"), signals)
-ss["cmp_signals"] = list(signals) if current is None else current
+current = vs.signals(ss, signals)
+ss["cmp_signals"] = list(signals) if current is None else list(current)
 
 
 def keep_choice() -> None:
-    ss["signals"] = list(ss["cmp_signals"])
+    vs.set_signals(ss, ss["cmp_signals"])
 
 
 with st.expander("Signals that count"):
@@ -34,7 +36,7 @@ with st.expander("Signals that count"):
         label_visibility="collapsed",
     )
 st.caption(f"{len(chosen)} of {len(signals)} kinds of signal count.")
-as_of = timeline.parse_as_of(ss.get("as_of"))
+as_of = vs.as_of(ss)
 if as_of is not None:
     st.info(
         f"As of {as_of:%d %B %Y}, the day chosen on the map or the Timeline.",
@@ -46,3 +48,4 @@ if chosen:
     st.altair_chart(compare.chart(ds, m, chosen), width="stretch")
 else:
     st.warning("No signal is chosen: every country counts zero.")
+keep_url(ss)

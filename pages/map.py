@@ -11,6 +11,7 @@ import streamlit as st
 from central_asia_atlas import cache, mapstyle, markup, panel, publish, timeline
 from central_asia_atlas import viewstate as vs
 from central_asia_atlas.model import FIVE
+from central_asia_atlas.selection import View
 
 cache.run_through_entrypoint()  # a deep link on a fresh server: go through the app's frame
 ss = st.session_state
@@ -18,7 +19,14 @@ ds = cache.dataset()
 specs = ds.catalogue.indicators
 opts = vs.choices(ds)
 cb = vs.Callbacks(ss, opts.known)  # the widgets' and the map's callbacks
-vs.start(ss, st.query_params.to_dict(), specs, opts.known, ds.catalogue.default_key())
+vs.start(
+    ss,
+    st.query_params.to_dict(),
+    specs,
+    opts.known,
+    ds.catalogue.default_key(),
+    ds.catalogue.signals,
+)
 days = vs.day_range(*timeline.date_range(ds, dt.date.today()))
 view = vs.sync_widgets(ss, days)  # widgets show the canonical view
 as_of, signals = vs.as_of(ss), vs.signals(ss, ds.catalogue.signals)
@@ -26,7 +34,7 @@ embedded = st.context.is_embedded  # ?embed=true: map and panel only, for an ifr
 
 
 @st.dialog("Share this view", width="medium")
-def share_menu(shown: publish.MapView) -> None:
+def share_menu(shown: View) -> None:
     """Link, embed code, citation, and the view as PNG, SVG, HTML and CSV (built on click).
 
     A dialog, opened by the Share button: built only when asked for (a click's rerun sends
@@ -39,7 +47,7 @@ def share_menu(shown: publish.MapView) -> None:
     st.code(publish.embed_code(base, shown), language="html", wrap_lines=True)
     st.caption("Cite as")
     st.code(publish.citation(ds, shown, link, today), language=None, wrap_lines=True)
-    name = f"central-asia-{shown.indicator}-{(shown.as_of or today).isoformat()}"
+    name = f"central-asia-{publish.indicator_key(ds, shown)}-{(shown.as_of or today).isoformat()}"
     files = (
         ("PNG", "png", "image/png", lambda: cache.view_image(shown, "png", today)),
         ("SVG", "svg", "image/svg+xml", lambda: cache.view_image(shown, "svg", today)),
@@ -113,7 +121,7 @@ if not embedded:
             help="Share and export this view",
         )
     if vs.share_asked(ss) and view.indicator in specs:
-        share_menu(publish.MapView(view.indicator, view.selection, view.routes, as_of, signals))
+        share_menu(vs.view(ss, ds.catalogue.signals))
 st.html(panel.STYLE)  # once per page: the panel and legends below are sent without it
 
 
@@ -201,12 +209,12 @@ def _map_and_panel() -> None:
         foot = f"{map_day}{cache.data_version().text} · made with Natural Earth"
         if embedded:  # the legend is beside the map, above the panel
             st.caption(foot)
-            shown = publish.MapView(key, chosen, routes, as_of, signals)
+            shown = vs.view(ss, ds.catalogue.signals)
             link = publish.share_url(st.context.url or "http://localhost:8501/", shown)
             st.markdown(f"[Open this view in the full app]({link})")
         else:
             legend(key, as_of, signals, routes, note=foot)
-    if want := vs.url_update(ss, st.query_params.to_dict()):
+    if want := vs.url_update(ss, st.query_params.to_dict(), ds.catalogue.signals):
         st.query_params.from_dict(want)
 
 

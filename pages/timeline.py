@@ -4,14 +4,16 @@ import datetime as dt
 
 import streamlit as st
 
-from central_asia_atlas import compare, markup, timeline
-from central_asia_atlas.cache import dataset, run_through_entrypoint
+from central_asia_atlas import markup, timeline
+from central_asia_atlas import viewstate as vs
+from central_asia_atlas.cache import dataset, keep_url, run_through_entrypoint, session_view
 from central_asia_atlas.model import Category
 
 run_through_entrypoint()  # a deep link on a fresh server: go through the app's frame
 
 ds = dataset()
 ss = st.session_state
+session_view()  # the link's view (day, signals) into the session, on any page
 st.title("Timeline")
 st.caption("Every dated fact and event. Hover a point for its summary; click a fact to read it.")
 
@@ -47,27 +49,24 @@ st.caption(
     "to today)."
 )
 lo, hi = timeline.date_range(ds, dt.date.today())
-if "as_of" not in ss and (from_url := timeline.parse_as_of(st.query_params.get("as_of"))):
-    ss["as_of"] = from_url  # a shared link with ?as_of=YYYY-MM-DD
-chosen = timeline.parse_as_of(ss.get("as_of"))
+chosen = vs.as_of(ss)  # the day the link or another page chose (see session_view above)
 ss["tl_as_of"] = min(max(chosen or hi, lo), hi)
 
 
 def keep_day() -> None:
-    ss["as_of"] = ss["tl_as_of"]
-    st.query_params["as_of"] = ss["tl_as_of"].isoformat()
+    vs.set_as_of(ss, ss["tl_as_of"])
 
 
 def back_to_today() -> None:
-    ss.pop("as_of", None)
-    st.query_params.pop("as_of", None)
+    vs.set_as_of(ss, None)
 
 
 day = st.slider(
     "As of", min_value=lo, max_value=hi, key="tl_as_of", on_change=keep_day, format="D MMM YYYY"
 )
 st.button("Back to today", on_click=back_to_today, disabled=chosen is None)
-signals = compare.parse_signals(ss.get("signals"), ds.catalogue.signals)
+signals = vs.signals(ss, ds.catalogue.signals)
 st.dataframe(timeline.indicators_as_of(ds, day, signals))
 if signals is not None:
     st.caption("The signal count uses the signals chosen on the Compare page.")
+keep_url(ss)

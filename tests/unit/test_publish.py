@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 from PIL import Image
 
-from central_asia_atlas import exports, indicators, mapview, publish
+from central_asia_atlas import exports, images, indicators, mapview, publish, standalone
 from central_asia_atlas import selection as sel
 from central_asia_atlas.model import FIVE, CountryProps, Fact, IndicatorValue
 from central_asia_atlas.store import Dataset, Feature
@@ -65,7 +65,7 @@ def hostile() -> Dataset:
     )
 
 
-VIEW = publish.MapView("un_es11_1", sel.Selection("country", "KAZ"), True, dt.date(2024, 5, 1))
+VIEW = sel.View(sel.Selection("country", "KAZ"), "un_es11_1", True, dt.date(2024, 5, 1))
 
 
 # --- links ------------------------------------------------------------------------------
@@ -86,12 +86,12 @@ def test_share_url_restores_the_view_through_the_pages_own_parser() -> None:
     known = {"country": set(FIVE), "route": set(), "event": set()}
     view, notices = sel.from_query_params(params, ds.catalogue.indicators, known)
     assert notices == []
-    assert view == sel.View(sel.Selection("country", "KAZ"), "un_es11_1", True)
+    assert view == VIEW  # the whole view, its day included
 
 
 def test_share_url_keeps_an_app_under_a_path() -> None:
     url = publish.share_url(
-        "https://host.example/apps/atlas", publish.MapView(DEFAULT, routes=False)
+        "https://host.example/apps/atlas", sel.View(indicator=DEFAULT, routes=False)
     )
     assert url.startswith("https://host.example/apps/atlas/?")
     assert "routes=0" in url
@@ -152,7 +152,7 @@ def read_csv(text: str) -> list[dict[str, str]]:
 
 def test_shown_csv_is_exactly_what_the_map_shows() -> None:
     ds = shipped()
-    view = publish.MapView(DEFAULT)
+    view = sel.View(indicator=DEFAULT)
     rows = read_csv(publish.shown_csv(ds, view, today=DAY))
     shown = indicators.compute(ds, DEFAULT)
     assert [r["iso3"] for r in rows] == list(FIVE)
@@ -172,7 +172,7 @@ def test_shown_csv_is_exactly_what_the_map_shows() -> None:
 
 def test_shown_csv_gives_number_unit_period_and_statistics() -> None:
     ds = hostile()
-    rows = read_csv(publish.shown_csv(ds, publish.MapView("trade_share_china")))
+    rows = read_csv(publish.shown_csv(ds, sel.View(indicator="trade_share_china")))
     kaz = next(r for r in rows if r["iso3"] == "KAZ")
     assert (kaz["value"], kaz["unit"], kaz["period"]) == ("21.3", "%", "2022-01/2022-09")
     assert kaz["statistics"] == "national statistics"
@@ -222,7 +222,7 @@ def test_facts_csv_round_trips_an_excerpt_that_begins_with_minus() -> None:
 
 @pytest.fixture(scope="module")
 def shipped_png() -> bytes:
-    return publish.map_png(shipped(), VIEW, today=DAY)
+    return images.map_png(shipped(), VIEW, today=DAY)
 
 
 def test_png_is_a_png_at_least_1600_wide(shipped_png: bytes) -> None:
@@ -241,7 +241,7 @@ def svg_text(root: ET.Element) -> str:
 
 def test_svg_has_title_legend_day_sources_and_data_version() -> None:
     ds = shipped()
-    root = svg_tree(publish.map_svg(ds, VIEW, today=DAY))
+    root = svg_tree(images.map_svg(ds, VIEW, today=DAY))
     words = " ".join(svg_text(root).split())
     spec = ds.catalogue.indicators["un_es11_1"]
     assert spec.label.split(" (")[0] in words
@@ -261,19 +261,19 @@ def _fill(root: ET.Element, gid: str) -> str:
 def test_svg_colours_each_state_as_the_map_does() -> None:
     ds = shipped()
     for key in ("un_es11_1", DEFAULT):
-        view = publish.MapView(key, routes=False)
-        root = svg_tree(publish.map_svg(ds, view, today=DAY))
+        view = sel.View(indicator=key, routes=False)
+        root = svg_tree(images.map_svg(ds, view, today=DAY))
         for iso3, res in indicators.compute(ds, key).items():
             style = _fill(root, f"country-{iso3}")
             assert f"fill: {res.color.lower()}" in style.lower()
-            assert f"fill-opacity: {publish.COUNTRY_ALPHA}" in style
+            assert f"fill-opacity: {images.COUNTRY_ALPHA}" in style
         ids = {g.get("id") for g in root.iter(f"{SVG_NS}g")}
         assert not any(str(i).startswith("route-") for i in ids)  # the layer is off
 
 
 def test_svg_draws_routes_with_the_maps_colours_and_dashes() -> None:
     ds = shipped()
-    root = svg_tree(publish.map_svg(ds, publish.MapView(DEFAULT, routes=True), today=DAY))
+    root = svg_tree(images.map_svg(ds, sel.View(indicator=DEFAULT, routes=True), today=DAY))
     for f in mapview.route_features(ds)["features"]:
         style = _fill(root, f"route-{f['properties']['id']}")
         assert f"stroke: {f['properties']['color'].lower()}" in style.lower()
@@ -282,7 +282,7 @@ def test_svg_draws_routes_with_the_maps_colours_and_dashes() -> None:
 
 def test_svg_escapes_hostile_text_and_keeps_dollars() -> None:
     ds = hostile()
-    data = publish.map_svg(ds, VIEW, today=DAY)
+    data = images.map_svg(ds, VIEW, today=DAY)
     root = svg_tree(data)
     assert not [el for el in root.iter() if el.tag.lower().endswith("script")]
     assert b"<script" not in data
@@ -292,7 +292,7 @@ def test_svg_escapes_hostile_text_and_keeps_dollars() -> None:
 
 
 def test_png_of_hostile_text_draws() -> None:
-    data = publish.map_png(hostile(), VIEW, today=DAY)
+    data = images.map_png(hostile(), VIEW, today=DAY)
     with Image.open(io.BytesIO(data)) as img:
         assert img.width >= 1600
 
@@ -302,7 +302,7 @@ def test_png_of_hostile_text_draws() -> None:
 
 @pytest.fixture(scope="module")
 def page() -> str:
-    return publish.standalone_html(shipped(), publish.MapView(DEFAULT), BASE, today=DAY)
+    return standalone.standalone_html(shipped(), sel.View(indicator=DEFAULT), BASE, today=DAY)
 
 
 def _urls(markup: str) -> list[str]:
@@ -335,7 +335,7 @@ def test_html_inlines_leaflet_basemap_countries_legend_and_source_line(page: str
         assert c.props.name in page
     assert "No data" in page and "made with Natural Earth" in page
     assert publish.data_version(ds).text in page
-    link = publish.share_url(BASE, publish.MapView(DEFAULT))
+    link = publish.share_url(BASE, sel.View(indicator=DEFAULT))
     assert link.replace("&", "&amp;") in page
 
 
@@ -348,25 +348,25 @@ def test_html_has_no_excerpts(page: str) -> None:
 
 
 def test_html_escapes_hostile_text() -> None:
-    page = publish.standalone_html(hostile(), VIEW, BASE, today=DAY)
+    page = standalone.standalone_html(hostile(), VIEW, BASE, today=DAY)
     assert "<script>alert" not in page
     assert "alert(1)" in page  # there, but as text
     scripts = [t for t, _a in tags(page) if t == "script"]
-    clean = publish.standalone_html(sample(), VIEW, BASE, today=DAY)
+    clean = standalone.standalone_html(sample(), VIEW, BASE, today=DAY)
     assert len(scripts) == len([t for t, _a in tags(clean) if t == "script"])
 
 
 def test_images_and_html_follow_the_day() -> None:
     ds = hostile()
-    before = publish.MapView("trade_share_china", as_of=dt.date(2022, 6, 1))
+    before = sel.View(indicator="trade_share_china", as_of=dt.date(2022, 6, 1))
     rows = read_csv(publish.shown_csv(ds, before))
     assert all(r["value"] == "" for r in rows)  # the period is not over on that day
-    assert "As of 1 June 2022" in svg_text(svg_tree(publish.map_svg(ds, before)))
+    assert "As of 1 June 2022" in svg_text(svg_tree(images.map_svg(ds, before)))
 
 
 def test_builders_leave_matplotlib_settings_alone() -> None:
     import matplotlib
 
     before: dict[str, Any] = dict(matplotlib.rcParams)
-    publish.map_svg(sample(), VIEW, today=DAY)
+    images.map_svg(sample(), VIEW, today=DAY)
     assert dict(matplotlib.rcParams) == before

@@ -183,3 +183,30 @@ def test_the_url_written_back_restores_the_same_view() -> None:
         "indicator": "un_es11_1",
         "routes": "1",
     }
+
+
+SIGNAL_IDS = ("eaeu_member", "eu_engagement", "rebuked_kremlin")
+
+
+def test_a_link_carries_the_day_and_the_signals_that_count() -> None:
+    params = {"country": "KAZ", "as_of": "2023-05-06", "signals": "eu_engagement,eaeu_member"}
+    view, notices = from_query_params(params, INDICATORS, KNOWN, SIGNAL_IDS)
+    assert notices == []
+    assert view.as_of is not None and view.as_of.isoformat() == "2023-05-06"
+    assert view.signals == ("eu_engagement", "eaeu_member")
+    # and back: the same parameters, "none" for an empty choice, nothing for "all"
+    assert to_query_params(view, None)["signals"] == "eu_engagement,eaeu_member"
+    none, _ = from_query_params({"signals": "none"}, INDICATORS, KNOWN, SIGNAL_IDS)
+    assert none.signals == () and to_query_params(none, None)["signals"] == "none"
+    assert "signals" not in to_query_params(View(), None)
+
+
+def test_unknown_signals_in_a_link_are_dropped_with_a_notice() -> None:
+    view, notices = from_query_params(
+        {"signals": "eu_engagement,<b>x</b>"}, INDICATORS, KNOWN, SIGNAL_IDS
+    )
+    assert view.signals == ("eu_engagement",)
+    assert len(notices) == 1 and notices[0].startswith("Ignored unknown signal(s)")
+    assert "<" not in notices[0]  # quoted inert
+    # without the known ids (a caller that does not follow signals), the parameter is ignored
+    assert from_query_params({"signals": "eu_engagement"}, INDICATORS, KNOWN)[0].signals is None

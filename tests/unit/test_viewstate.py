@@ -306,3 +306,28 @@ def test_choices_list_the_datasets_countries_routes_and_events(tmp_path: Path) -
     ss["atlas_map"] = clicked("event", "test-meeting")
     vs.Callbacks(ss, opts.known).on_map()
     assert ss["atlas_view"].selection == Selection("event", "test-meeting")
+
+
+def test_one_view_from_the_session_and_the_links_signals() -> None:
+    ss: dict[str, Any] = {}
+    params = {"country": "KAZ", "as_of": "2022-06-30", "signals": "eu_engagement"}
+    vs.start(ss, params, INDICATORS, KNOWN, DEFAULT, SIGNALS)
+    view = vs.view(ss, SIGNALS)
+    assert view == View(
+        Selection("country", "KAZ"), DEFAULT, True, dt.date(2022, 6, 30), ("eu_engagement",)
+    )
+    vs.set_signals(ss, None)
+    vs.set_as_of(ss, None)
+    assert vs.view(ss, SIGNALS) == View(Selection("country", "KAZ"), DEFAULT, True)
+
+
+def test_other_pages_keep_their_own_parameters_and_carry_the_day_and_signals() -> None:
+    ss = new_session({})
+    vs.set_as_of(ss, dt.date(2023, 1, 2))
+    vs.set_signals(ss, ["rebuked_kremlin"])
+    want = vs.shared_url_update(ss, {"fact": "x", "as_of": "2020-01-01"}, SIGNALS)
+    assert want == {"fact": "x", "as_of": "2023-01-02", "signals": "rebuked_kremlin"}
+    vs.set_as_of(ss, None)
+    vs.set_signals(ss, None)
+    assert vs.shared_url_update(ss, {"fact": "x"}, SIGNALS) is None  # nothing to change
+    assert vs.shared_url_update(ss, {"fact": "x", "as_of": "2020-01-01"}, SIGNALS) == {"fact": "x"}

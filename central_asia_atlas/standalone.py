@@ -1,0 +1,132 @@
+"""A view of the map as one self-contained HTML file: folium, Leaflet inlined, no tiles, no CDN.
+
+Opened from file:// it makes no request at all. Its legends come from the one legend model
+(`legends`) through the map page's renderer (`panel.legend_entries_html`).
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import html
+import re
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from . import panel
+from . import selection as sel
+from .dataset import ROOT
+from .legends import indicator_legend, routes_legend
+from .markup import day
+from .publish import (
+    APP_TITLE,
+    data_version,
+    indicator_key,
+    results,
+    share_url,
+    shown_day,
+    source_line,
+)
+
+if TYPE_CHECKING:
+    from .catalogue import AnySpec
+    from .dataset import Dataset
+    from .indicators import IndicatorResult
+
+LEAFLET_DIR = ROOT / "static" / "leaflet"
+
+_CSS_URL = re.compile(r"url\((['\"]?)images/([A-Za-z0-9_.-]+\.png)\1\)")
+
+
+def leaflet_inline() -> str:
+    """Leaflet's CSS (its images as data: URLs) and JS, as inline <style> and <script>."""
+    css = (LEAFLET_DIR / "leaflet.css").read_text(encoding="utf-8")
+
+    def data_url(m: re.Match[str]) -> str:
+        png = (LEAFLET_DIR / "images" / m.group(2)).read_bytes()
+        return f"url(data:image/png;base64,{base64.b64encode(png).decode('ascii')})"
+
+    css = _CSS_URL.sub(data_url, css)
+    js = (LEAFLET_DIR / "leaflet.js").read_text(encoding="utf-8")
+    js = re.sub(r"^//# sourceMappingURL=.*$", "", js, flags=re.MULTILINE)  # no .map request
+    if "</" in css or re.search(r"</script", js, re.IGNORECASE):
+        raise ValueError("Leaflet's files would close their inline tags early")
+    return f"<style>{css}</style>\n<script>{js}</script>"
+
+
+_PAGE_CSS = """<style>
+html, body { margin: 0; padding: 0; font-family: system-ui, -apple-system, "Segoe UI", Roboto,
+  sans-serif; }
+.atlas-box { position: absolute; z-index: 1000; background: rgba(255,255,255,.94);
+  color: #1a1a1a; padding: 8px 10px; border-radius: 4px; box-shadow: 0 1px 4px rgba(0,0,0,.3);
+  font-size: 12px; line-height: 1.45; max-width: min(380px, 80vw); }
+.atlas-title { top: 10px; left: 54px; }
+.atlas-title h1 { font-size: 15px; margin: 0; }
+.atlas-legend-box { bottom: 30px; left: 10px; max-height: 45vh; overflow: auto; }
+.atlas-foot { bottom: 30px; right: 10px; max-width: min(460px, 60vw); }
+.atlas-swatch { display: inline-block; width: 14px; height: 11px; margin-right: 6px;
+  vertical-align: middle; border: 1px solid #555; }
+.atlas-line { display: inline-block; width: 24px; height: 0; margin-right: 6px;
+  vertical-align: middle; border-top-width: 4px; }
+.atlas-meta { color: #444; }
+@media (max-width: 600px) { .atlas-foot { left: 10px; bottom: auto; top: 70px; } }
+</style>"""
+
+
+def _legend_html(
+    ds: Dataset, view: sel.View, spec: AnySpec, shown: Mapping[str, IndicatorResult]
+) -> str:
+    """The same legends as the map page's (see legends and panel), in the page's boxes."""
+    parts = [panel.legend_entries_html(indicator_legend(spec, shown))]
+    if view.routes:
+        routes = routes_legend()
+        title = f'<div style="margin-top:6px"><b>{html.escape(routes.title)}</b></div>'
+        parts.append(title + panel.legend_entries_html(routes))
+    return "".join(parts)
+
+
+def standalone_html(
+    ds: Dataset,
+    view: sel.View,
+    app_url: str,
+    basemap: Mapping[str, Any] | None = None,
+    today: dt.date | None = None,
+) -> str:
+    """One self-contained HTML file of the view (folium, Leaflet inlined, no tiles, no CDN).
+
+    Opened from file:// it makes no request at all. Tooltips carry names and values only;
+    the facts' excerpts stay in the app, which the file links back to.
+    """
+    import folium
+
+    from . import mapview  # folium: imported when a map is drawn
+
+    spec = ds.catalogue.indicators[indicator_key(ds, view)]
+    shown = results(ds, view)
+    base = basemap if basemap is not None else mapview.load_basemap()
+    m = mapview.base_map(base, ds)
+    m.default_js = []  # Leaflet is inlined below: no <script src>, no <link href>
+    m.default_css = []
+    for group in mapview.layers(ds, shown, spec.label, view.selection, view.routes):
+        group.add_to(m)
+    e = html.escape
+    link = share_url(app_url, view)
+    as_of_day = day(shown_day(view, today))
+    boxes = (
+        f'<div class="atlas-box atlas-title"><h1>{e(spec.label)}</h1>'
+        f'<div class="atlas-meta">As of {e(as_of_day)} · {e(APP_TITLE)}</div></div>'
+        f'<div class="atlas-box atlas-legend-box" id="atlas-legend">'
+        f"{_legend_html(ds, view, spec, shown)}</div>"
+        f'<div class="atlas-box atlas-foot" id="atlas-foot">{e(source_line(ds, shown))}.<br>'
+        f"{e(data_version(ds).text)}. "
+        f'<a href="{e(link, quote=True)}" target="_blank" rel="noopener">'
+        "Open this view in the app</a> (every value with its sources’ own words).</div>"
+    )
+    root: Any = m.get_root()
+    root.title = e(f"{spec.label} · {APP_TITLE}")
+    root.header.add_child(folium.Element(leaflet_inline()), name="leaflet_inline")
+    root.header._children.move_to_end("leaflet_inline", last=False)  # before the map's CSS
+    root.header.add_child(folium.Element(_PAGE_CSS), name="atlas_page_css")
+    root.html.add_child(folium.Element(boxes), name="atlas_boxes")
+    text: str = root.render()
+    return text
