@@ -3,8 +3,9 @@ and the data-problem banner shared by every page."""
 
 import streamlit as st
 
-from central_asia_atlas.cache import dataset, page_run, wait_for_warm_up
+from central_asia_atlas.cache import dataset
 from central_asia_atlas.mapstyle import FAVICON
+from central_asia_atlas.runtime import page_run, wait_for_warm_up
 
 wait_for_warm_up()  # a server's first view: the warm-up is under way
 st.set_page_config(
@@ -47,5 +48,5 @@ if ds.problems and not embedded:
                     "'python -m central_asia_atlas validate' for the full list."
                 )
 
-with page_run():  # one page run at a time, the others wait their turn (see cache.page_run)
+with page_run():  # one page run at a time, the others wait their turn (see runtime.page_run)
     nav.run()

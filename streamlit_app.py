@@ -3,7 +3,7 @@
 Each session runs app_frame.py: page config, navigation and the data banner. This file adds
 one thing to a plain run: at server start, a thread makes what the first view needs (folium,
 the checked data, the base map's neighbours) while the first browser is still loading
-Streamlit's frontend, a time when the server is idle (cache.start_warm_up;
+Streamlit's frontend, a time when the server is idle (runtime.start_warm_up;
 benchmarks/results.md).
 """
 
@@ -15,9 +15,9 @@ import streamlit as st
 
 @asynccontextmanager
 async def _warm_up(_app: st.App) -> AsyncIterator[None]:
-    from central_asia_atlas import cache
+    from central_asia_atlas import runtime
 
-    cache.start_warm_up()
+    runtime.start_warm_up()
     yield
 
 

@@ -4,7 +4,7 @@ Each chart is drawn here, into the panel's HTML, not as a Vega-Lite element: a V
 chart was two more elements in every click's rerun (the chart and its source line) and the
 browser's heaviest work after the click (with 20 sessions clicking at once, leaving them out
 gained little: benchmarks/results.md has the A/B), and a first click no longer fetches Vega's
-1.2 MB of scripts. Every text from the data is escaped; each point carries its reading as a
+scripts. Every text from the data is escaped; each point carries its reading as a
 tooltip and the plot's image a text alternative listing every reading.
 """
 

@@ -1,8 +1,8 @@
 """What the panel, the legends and the page share with the map, without folium.
 
 The map page shows its select boxes and panel before the map is built: importing folium,
-streamlit-folium and pandas takes about 0.9 s at a server's first view, and the browser uses
-that time to draw the widgets (tests/unit/test_panel.py checks the page's modules import none
+streamlit-folium and pandas takes a noticeable part of a server's first view, and the browser
+uses that time to draw the widgets (tests/unit/test_panel.py checks the page's modules import none
 of them). `mapview` builds the map and re-exports these names.
 """
 
@@ -27,7 +27,7 @@ ROUTE_NOT_OPERATING = "#777777"  # the legend's dashed sample: any route, dashed
 EVENT_FILL = "#1a1a1a"
 
 # The tab's icon: a globe, as an SVG data: URL (no request, to this host or another). An emoji
-# icon made Streamlit import its emoji catalogue, 47 ms at a server's first view, and a
+# icon made Streamlit import its emoji catalogue at a server's first view, and a
 # ":material/...:" icon is fetched from fonts.gstatic.com (benchmarks/results.md).
 FAVICON = (
     "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 32 32'%3E"

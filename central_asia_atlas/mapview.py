@@ -230,8 +230,8 @@ def basemap_url(basemap: Mapping[str, Any], static_dir: Path = STATIC_DIR) -> st
     """The URL of the static copy of `basemap`, versioned by its content; None if there is
     none or it differs (a data directory with another basemap: the map then inlines it).
 
-    The browser fetches it once and caches it, so the map element carries a URL, not 100 KB
-    of GeoJSON. The version (`?v=`, a hash of the content) makes a changed file a new URL.
+    The browser fetches it once and caches it, so the map element carries a URL, not the whole
+    GeoJSON. The version (`?v=`, a hash of the content) makes a changed file a new URL.
     """
     try:
         shipped = (static_dir / BASEMAP_STATIC).read_bytes()
@@ -389,8 +389,8 @@ class SharedShapes(MacroElement):
     """The five states' and the routes' shapes, in the base map, for `SharedGeoJson` layers.
 
     The layers change with every view (colours, tooltips, the routes toggle) and the page sends
-    them at every rerun: with the shapes in them, 80 KB that Streamlit serialised, hashed and
-    compared at every click of every session, though the browser already had them. In the
+    them at every rerun: with the shapes in them, Streamlit serialised, hashed and compared
+    them at every click of every session, though the browser already had them. In the
     base map the shapes are sent once, when the map mounts. Leaflet's `addData` is wrapped so
     that a layer's data marked with `SHAPES` (a kind, then each feature's properties) becomes
     the full collection again, each feature with its shape from here; any other data passes
@@ -540,7 +540,7 @@ class ClickSelect(MacroElement):
     each(function (l, p, c) { if (o.front.indexOf(c) >= 0) l.bringToFront(); });
   };
   // streamlit-folium reports a click with the layer's toGeoJSON(): the whole shape, sent to
-  // the server (up to 16 KB for Kazakhstan), parsed and deep-copied there at every rerun of
+  // the server (Kazakhstan's is the largest), parsed and deep-copied there at every rerun of
   // the session. The server reads only the properties, so the layers report just those.
   function lite() { return {type: "Feature", properties: this.feature.properties, geometry: null}; }
   map.on("layeradd", function (e) { if (e.layer.feature) e.layer.toGeoJSON = lite; });
@@ -608,7 +608,7 @@ class ClickSelect(MacroElement):
 class Select(MacroElement):
     """The end of the layers' code: show the server's selection (or none) with ClickSelect's
     function, which also clears the highlight of an earlier click. `token` only makes the code
-    differ (0 or 1) when the same view must be drawn again (see cache.map_layers)."""
+    differ (0 or 1) when the same view must be drawn again (see component.map_layers)."""
 
     _template = Template(
         """{% macro script(this, kwargs) %}
@@ -625,7 +625,7 @@ window.{{ this.fn }} && window.{{ this.fn }}({{ this.args }});
         self.args = ", ".join(_js_json(x) for x in (kind, ident, token))  # ids come from data
 
 
-View = tuple[Any, ...]  # what the layers depend on besides the selection (see cache.map_layers)
+View = tuple[Any, ...]  # what the layers depend on besides the selection (see component.map_layers)
 Picked = tuple[str, str]  # (kind, id) of a selection
 
 

@@ -49,11 +49,11 @@ class Html(str):
     """HTML built by this package, for st.html to show as it is.
 
     st.html takes an object's ``_repr_html_()`` before ``str()``, and only a plain string is
-    dedented and stripped first: two regular-expression passes over the whole text, 0.3 ms on
-    a country's 27 KB panel, at every click's rerun of every session (py-spy,
-    benchmarks/results.md). The package's HTML has no indentation or surrounding space to
-    remove, so this skips work that would change nothing (tests/app/test_map_payload.py pins
-    the path). Still a str for everything else.
+    dedented and stripped first: two regular-expression passes over the whole text of a
+    country's panel, at every click's rerun of every session (py-spy, benchmarks/results.md).
+    The package's HTML has no indentation or surrounding space to remove, so this skips work
+    that would change nothing (tests/app/test_map_payload.py pins the path). Still a str for
+    everything else.
     """
 
     __slots__ = ()

@@ -107,8 +107,8 @@ def _errors(
     return out
 
 
-# libyaml's parser when PyYAML has it (its wheels do), about 7x faster than the pure-Python
-# one (0.03 s instead of 0.2 s for sources.yaml at every server start). Only libyaml's
+# libyaml's parser when PyYAML has it (its wheels do), several times faster than the
+# pure-Python one at every server start. Only libyaml's
 # scanner and parser: the nodes are composed by PyYAML's Python composer, as with SafeLoader,
 # because libyaml's own composer recurses in C and crashes the process on a file nested
 # 100,000 deep (tests/unit/test_bad_files.py), where Python's raises RecursionError.

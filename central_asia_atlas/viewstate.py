@@ -13,7 +13,7 @@ shared with other pages and the tests:
 This module is the one owner of these keys: pages read and set them through `start`, `view`,
 `as_of`, `signals`, `set_as_of`, `set_signals` and `url_update`, never by hand.
 - ``atlas_notices``: what was ignored from the link, kept until the reader selects something.
-- ``atlas_map``: the map component's latest value (see cache.map_component).
+- ``atlas_map``: the map component's latest value (see component.map_component).
 - ``atlas_share``: the Share button was pressed (the dialog opens in the run that follows).
 - widget keys ``w_indicator``, ``w_routes``, ``w_country``, ``w_line``, ``w_as_of`` (the
   day slider above the map, in step with the Timeline page's), ``w_facts`` (which of a

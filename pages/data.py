@@ -3,9 +3,10 @@
 import streamlit as st
 
 from central_asia_atlas import exports
-from central_asia_atlas.cache import dataset, run_through_entrypoint
+from central_asia_atlas.cache import dataset
 from central_asia_atlas.dataset import current_data_dir
 from central_asia_atlas.model import FIVE, Category
+from central_asia_atlas.runtime import run_through_entrypoint
 
 run_through_entrypoint()  # a deep link on a fresh server: go through the app's frame
 

@@ -8,12 +8,12 @@ from contextlib import nullcontext
 
 import streamlit as st
 
-from central_asia_atlas import cache, mapstyle, markup, panel, publish, timeline
+from central_asia_atlas import cache, component, mapstyle, markup, panel, publish, runtime, timeline
 from central_asia_atlas import viewstate as vs
 from central_asia_atlas.model import FIVE
 from central_asia_atlas.selection import View
 
-cache.run_through_entrypoint()  # a deep link on a fresh server: go through the app's frame
+runtime.run_through_entrypoint()  # a deep link on a fresh server: go through the app's frame
 ss = st.session_state
 ds = cache.dataset()
 specs = ds.catalogue.indicators
@@ -129,7 +129,7 @@ st.html(panel.STYLE)  # once per page: the panel and legends below are sent with
 def map_and_panel() -> None:
     """The map and the panel: what a click changes. A click reruns this alone (the page's
     heading and controls stay as they are), in its turn like a page's run."""
-    with cache.page_run():
+    with runtime.page_run():
         _map_and_panel()
 
 
@@ -200,9 +200,9 @@ def _map_and_panel() -> None:
     with left:
         picked = (chosen.kind, chosen.id) if chosen else None
         tiles = bool(ss.get("w_tiles", False))
-        layers = cache.map_layers(key, as_of, signals, picked, routes, tiles)
+        layers = component.map_layers(key, as_of, signals, picked, routes, tiles)
         height = publish.EMBED_MAP_HEIGHT if embedded else mapstyle.HEIGHT
-        cache.map_component(layers, height=height, on_change=cb.on_map)
+        component.map_component(layers, height=height, on_change=cb.on_map)
         if caption := vs.context_caption(as_of, signals):
             st.caption(caption)
         map_day = f"Map as of {markup.day(as_of)} · " if as_of else ""

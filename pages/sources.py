@@ -3,8 +3,9 @@
 import streamlit as st
 
 from central_asia_atlas import panel, reader
-from central_asia_atlas.cache import dataset, run_through_entrypoint
+from central_asia_atlas.cache import dataset
 from central_asia_atlas.markup import md
+from central_asia_atlas.runtime import run_through_entrypoint
 
 run_through_entrypoint()  # a deep link on a fresh server: go through the app's frame
 

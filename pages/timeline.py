@@ -6,8 +6,9 @@ import streamlit as st
 
 from central_asia_atlas import markup, timeline
 from central_asia_atlas import viewstate as vs
-from central_asia_atlas.cache import dataset, keep_url, run_through_entrypoint, session_view
+from central_asia_atlas.cache import dataset, keep_url, session_view
 from central_asia_atlas.model import Category
+from central_asia_atlas.runtime import run_through_entrypoint
 
 run_through_entrypoint()  # a deep link on a fresh server: go through the app's frame
 

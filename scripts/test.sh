@@ -14,5 +14,6 @@ fi
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
 .venv/bin/mypy
+.venv/bin/lint-imports --no-cache
 .venv/bin/python -m central_asia_atlas validate
 exec .venv/bin/python -m pytest "$@"

@@ -1,7 +1,7 @@
 """A shared deep link opened first on a freshly started server gets the whole app frame.
 
 Streamlit treats the pages/ folder as a legacy multipage app until some session runs
-st.navigation, so without `cache.run_through_entrypoint` such a first visit ran the page file
+st.navigation, so without `runtime.run_through_entrypoint` such a first visit ran the page file
 alone: the legacy sidebar (file names and "streamlit app"), no wide layout, no data banner.
 """
 

@@ -1,6 +1,6 @@
-"""cache.py's own behaviour: the gate that lets one page run execute at a time, what it
-freezes out of the garbage collector's reach, the memo in front of its cached functions, and
-the warm-up at server start."""
+"""The app layer's own behaviour (cache, component, runtime): the gate that lets one page run
+execute at a time, what it freezes out of the garbage collector's reach, the memo in front of
+its cached functions, and the warm-up at server start."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import threading
 
 import pytest
 
-from central_asia_atlas import cache
+from central_asia_atlas import cache, runtime
 from tests import fresh_python
 
 
@@ -16,7 +16,7 @@ def test_page_runs_beyond_the_limit_wait_their_turn_and_all_finish() -> None:
     changed = threading.Condition()
     state = {"started": 0, "now": 0, "most": 0, "done": 0}
     release = threading.Event()
-    n = cache.RUNS_AT_ONCE + 3
+    n = runtime.RUNS_AT_ONCE + 3
 
     def bump(**delta: int) -> None:
         with changed:
@@ -27,7 +27,7 @@ def test_page_runs_beyond_the_limit_wait_their_turn_and_all_finish() -> None:
 
     def run() -> None:
         bump(started=1)
-        with cache.page_run():
+        with runtime.page_run():
             bump(now=1)
             assert release.wait(5)
             bump(now=-1, done=1)
@@ -37,27 +37,27 @@ def test_page_runs_beyond_the_limit_wait_their_turn_and_all_finish() -> None:
         t.start()
     with changed:  # every thread has asked for a turn, and the limit is inside
         assert changed.wait_for(
-            lambda: state["started"] == n and state["now"] == cache.RUNS_AT_ONCE, timeout=5
+            lambda: state["started"] == n and state["now"] == runtime.RUNS_AT_ONCE, timeout=5
         )
-    assert not cache._runs.acquire(blocking=False)  # no turn left: the other 3 must wait
-    assert state["now"] == cache.RUNS_AT_ONCE and state["done"] == 0
+    assert not runtime._runs.acquire(blocking=False)  # no turn left: the other 3 must wait
+    assert state["now"] == runtime.RUNS_AT_ONCE and state["done"] == 0
     release.set()
     for t in threads:
         t.join(5)
-    assert state == {"started": n, "now": 0, "most": cache.RUNS_AT_ONCE, "done": n}
+    assert state == {"started": n, "now": 0, "most": runtime.RUNS_AT_ONCE, "done": n}
 
 
 def test_a_run_that_raises_gives_its_turn_back() -> None:
-    for _ in range(cache.RUNS_AT_ONCE + 1):  # would block forever if a turn were lost
+    for _ in range(runtime.RUNS_AT_ONCE + 1):  # would block forever if a turn were lost
         try:
-            with cache.page_run():
+            with runtime.page_run():
                 raise RuntimeError("st.rerun and st.stop leave a run by an exception")
         except RuntimeError:
             pass
     acquired = threading.Event()
 
     def run() -> None:
-        with cache.page_run():
+        with runtime.page_run():
             acquired.set()
 
     t = threading.Thread(target=run)
@@ -67,20 +67,20 @@ def test_a_run_that_raises_gives_its_turn_back() -> None:
 
 
 def test_a_fragment_inside_its_page_run_does_not_wait_for_the_turn_its_thread_holds() -> None:
-    """The map page's fragment takes a turn (cache.page_run) because it also reruns alone; on a
+    """The map page's fragment takes a turn (runtime.page_run) because it also reruns alone; on a
     full run it runs inside the page's turn, which its own thread holds: it goes straight on,
     and leaving it gives nothing back (the page still holds the turn)."""
     seen: list[bool] = []
 
     def full_run() -> None:
-        with cache.page_run():
-            with cache.page_run():  # would wait forever for itself without the thread's mark
-                seen.append(cache._runs.acquire(blocking=False))
-            seen.append(cache._runs.acquire(blocking=False))
-        seen.append(cache._runs.acquire(blocking=False))  # the page gave its turn back, once
-        cache._runs.release()
-        with cache.page_run():  # and the thread's next run takes a turn again
-            seen.append(cache._runs.acquire(blocking=False))
+        with runtime.page_run():
+            with runtime.page_run():  # would wait forever for itself without the thread's mark
+                seen.append(runtime._runs.acquire(blocking=False))
+            seen.append(runtime._runs.acquire(blocking=False))
+        seen.append(runtime._runs.acquire(blocking=False))  # the page gave its turn back, once
+        runtime._runs.release()
+        with runtime.page_run():  # and the thread's next run takes a turn again
+            seen.append(runtime._runs.acquire(blocking=False))
 
     t = threading.Thread(target=full_run, daemon=True)
     t.start()
@@ -90,19 +90,19 @@ def test_a_fragment_inside_its_page_run_does_not_wait_for_the_turn_its_thread_ho
 
 
 def test_the_dataset_and_the_map_libraries_are_out_of_the_collectors_reach() -> None:
-    """cache.dataset and cache.map_base freeze what they leave alive for the process's life
+    """cache.dataset and component.map_base freeze what they leave alive for the process's life
     (the dataset; folium, jinja2, pandas, imported by the map), so that a full collection,
     which the clicks of many sessions trigger now and then, no longer walks them. In a fresh
     interpreter: before, they are tracked; after, none of them is."""
     code = """
 import gc
-from central_asia_atlas import cache
+from central_asia_atlas import cache, component
 tracked = lambda *objs: [gc.is_tracked(o) and any(o is x for x in gc.get_objects()) for o in objs]
 ds = cache.dataset()
 print(tracked(ds, ds.countries[0]))
 import folium, jinja2, pandas
 before = tracked(folium.Map, jinja2.Environment, pandas.DataFrame)
-cache.map_base()
+component.map_base()
 print(before, tracked(folium.Map, jinja2.Environment, pandas.DataFrame))
 """
     out = fresh_python.run(code)
@@ -113,13 +113,13 @@ print(before, tracked(folium.Map, jinja2.Environment, pandas.DataFrame))
 def test_the_memo_in_front_of_a_cached_function_answers_from_the_dataset_in_use(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """cache._looked_up_first: a repeated call is answered without calling the function again;
+    """cache.looked_up_first: a repeated call is answered without calling the function again;
     other arguments, a reloaded dataset, or an entry pushed out by newer ones call it again."""
     datasets = [object()]  # stand-ins: the memo only compares them by identity
     monkeypatch.setattr(cache, "dataset", lambda: datasets[-1])
     calls: list[tuple[int, int]] = []
 
-    @cache._looked_up_first(2)
+    @cache.looked_up_first(2)
     def made(a: int, b: int = 0) -> list[int]:
         calls.append((a, b))
         return [a, b]
@@ -143,9 +143,9 @@ def test_the_warm_up_makes_the_first_views_data_and_leaves_streamlit_folium_to_t
     component would not be declared and the map would not load (benchmarks/results.md)."""
     code = """
 import sys
-from central_asia_atlas import cache, store
-cache.start_warm_up()
-cache.wait_for_warm_up(60)
+from central_asia_atlas import cache, runtime, store
+runtime.start_warm_up()
+runtime.wait_for_warm_up(60)
 def fail(*a, **k):
     raise AssertionError("loaded again")
 store.load = fail
@@ -157,17 +157,17 @@ print(len(ds.countries), "folium" in sys.modules, "streamlit_folium" in sys.modu
 
 
 def test_a_page_run_waits_for_a_warm_up_under_way() -> None:
-    cache._warmed.clear()  # as start_warm_up does, without its thread
+    runtime._warmed.clear()  # as start_warm_up does, without its thread
     waited = threading.Event()
 
     def page() -> None:
-        cache.wait_for_warm_up(5)
+        runtime.wait_for_warm_up(5)
         waited.set()
 
     t = threading.Thread(target=page)
     t.start()
     assert not waited.wait(0.2)  # still warming up: the page's run has not started
-    cache._warmed.set()
+    runtime._warmed.set()
     t.join(5)
     assert waited.is_set()
 

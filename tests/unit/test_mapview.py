@@ -12,7 +12,7 @@ import folium.elements
 import pytest
 from streamlit_folium import _get_feature_group_string, _get_map_string, generate_js_hash
 
-from central_asia_atlas import dataset, indicators, mapview, store
+from central_asia_atlas import component, dataset, indicators, mapview, store
 from central_asia_atlas.model import FIVE, GeometryQuality, RouteStatus
 from central_asia_atlas.selection import Selection
 from tests.unit.atlas_samples import HOSTILE, INDICATORS, sample, shipped
@@ -213,18 +213,18 @@ def test_the_cached_map_component_sends_what_st_folium_would(
         ("un_es11_1", Selection("country", "KAZ"), True, False),
         ("governance", Selection("route", route), False, True),
     ):
-        m, groups = build(ds, key, selection, routes, tiles, shapes=True)  # as cache.map_base
+        m, groups = build(ds, key, selection, routes, tiles, shapes=True)  # as component.map_base
         sf.st_folium(
             m,
-            key=cache.MAP_KEY,
+            key=component.MAP_KEY,
             height=mapview.HEIGHT,
             use_container_width=True,
-            returned_objects=list(cache.MAP_RETURNS),
+            returned_objects=list(component.MAP_RETURNS),
             feature_group_to_add=groups,
         )
         picked = (selection.kind, selection.id) if selection else None
-        layers = cache.map_layers(key, None, None, picked, routes, tiles)
-        cache.map_component(layers, height=mapview.HEIGHT, on_change=lambda: None)
+        layers = component.map_layers(key, None, None, picked, routes, tiles)
+        component.map_component(layers, height=mapview.HEIGHT, on_change=lambda: None)
         expected, got = calls[-2], calls[-1]
         assert set(expected) == set(got)
         for name in expected:
@@ -232,7 +232,7 @@ def test_the_cached_map_component_sends_what_st_folium_would(
                 continue
             assert json.dumps(got[name]) == json.dumps(expected[name]), name
         # the default, on purpose: the component's own starting value, so a pan sends nothing
-        assert list(got["default"]) == list(expected["default"]) == list(cache.MAP_RETURNS)
+        assert list(got["default"]) == list(expected["default"]) == list(component.MAP_RETURNS)
         assert got["default"] == {"last_object_clicked_count": 0, "last_active_drawing": None}
 
 
