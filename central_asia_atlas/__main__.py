@@ -20,22 +20,22 @@ from typing import Any
 
 from . import dataset, store
 
-SEED_DATE = dt.date(2023, 6, 9)  # the later seed document's date: "after the seeds"
-
-
 # --- validate --------------------------------------------------------------------------------
 
 
 def coverage(ds: dataset.Dataset) -> list[str]:
-    """Own facts per country, and the share of facts dated after the seeds."""
+    """Own facts per country, and the share of facts dated after the seeds (the documents
+    kept in seeds/; after the latest one's publication)."""
     own = ", ".join(f"{c.props.iso3} {len(c.props.facts)}" for c in ds.countries)
+    lines = [f"own facts: {own}"]
+    seeded = [s.published for s in ds.sources.values() if s.file and s.published]
     facts = [ref.fact for ref in ds.fact_refs()]
-    later = sum(1 for f in facts if f.date > SEED_DATE)
-    share = f"{later / len(facts):.0%}" if facts else "0%"
-    return [
-        f"own facts: {own}",
-        f"after {SEED_DATE.isoformat()}: {share} of facts ({later} of {len(facts)})",
-    ]
+    if seeded:
+        after = max(seeded)
+        later = sum(1 for f in facts if f.date > after)
+        share = f"{later / len(facts):.0%}" if facts else "0%"
+        lines.append(f"after {after.isoformat()}: {share} of facts ({later} of {len(facts)})")
+    return lines
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -420,6 +420,7 @@ def _edit_source(args: argparse.Namespace) -> int:
         "via": args.via,
         "published": args.published,
         "accessed": args.accessed,
+        "attribution": args.attribution,
         "note": args.note,
     }
     if all(v is None for v in fields.values()):
@@ -570,6 +571,7 @@ def _edit_parsers(sub: Any) -> None:
     es.add_argument("--via", help='a repost: the reposting site ("" removes it)')
     es.add_argument("--published", type=_day_or_empty, help='YYYY-MM-DD ("" removes it)')
     es.add_argument("--accessed", type=_day, help="YYYY-MM-DD")
+    es.add_argument("--attribution", help='a licence\'s credit line ("" removes it)')
     es.add_argument("--note", help='"" removes it')
 
     ee = sub.add_parser("edit-event", help="change an event's name, date, end date or place")

@@ -140,51 +140,47 @@ TWO_LABEL_SUFFIXES = frozenset(
         "com.br",
     }
 )
-# Newsrooms and bodies whose name on another registrable domain marks a look-alike
-# (thediplomat.com.example.net); with the names of every source's own domain (see `hosts`).
-KNOWN_NAMES = frozenset(
-    {
-        "reuters",
-        "apnews",
-        "bloomberg",
-        "ft",
-        "rferl",
-        "azathabar",
-        "bbc",
-        "theguardian",
-        "nytimes",
-        "washingtonpost",
-        "thediplomat",
-        "eurasianet",
-        "euobserver",
-        "politico",
-        "europa",
-        "consilium",
-        "tass",
-        "ria",
-        "interfax",
-        "trend",
-        "kun",
-        "gazeta",
-        "24",
-        "akipress",
-        "asiaplustj",
-        "kazinform",
-        "qazinform",
-        "astanatimes",
-        "timesca",
-        "intellinews",
-        "worldbank",
-        "imf",
-        "un",
-        "eeas",
-        "newsweek",
-        "aljazeera",
-        "carnegieendowment",
-        "xinhuanet",
-        "globaltimes",
-    }
-)
+# Newsrooms and bodies, by the name a look-alike borrows, and the registrable domains that are
+# really theirs (rferl.org.example.net borrows "rferl"); with every source's own domain (see
+# `hosts`).
+KNOWN_SITES: dict[str, frozenset[str]] = {
+    name: frozenset(domains)
+    for name, domains in {
+        "reuters": ["reuters.com"],
+        "apnews": ["apnews.com"],
+        "bloomberg": ["bloomberg.com"],
+        "rferl": ["rferl.org"],
+        "azathabar": ["azathabar.com"],
+        "bbc": ["bbc.com", "bbc.co.uk"],
+        "theguardian": ["theguardian.com"],
+        "nytimes": ["nytimes.com"],
+        "thediplomat": ["thediplomat.com"],
+        "eurasianet": ["eurasianet.org"],
+        "euobserver": ["euobserver.com"],
+        "politico": ["politico.eu", "politico.com"],
+        "europa": ["europa.eu"],
+        "eeas": ["europa.eu"],
+        "consilium": ["europa.eu"],
+        "ec": ["europa.eu"],
+        "tass": ["tass.com", "tass.ru"],
+        "interfax": ["interfax.com", "interfax.ru", "interfax.kz"],
+        "trend": ["trend.az"],
+        "akipress": ["akipress.com", "akipress.org"],
+        "asiaplustj": ["asiaplustj.info"],
+        "kazinform": ["inform.kz"],
+        "qazinform": ["qazinform.com"],
+        "astanatimes": ["astanatimes.com"],
+        "timesca": ["timesca.com"],
+        "intellinews": ["intellinews.com"],
+        "worldbank": ["worldbank.org"],
+        "imf": ["imf.org"],
+        "newsweek": ["newsweek.com"],
+        "aljazeera": ["aljazeera.com"],
+        "carnegieendowment": ["carnegieendowment.org"],
+        "xinhuanet": ["xinhuanet.com"],
+        "globaltimes": ["globaltimes.cn"],
+    }.items()
+}
 # Words that name no site of their own (news.az, times.kz): never a look-alike's tell.
 GENERIC_LABELS = frozenset(
     {"news", "www", "online", "media", "info", "today", "times", "post", "daily", "mobile", "live"}
@@ -213,7 +209,7 @@ def registrable_domain(host: str) -> str:
     return ".".join(labels[-n:])
 
 
-def source_host(url: str, known_names: Collection[str] = KNOWN_NAMES) -> str | None:
+def source_host(url: str, sites: Mapping[str, Collection[str]] = KNOWN_SITES) -> str | None:
     """What is wrong with where a URL points: a staging, preview, CMS, QA or mirror host, a
     host ending in a dot, or a known newsroom's name on another registrable domain; None if
     nothing (the publisher's own address is cited, never a copy of it)."""
@@ -233,7 +229,7 @@ def source_host(url: str, known_names: Collection[str] = KNOWN_NAMES) -> str | N
             f"{host} is a {bad!r} host, not the publisher's public page: cite the address "
             "readers reach (and the copy's differences, if any, in the note)"
         )
-    name = next((label for label in below if label in known_names), None)
+    name = next((label for label in below if own not in sites.get(label, (own,))), None)
     if name is not None:
         return (
             f"{host} puts the name {name!r} on another site ({own}): a look-alike, not the "
@@ -594,16 +590,17 @@ def one_url_per_source(ds: Dataset, src_file: str) -> Iterator[Problem]:
 
 def hosts(ds: Dataset, src_file: str) -> Iterator[Problem]:
     """Sources on staging, look-alike or repost hosts (the source itself is kept)."""
-    own = {
-        registrable_domain(h).split(".")[0]
-        for s in ds.sources.values()
-        if s.url and (h := urlsplit(s.url).hostname)
-    }
-    names = set(KNOWN_NAMES) | {n for n in own if len(n) > 3 and n not in GENERIC_LABELS}
+    sites = {name: set(domains) for name, domains in KNOWN_SITES.items()}
+    for s in ds.sources.values():
+        if s.url and (h := urlsplit(s.url).hostname):
+            own = registrable_domain(h)
+            name = own.split(".")[0]
+            if len(name) > 3 and name not in GENERIC_LABELS:
+                sites.setdefault(name, set()).add(own)
     for s in ds.sources.values():
         if not s.url:
             continue
-        for msg in (source_host(s.url, names), repost_without_via(s)):
+        for msg in (source_host(s.url, sites), repost_without_via(s)):
             if msg is not None:
                 yield Problem(src_file, msg, f"source {s.id}", None, "url")
 

@@ -1039,6 +1039,7 @@ EDITABLE_SOURCE_FIELDS = (
     "via",
     "published",
     "accessed",
+    "attribution",
     "note",
 )
 REQUIRED_SOURCE_FIELDS = ("id", "title", "outlet", "kind")

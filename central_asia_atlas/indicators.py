@@ -126,7 +126,7 @@ def _via(dataset: Dataset, facts: Sequence[str]) -> str | None:
         fact = dataset.fact(fid)
         src = dataset.sources.get(fact.source) if fact else None
         if src is not None:
-            return src.outlet
+            return src.credit
     return None
 
 

@@ -134,6 +134,11 @@ class Source(Strict):
     via: Line | None = None
     note: Text | None = None
 
+    @property
+    def credit(self) -> str:
+        """Who published it, and through whom it was read: "Trend, via MENAFN"."""
+        return f"{self.outlet}, via {self.via}" if self.via else self.outlet
+
     @field_validator("url")
     @classmethod
     def _not_a_banned_host(cls, url: str | None) -> str | None:

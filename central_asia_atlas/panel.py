@@ -93,7 +93,7 @@ def _source_line(src: Source | None, source_id: str) -> str:
         return (
             f'<span class="atlas-meta">Source {escape(source_id)} (not in the sources list)</span>'
         )
-    parts = [f"<b>{escape(src.outlet)}</b>"]
+    parts = [f"<b>{escape(src.outlet)}</b>" + (f", via {escape(src.via)}" if src.via else "")]
     if src.author:
         parts.append(escape(src.author))
     parts.append(escape(_date(src.published)))

@@ -135,7 +135,7 @@ def outlets(ds: Dataset, shown: Mapping[str, IndicatorResult]) -> list[str]:
         fact = ds.fact(fid)
         src = ds.sources.get(fact.source) if fact else None
         if src is not None:
-            found.add(src.outlet)
+            found.add(src.credit)
     return sorted(found, key=str.casefold)
 
 

@@ -136,7 +136,7 @@ def seed_caveat(ds: Dataset) -> str:
     )
     kinds = {SourceKind.opinion: "an opinion piece", SourceKind.newsroom: "a news report"}
     parts = [
-        f"{kinds.get(s.kind, s.kind.value)} ({s.outlet}, "
+        f"{kinds.get(s.kind, s.kind.value)} ({s.credit}, "
         f"{day(s.published) if s.published else 'undated'})"
         for s in docs
     ]

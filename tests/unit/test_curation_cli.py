@@ -79,7 +79,7 @@ def euro_text(seeds: Path) -> str:
     return (seeds / EURO).read_bytes().decode("utf-8")
 
 
-EURO_OPTS = {"--source": EURO_ID, "--countries": "KAZ", "--date": "2023-06-09"}
+EURO_OPTS = {"--source": EURO_ID, "--countries": "KAZ", "--date": "2022-08-19"}
 
 SOURCE = (
     "add-source",
@@ -149,7 +149,7 @@ def test_add_source_appends_a_block_and_keeps_the_rest(data_copy: tuple[Path, Pa
     [
         ({"--id": EURO_ID}, f"feature source {EURO_ID}, field id: a source with this id already"),
         (
-            {"--url": "HTTPS://EUobserver.com/opinion/157073/"},  # the same page, spelled otherwise
+            {"--url": "HTTPS://EUobserver.com/opinion/155808/"},  # the same page, spelled otherwise
             f"field url: the URL is already the source '{EURO_ID}'",
         ),
         ({"--url": "https://news-pravda.com/world/1"}, "news-pravda mirrors"),
@@ -215,7 +215,7 @@ def test_add_fact_with_an_excerpt_finds_its_offsets(data_copy: tuple[Path, Path]
         "--category",
         "aid",
         "--date",
-        "2023-06-09",
+        "2022-08-19",
         "--date-precision",
         "day",
         "--date-note",
@@ -1103,14 +1103,14 @@ def test_edit_source_rewrites_only_the_fields_that_change(data_copy: tuple[Path,
         (["geonames", "--kind", "blog"], "feature source geonames, field kind: Input should be"),
         (["geonames", "--title", ""], "field title: cannot be empty"),
         (
-            ["geonames", "--url", "HTTPS://EUobserver.com/opinion/157073/"],
+            ["geonames", "--url", "HTTPS://EUobserver.com/opinion/155808/"],
             f"field url: the URL is already the source '{EURO_ID}'",
         ),
         (["geonames", "--url", "https://news-pravda.com/world/1"], "news-pravda mirrors"),
         (["geonames", "--accessed", "2027-01-01"], "accessed 2027-01-01 is in the future"),
         (["geonames", "--kind", "dataset"], "nothing to change"),
         # a fact dated after the day its source is now said to be published
-        ([EURO_ID, "--published", "2023-01-01"], "after its source"),
+        ([EURO_ID, "--published", "2022-08-01"], "after its source"),
     ],
 )
 def test_edit_source_refusals(data_copy: tuple[Path, Path], args: list[str], message: str) -> None:
