@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import (
     Field,
@@ -25,7 +25,8 @@ from pydantic import (
     model_validator,
 )
 
-from .model import Id, Key, Line, Strict, Text
+from .markup import month_abbr, number
+from .model import Id, Key, Line, Text, Translated
 
 CATALOGUE_FILE = "indicators.yaml"
 NO_DATA = "no data"
@@ -45,29 +46,39 @@ class Side(StrEnum):
     towards_china = "towards_china"
 
 
-class SideSpec(Strict):
+class SideSpec(Translated):
+    TRANSLATABLE = ("label",)
+
     label: Line
     color: Colour
 
 
-class SignalSpec(Strict):
+class SignalSpec(Translated):
+    TRANSLATABLE = ("label",)
+
     id: Key
     side: Side
     label: Line
 
 
-class StatisticsSpec(Strict):
+class StatisticsSpec(Translated):
+    TRANSLATABLE = ("label",)
+
     id: Id
     label: Line
 
 
-class ClassSpec(Strict):
+class ClassSpec(Translated):
+    TRANSLATABLE = ("label",)
+
     value: Line
     label: Line
     color: Colour
 
 
-class Bin(Strict):
+class Bin(Translated):
+    TRANSLATABLE = ("label",)
+
     min: Number
     max: Number
     label: Line | None = None
@@ -79,7 +90,9 @@ class Bin(Strict):
         return self
 
 
-class _Spec(Strict):
+class _Spec(Translated):
+    TRANSLATABLE: ClassVar[tuple[str, ...]] = ("label", "description")
+
     key: Key
     label: Line
     description: Text
@@ -101,6 +114,8 @@ class CategoricalSpec(_Spec):
 
 
 class NumericSpec(_Spec):
+    TRANSLATABLE = ("label", "description", "unit", "no_data_label")
+
     kind: Literal["numeric"]
     unit: Annotated[str, StringConstraints(min_length=1, max_length=20)]
     min: Number | None = None  # the values' allowed range (a share: 0 to 100)
@@ -141,6 +156,8 @@ class NumericSpec(_Spec):
 
 
 class ComputedSpec(_Spec):
+    TRANSLATABLE = ("label", "description", "positive_label", "negative_label")
+
     kind: Literal["computed"]
     sides: Annotated[list[Side], Field(min_length=1)]
     # a balance: the kinds cited on `sides` minus those cited on these
@@ -196,13 +213,17 @@ _INDICATOR: TypeAdapter[CategoricalSpec | NumericSpec | ComputedSpec] = TypeAdap
 AnySpec = CategoricalSpec | NumericSpec | ComputedSpec
 
 
-class SeriesSpec(Strict):
+class SeriesSpec(Translated):
+    TRANSLATABLE = ("label",)
+
     indicator: Key
     label: Line
     color: Colour
 
 
-class ChartSpec(Strict):
+class ChartSpec(Translated):
+    TRANSLATABLE = ("title",)
+
     id: Id
     title: Line
     series: Annotated[list[SeriesSpec], Field(min_length=1)]
@@ -210,7 +231,6 @@ class ChartSpec(Strict):
 
 # --- periods ---------------------------------------------------------------------------
 
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _PERIOD = re.compile(r"^(\d{4})(?:-(\d{2})/(\d{4})-(\d{2}))?$")
 
 
@@ -232,8 +252,8 @@ class Period:
             return str(self.start.year)
         a, b = self.start, self.end
         if a.year == b.year:
-            return f"{_MONTHS[a.month - 1]}–{_MONTHS[b.month - 1]} {a.year}"
-        return f"{_MONTHS[a.month - 1]} {a.year}–{_MONTHS[b.month - 1]} {b.year}"
+            return f"{month_abbr(a)}–{month_abbr(b)} {a.year}"
+        return f"{month_abbr(a)} {a.year}–{month_abbr(b)} {b.year}"
 
 
 def parse_period(text: str) -> Period:
@@ -260,9 +280,8 @@ def _num(x: float) -> str:
 
 
 def format_number(x: float, unit: str) -> str:
-    """21.3 with "%" -> "21.3 %"; 1234.5 with "bn" -> "1,234.5 bn"."""
-    text = f"{x:,.1f}".rstrip("0").rstrip(".") if not float(x).is_integer() else f"{int(x):,}"
-    return f"{text} {unit}"
+    """21.3 with "%" -> "21.3 %"; 1234.5 with "bn" -> "1,234.5 bn" (in Russian "1 234,5")."""
+    return f"{number(x)} {unit}"
 
 
 # --- the catalogue ---------------------------------------------------------------------
@@ -276,6 +295,10 @@ class Catalogue:
     indicators: dict[str, AnySpec] = field(default_factory=dict)
     charts: tuple[ChartSpec, ...] = ()
     default: str | None = None
+    # The languages besides English that every reader-facing text of the data must be given in
+    # (`validate` reports each text missing one); a language with a catalog but not listed
+    # here shows the English text where a translation is missing.
+    languages: tuple[str, ...] = ()
 
     def default_key(self) -> str | None:
         """The map's default colouring: the catalogue's `default`, else its first indicator."""
@@ -344,7 +367,16 @@ def build(doc: Any, report: Report) -> Catalogue:
     if not isinstance(doc, dict):
         report("expected a mapping with sides, signals, statistics and indicators", None, None)
         return Catalogue()
-    known = {"default", "sides", "signals", "statistics", "charts", "indicators", "vote_classes"}
+    known = {
+        "default",
+        "languages",
+        "sides",
+        "signals",
+        "statistics",
+        "charts",
+        "indicators",
+        "vote_classes",
+    }
     for extra in sorted(set(doc) - known, key=str):
         report("unknown section (not in the catalogue's schema)", None, str(extra))
 
@@ -440,7 +472,27 @@ def build(doc: Any, report: Report) -> Catalogue:
     if default is not None and (not isinstance(default, str) or default not in indicators):
         report(f"default names no indicator of the catalogue: {default!r}", None, "default")
         default = None
-    return Catalogue(sides, signals, statistics, indicators, tuple(charts), default)
+    return Catalogue(
+        sides, signals, statistics, indicators, tuple(charts), default, _languages(doc, report)
+    )
+
+
+def _languages(doc: dict[str, Any], report: Report) -> tuple[str, ...]:
+    raw = doc.get("languages") or []
+    if not isinstance(raw, list):
+        report("'languages' must be a list of language codes (ru, kk, uz)", None, "languages")
+        return ()
+    good = []
+    for i, code in enumerate(raw):
+        if isinstance(code, str) and re.fullmatch(r"[a-z]{2,3}", code) and code != "en":
+            good.append(code)
+        else:
+            report(
+                f"{code!r} is not a language code (two or three letters, not en)",
+                None,
+                f"languages.{i}",
+            )
+    return tuple(dict.fromkeys(good))
 
 
 def check_number(spec: NumericSpec, value: object) -> str | None:

@@ -640,6 +640,68 @@ def uncited_sources(ds: Dataset, src_file: str) -> Iterator[Problem]:
             )
 
 
+def _texts(
+    ds: Dataset, files: Mapping[Kind, str]
+) -> Iterator[tuple[str, str, str | None, Any, str]]:
+    """Every object with reader-facing text: (file, feature, fact, object, field prefix)."""
+    for c in ds.countries:
+        yield files[Kind.country], c.props.iso3, None, c.props, ""
+        yield files[Kind.country], c.props.iso3, None, c.props.capital, "capital."
+    if ds.region is not None:
+        yield files[Kind.region], ds.region.id, None, ds.region, ""
+    for r in ds.routes:
+        yield files[Kind.route], r.props.id, None, r.props, ""
+    for e in ds.events:
+        yield files[Kind.event], e.props.id, None, e.props, ""
+    for ref in ds.fact_refs():
+        yield files[ref.kind], ref.owner, ref.fact.id, ref.fact, ""
+        for i, rel in enumerate(ref.fact.relations):
+            yield files[ref.kind], ref.owner, ref.fact.id, rel, f"relations.{i}."
+
+
+def _catalogue_texts(catalogue: Catalogue) -> Iterator[tuple[str, Any, str]]:
+    """Every catalogue entry with reader-facing text: (entry, object, field prefix)."""
+    for side, spec in catalogue.sides.items():
+        yield f"side {side.value}", spec, ""
+    for sig in catalogue.signals.values():
+        yield f"signal {sig.id}", sig, ""
+    for stat in catalogue.statistics.values():
+        yield f"statistics {stat.id}", stat, ""
+    for key, ind in catalogue.indicators.items():
+        yield f"indicator {key}", ind, ""
+        for i, c in enumerate(ind.classes if isinstance(ind, CategoricalSpec) else ()):
+            yield f"indicator {key}", c, f"classes.{i}."
+        for i, b in enumerate(getattr(ind, "bins", ())):
+            yield f"indicator {key}", b, f"bins.{i}."
+    for chart in catalogue.charts:
+        yield f"chart {chart.id}", chart, ""
+        for i, series in enumerate(chart.series):
+            yield f"chart {chart.id}", series, f"series.{i}."
+
+
+def _untranslated(obj: Any, lang: str) -> Iterator[str]:
+    given = obj.i18n.get(lang, {})
+    for name in obj.TRANSLATABLE:
+        if getattr(obj, name, None) and not given.get(name):
+            yield name
+
+
+def translations(ds: Dataset, files: Mapping[Kind, str], catalogue_file: str) -> Iterator[Problem]:
+    """Every reader-facing text of the data in each of the catalogue's `languages`."""
+    from babel import Locale
+
+    for lang in ds.catalogue.languages:
+        name = Locale.parse(lang).english_name or lang
+        for file, feature, fact, obj, prefix in _texts(ds, files):
+            for field in _untranslated(obj, lang):
+                message = f"no {name} ({lang}) text for {prefix}{field}"
+                yield Problem(file, message, feature, fact, f"{prefix}i18n.{lang}.{field}")
+        for entry, obj, prefix in _catalogue_texts(ds.catalogue):
+            for field in _untranslated(obj, lang):
+                message = f"no {name} ({lang}) text for {prefix}{field}"
+                yield Problem(catalogue_file, message, entry, None, f"{prefix}i18n.{lang}.{field}")
+
+
 def run(
     ds: Dataset, data_dir: Path, seeds_dir: Path, today: dt.date | None = None
 ) -> tuple[list[Problem], list[Problem]]:
@@ -652,6 +714,7 @@ def run(
         *dates(ds, files, src_file, today),
         *one_url_per_source(ds, src_file),
         *hosts(ds, src_file),
+        *translations(ds, files, f"{data_dir.name}/{cat.CATALOGUE_FILE}"),
         *source_references(ds, files),
     ]
     return problems, list(uncited_sources(ds, src_file))

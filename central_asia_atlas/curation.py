@@ -37,13 +37,20 @@ from .store import load_yaml
 
 LOCK_FILE = ".curation.lock"
 
+
 # Key order of each kind of object as it is written: the models' field order, so that a field
 # added to a model is written in its place without a second list to keep in step.
-SOURCE_KEYS = tuple(Source.model_fields)
-FACT_KEYS = tuple(Fact.model_fields)
-VALUE_KEYS = tuple(IndicatorValue.model_fields)
-EVENT_KEYS = tuple(EventProps.model_fields)
-ROUTE_KEYS = tuple(RouteProps.model_fields)
+def _layout(model: type[Any]) -> tuple[str, ...]:
+    """A model's fields in the order the files keep them: its own, then its translations."""
+    own = tuple(k for k in model.model_fields if k != "i18n")
+    return (*own, "i18n") if "i18n" in model.model_fields else own
+
+
+SOURCE_KEYS = _layout(Source)
+FACT_KEYS = _layout(Fact)
+VALUE_KEYS = _layout(IndicatorValue)
+EVENT_KEYS = _layout(EventProps)
+ROUTE_KEYS = _layout(RouteProps)
 
 
 class Refused(Exception):
@@ -785,6 +792,7 @@ def add_route(wc: WorkingCopy, raw: dict[str, Any], geometry: dict[str, Any]) ->
 # --- import -------------------------------------------------------------------------------
 
 IMPORT_SECTIONS = (
+    "translations",
     "sources",
     "events",
     "routes",
@@ -839,7 +847,7 @@ def import_batch(wc: WorkingCopy, doc: Any, label: str) -> None:
             f"(known: {', '.join(IMPORT_SECTIONS)})"
         )
     items: dict[str, list[dict[str, Any]]] = {}
-    for section in IMPORT_SECTIONS:
+    for section in IMPORT_SECTIONS[1:]:  # the lists (translations: a mapping, below)
         got = doc.get(section) or []
         if not isinstance(got, list):
             raise Refused(f"{label}, {section}: expected a list")
@@ -897,8 +905,63 @@ def import_batch(wc: WorkingCopy, doc: Any, label: str) -> None:
             continue
         attempt(f"{what} ({country} {indicator})", add_value, wc, country, indicator, val)
     _import_edits(wc, items, attempt, errors, label)
+    translations = doc.get("translations") or {}
+    if not isinstance(translations, dict):
+        errors.append(f"{label}, translations: expected a mapping of language to texts")
+    else:
+        for lang, texts in translations.items():
+            attempt(f"translations {lang}", translate, wc, str(lang), texts)
     if errors:
         raise Refused(*errors)
+
+
+def _merge_i18n(raw: dict[str, Any], lang: str, texts: dict[str, Any]) -> list[str]:
+    """Put `texts` (field: text) into `raw`'s translations for `lang`; the fields changed."""
+    given = raw.setdefault("i18n", {}).setdefault(lang, {})
+    changed = [k for k, v in texts.items() if given.get(k) != v]
+    given.update(texts)
+    return changed
+
+
+def translate(wc: WorkingCopy, lang: str, texts: Any) -> None:
+    """The data's texts in another language (an import batch's `translations: {lang: ...}`):
+    `facts: {id: {summary, date_note, note, relations: {fact id: note}}}` and
+    `features: {id or ISO3: {name, place, operator, ..., capital: name}}`. The loader checks
+    that each field can be translated."""
+    if not re.fullmatch(r"[a-z]{2,3}", lang) or lang == "en":
+        raise Refused(f"translations: {lang!r} is not a language code (ru, kk, uz)")
+    if not isinstance(texts, dict) or set(texts) - {"facts", "features"}:
+        raise Refused(f"translations {lang}: expected `facts:` and `features:` mappings")
+    for fid, fields in (texts.get("facts") or {}).items():
+        kind, feat, facts, i = find_fact(wc, str(fid))
+        fact = facts[i]
+        fields = dict(fields)
+        for other, note in (fields.pop("relations", None) or {}).items():
+            rel = next((r for r in fact.get("relations") or [] if r.get("fact") == other), None)
+            if rel is None:
+                raise Refused(f"translations {lang}, fact {fid}: no relation to {other!r}")
+            _merge_i18n(rel, lang, {"note": note})
+        changed = _merge_i18n(fact, lang, fields)
+        facts[i] = ordered(fact, FACT_KEYS)
+        wc.touch(kind)
+        if changed:
+            wc.log.append(f"fact {fid}: {lang} text for {', '.join(changed)}")
+    for name, fields in (texts.get("features") or {}).items():
+        found = wc.find_feature(str(name))
+        if found is None:
+            raise Refused(f"translations {lang}: no feature {name!r}")
+        kind, feat = found
+        fields = dict(fields)
+        props = feat["properties"]
+        if "capital" in fields:
+            _merge_i18n(props.setdefault("capital", {}), lang, {"name": fields.pop("capital")})
+        changed = _merge_i18n(props, lang, fields)
+        feat["properties"] = {k: v for k, v in props.items() if k != "i18n"} | {
+            "i18n": props["i18n"]
+        }
+        wc.touch(kind)
+        if changed:
+            wc.log.append(f"feature {name}: {lang} text for {', '.join(changed)}")
 
 
 def _import_edits(

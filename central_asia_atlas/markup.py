@@ -6,6 +6,8 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 
+from . import i18n
+
 # Any ASCII punctuation may be backslash-escaped in CommonMark. Escaped here: what markdown,
 # Streamlit's LaTeX ($), colour and badge directives (:red[...]), links and images (![..](..)),
 # autolinks (https://, www., a@b), character references (&lt;), raw HTML, emphasis, code,
@@ -25,17 +27,35 @@ def md(text: str) -> str:
 
 
 def day(d: dt.date) -> str:
-    """A day as the app writes it: "7 October 2025"."""
-    return f"{d.day} {d:%B %Y}"
+    """A day as the reader's language writes it: "7 October 2025", "7 октября 2025"."""
+    from babel.dates import format_date
+
+    return format_date(d, "d MMMM y", locale=i18n.locale())
 
 
 def dated(d: dt.date, precision: str = "day") -> str:
     """A fact's date as far as it is known: "7 October 2025", "October 2025" or "2025"."""
+    from babel.dates import format_date
+
     if precision == "year":
         return f"{d.year}"
     if precision == "month":
-        return f"{d:%B %Y}"
+        return format_date(d, "LLLL y", locale=i18n.locale())
     return day(d)
+
+
+def month_abbr(d: dt.date) -> str:
+    """A month's short name, standing alone: "Sep", "сент."."""
+    from babel.dates import format_date
+
+    return format_date(d, "LLL", locale=i18n.locale())
+
+
+def number(x: float) -> str:
+    """A number as the reader's language writes it, to one decimal: "1,234.5", "1 234,5"."""
+    from babel.numbers import format_decimal
+
+    return format_decimal(x, "#,##0.#", locale=i18n.locale())
 
 
 def and_list(items: Sequence[str]) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from enum import StrEnum
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 from urllib.parse import urlsplit
 
 from pydantic import (
@@ -31,6 +31,35 @@ class Strict(BaseModel):
     """Base: unknown fields are an error, objects are frozen (cached data is never mutated)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
+
+
+LangCode = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}$")]
+
+
+class Translated(Strict):
+    """A model whose reader-facing words the data also gives in other languages:
+    ``i18n: {ru: {summary: "..."}}`` holds, per language code, the fields of `TRANSLATABLE`.
+    `i18n.text(obj, field)` picks the reader's language, or the English field."""
+
+    TRANSLATABLE: ClassVar[tuple[str, ...]] = ()
+    i18n: dict[LangCode, dict[str, Text]] = {}
+
+    @field_validator("i18n")
+    @classmethod
+    def _translatable_fields_only(
+        cls, value: dict[str, dict[str, str]]
+    ) -> dict[str, dict[str, str]]:
+        for lang, fields in value.items():
+            unknown = sorted(set(fields) - set(cls.TRANSLATABLE))
+            if unknown:
+                raise ValueError(
+                    f"{lang}: {', '.join(unknown)} cannot be translated here "
+                    f"(translatable: {', '.join(cls.TRANSLATABLE) or 'nothing'})"
+                )
+            for name, text in fields.items():
+                if name != "note" and ("\n" in text or "\r" in text or len(text) > 400):
+                    raise ValueError(f"{lang}.{name}: one line of at most 400 characters")
+        return value
 
 
 class Category(StrEnum):
@@ -90,7 +119,9 @@ def period_end(day: dt.date, precision: DatePrecision) -> dt.date:
     return day
 
 
-class Relation(Strict):
+class Relation(Translated):
+    TRANSLATABLE = ("note",)
+
     kind: RelationKind
     fact: Id
     note: Line
@@ -161,7 +192,9 @@ class Source(Strict):
         return self
 
 
-class Fact(Strict):
+class Fact(Translated):
+    TRANSLATABLE = ("summary", "date_note", "note")
+
     id: Id
     category: Category
     date: dt.date  # the day of the event or statement the fact reports (not of its report)
@@ -245,14 +278,18 @@ class IndicatorValue(Strict):
         return value
 
 
-class Capital(Strict):
+class Capital(Translated):
+    TRANSLATABLE = ("name",)
+
     name: Line
     lat: Annotated[float, Field(ge=-90, le=90)]
     lon: Annotated[float, Field(ge=-180, le=180)]
     source: Id
 
 
-class CountryProps(Strict):
+class CountryProps(Translated):
+    TRANSLATABLE = ("name",)
+
     iso3: ISO3
     iso_n3: Annotated[str, StringConstraints(pattern=r"^\d{3}$")]
     name: Line
@@ -269,7 +306,9 @@ class CountryProps(Strict):
         return raw
 
 
-class RegionProps(Strict):
+class RegionProps(Translated):
+    TRANSLATABLE = ("name",)
+
     id: Id
     name: Line
     facts: list[Fact] = []
@@ -297,7 +336,9 @@ class GeometryQuality(StrEnum):
     schematic = "schematic"
 
 
-class RouteProps(Strict):
+class RouteProps(Translated):
+    TRANSLATABLE = ("name", "operator", "capacity", "geometry_note", "attribution")
+
     id: Id
     name: Line
     commodity: Commodity
@@ -315,7 +356,9 @@ class RouteProps(Strict):
     facts: list[Fact] = []
 
 
-class EventProps(Strict):
+class EventProps(Translated):
+    TRANSLATABLE = ("name", "place")
+
     id: Id
     name: Line
     date: dt.date

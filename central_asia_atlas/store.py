@@ -533,7 +533,9 @@ def load(data_dir: Path | None = None, seeds_dir: Path | None = None) -> Dataset
     events = [_mended(e, changes) for e in events]
     if region is not None and (region_facts := _apply(region.facts, changes)) is not None:
         region = region.model_copy(update={"facts": region_facts})
-    clean = Dataset(tuple(countries), region, tuple(routes), tuple(events), sources, texts)
+    clean = Dataset(
+        tuple(countries), region, tuple(routes), tuple(events), sources, texts, (), catalogue
+    )
     index = {r.fact.id: r for r in clean.fact_refs()}
     countries = checks.indicators(countries, index, files[Kind.country], catalogue, problems)
     extra, warns = checks.run(clean, data_dir, seeds_dir)
