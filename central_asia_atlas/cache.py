@@ -159,7 +159,8 @@ def legends(
     spec = dataset().catalogue.indicators.get(key)
     parts = []
     if spec is not None:
-        parts.append(panel.legend_html(spec, indicator_table_at(as_of, signals)[key], style=False))
+        table = indicator_table_at(as_of, signals)[key]
+        parts.append(panel.legend_html(spec, table, style=False, names=dataset().names()))
     if routes:
         parts.append(panel.routes_legend_html(style=False))
     if note:

@@ -125,6 +125,9 @@ class NumericSpec(_Spec):
     bins: Annotated[list[Bin], Field(min_length=1)]
     palette: Annotated[list[Colour], Field(min_length=1)]
     no_data_label: Line = NO_DATA_LABEL
+    # How many years from the map's year a value may be and still be drawn (OWID's
+    # tolerance); drawn, it is marked as of another period. 0: only the map's year.
+    tolerance: Annotated[int, Field(ge=0, le=10)] = 0
 
     @model_validator(mode="after")
     def _bins_sorted_and_coloured(self) -> NumericSpec:

@@ -28,6 +28,7 @@ class Point:
     value: float
     period: str  # "2023", "Jan–Sep 2023"
     reading: str  # "21.3 % (Jan–Sep 2023, national statistics, via bne IntelliNews)"
+    full_year: bool = True  # a year's value (on the line); else a part of a year (a ring)
 
 
 @dataclass(frozen=True)
@@ -107,7 +108,7 @@ def country_charts(ds: Dataset, iso3: str, as_of: dt.date | None = None) -> list
             points = []
             for r in found:
                 mid = r.period.start + (r.period.end - r.period.start) / 2
-                points.append(Point(mid, r.number, r.period.label, r.text))
+                points.append(Point(mid, r.number, r.period.label, r.text, r.period.is_year))
                 rows.append((r.statistics or "", r.via or "", r.period.label))
             lines.append(Line(s.label, s.color, tuple(points)))
         if not lines:
@@ -219,8 +220,9 @@ def plot_svg(chart: CountryChart) -> str:
             'stroke-opacity=".6"/>'
         )
     for line in chart.lines:
-        if len(line.points) > 1:
-            path = " ".join(f"{f.x(p.mid)},{f.y(p.value)}" for p in line.points)
+        years = [p for p in line.points if p.full_year]  # part-years are rings off the line
+        if len(years) > 1:
+            path = " ".join(f"{f.x(p.mid)},{f.y(p.value)}" for p in years)
             parts.append(
                 f'<polyline points="{path}" fill="none" stroke="{e(line.color)}" '
                 'stroke-width="2" stroke-linejoin="round" stroke-linecap="round"/>'
@@ -260,8 +262,10 @@ def chart_html(chart: CountryChart) -> str:
     ]
     for line in chart.lines:
         over += [
-            f'<span class="atlas-dot" style="{_at(f.x(p.mid), f.y(p.value))};'
-            f'background:{e(line.color)}" title="{e(line.label)}: {e(p.reading)}"></span>'
+            f'<span class="atlas-dot{"" if p.full_year else " atlas-part"}" '
+            f'style="{_at(f.x(p.mid), f.y(p.value))};'
+            + (f"background:{e(line.color)}" if p.full_year else f"border-color:{e(line.color)}")
+            + f'" title="{e(line.label)}: {e(p.reading)}"></span>'
             for p in line.points
         ]
     heights = _spread([f.y(line.points[-1].value) for line in chart.lines], END_GAP, TOP, y1)
@@ -276,6 +280,8 @@ def chart_html(chart: CountryChart) -> str:
         f"{e(line.label)}</span>"
         for line in chart.lines
     )
+    if any(not p.full_year for line in chart.lines for p in line.points):
+        keys += '<span><span class="atlas-part-key"></span>part of a year</span>'
     return (
         f'<figure class="atlas-chart" data-chart="{e(chart.spec.id)}">'
         f'<div class="atlas-chart-title">{e(chart.spec.title)}</div>'

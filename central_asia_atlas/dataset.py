@@ -116,6 +116,10 @@ class Dataset:
     def country(self, iso3: str) -> Feature[CountryProps] | None:
         return next((c for c in self.countries if c.props.iso3 == iso3), None)
 
+    def names(self) -> dict[str, str]:
+        """Each country's name by its ISO3 code."""
+        return {c.props.iso3: c.props.name for c in self.countries}
+
     def route(self, route_id: str) -> Feature[RouteProps] | None:
         return next((r for r in self.routes if r.props.id == route_id), None)
 

@@ -27,7 +27,7 @@ from shapely.ops import polylabel
 
 from . import indicators
 from . import selection as sel
-from .legends import Entry, Legend, indicator_legend, routes_legend
+from .legends import OTHER_PERIOD_COLOR, Entry, Legend, indicator_legend, routes_legend
 from .mapstyle import EVENT_FILL
 from .markup import day
 from .publish import (
@@ -216,6 +216,9 @@ def _draw_countries(
         for coll in ax.collections[n:]:
             coll.set_gid(f"country-{c.props.iso3}")
         shapes.boundary.plot(ax=ax, color=mapview.COUNTRY_EDGE, linewidth=0.9)
+        if res is not None and res.other_period:  # another period than the map's: outlined
+            shapes.boundary.plot(ax=ax, color=OTHER_PERIOD_COLOR, linewidth=1.8, linestyle=_DASH)
+            ax.collections[-1].set_gid(f"other-period-{c.props.iso3}")
     if chosen is not None and chosen.kind == "country":
         country = ds.country(chosen.id)
         if country is not None and country.geometry is not None:
@@ -318,7 +321,19 @@ def _legend_mark(lg: Axes, entry: Entry, y: float) -> None:
     from matplotlib.lines import Line2D
     from matplotlib.patches import Rectangle
 
-    if entry.mark == "fill":
+    if entry.mark == "outline":  # a value of another period: outlined, as on the map
+        lg.add_patch(
+            Rectangle(
+                (0.0, y - 0.012),
+                0.07,
+                0.024,
+                facecolor="none",
+                edgecolor=entry.color,
+                linewidth=1.6,
+                linestyle=(0, (3, 2)),
+            )
+        )
+    elif entry.mark == "fill":
         lg.add_patch(
             Rectangle(
                 (0.0, y - 0.012),
@@ -359,6 +374,10 @@ def _draw_legend_block(lg: Axes, legend: Legend, y: float) -> float:
         for i, line in enumerate(wrapped):
             _text(lg, 0.1, y - 0.028 * i, line, fontsize=9, va="center")
         y -= 0.038 + 0.028 * (len(wrapped) - 1)
+    for note in legend.notes:
+        for line in _wrap(note, 40):
+            _text(lg, 0.0, y, line, fontsize=8.5, color="#444444", va="center")
+            y -= 0.028
     return y - 0.03
 
 
@@ -404,7 +423,8 @@ def _draw(
     _draw_names(ax, ds)
     ax.set_xlabel("")  # geopandas labels the projected axes: not for readers
     ax.set_ylabel("")
-    legends = [indicator_legend(spec, shown)] + ([routes_legend()] if view.routes else [])
+    legends = [indicator_legend(spec, shown, ds.names())]
+    legends += [routes_legend()] if view.routes else []
     _draw_legend(fig, lay, legends)
     return fig
 

@@ -9,8 +9,8 @@ names an indicator: which indicators exist, their classes, bins and colours are 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 
 from .catalogue import (
     NO_DATA,
@@ -57,6 +57,9 @@ class IndicatorResult:
     note: str | None = None
     reading: Reading | None = None  # numeric: the value the map uses
     others: tuple[Reading, ...] = ()  # numeric: other statistics for the same period
+    map_year: int | None = None  # numeric: the year the map shows (see `map_year`)
+    # numeric: the value is of another period than the full map year (shown, and marked)
+    other_period: bool = False
 
 
 def _no_data(iso3: str, spec: AnySpec) -> IndicatorResult:
@@ -184,29 +187,100 @@ def series(
     return sorted(kept, key=lambda r: (r.period.end, r.period.start))
 
 
-def _numeric(
-    dataset: Dataset, spec: NumericSpec, iso3: str, as_of: dt.date | None
-) -> IndicatorResult:
-    country = dataset.country(iso3)
-    history = country.props.indicators.get(spec.key, []) if country else []
-    found = readings(dataset, spec, history, as_of)
+def map_year(found: Mapping[str, Sequence[tuple[IndicatorValue, Reading]]]) -> int | None:
+    """The year a numeric colouring shows: the latest full year any of the five has a value
+    for (known on the day). It follows the "as of" day: a year's figures count once the facts
+    that state them are known. None: no full year at all (then each country's latest)."""
+    years = [r.period.start.year for rs in found.values() for _, r in rs if r.period.is_year]
+    return max(years) if years else None
+
+
+def _pick(
+    found: Sequence[tuple[IndicatorValue, Reading]], year: int | None, tolerance: int
+) -> tuple[IndicatorValue, Reading] | None:
+    """The reading the map shows for one country: the full map year if there is one (the
+    preferred statistics first), else the nearest period within `tolerance` years of it (the
+    later of two as near), else none. Without a map year, the latest reading."""
     if not found:
-        return _no_data(iso3, spec)
-    value, best = found[0]
-    others = tuple(r for _, r in found[1:] if r.period == best.period)
+        return None
+    if year is None:
+        return found[0]
+    for value, r in found:
+        if r.period.is_year and r.period.start.year == year:
+            return value, r
+
+    def distance(r: Reading) -> int:
+        lo, hi = r.period.start.year, r.period.end.year
+        return 0 if lo <= year <= hi else min(abs(year - lo), abs(year - hi))
+
+    near = [(v, r) for v, r in found if distance(r) <= tolerance]
+    if not near:
+        return None
+    return min(near, key=lambda vr: (distance(vr[1]), -vr[1].period.end.toordinal()))
+
+
+def _numeric(
+    spec: NumericSpec,
+    iso3: str,
+    found: Sequence[tuple[IndicatorValue, Reading]],
+    year: int | None,
+) -> IndicatorResult:
+    picked = _pick(found, year, spec.tolerance)
+    if picked is None:
+        if found:  # a value the map's year cannot show: said, not drawn
+            latest = found[0][1]
+            beyond = (
+                f"No value within {spec.tolerance} year(s) of {year}; the latest: {latest.text}"
+            )
+            return replace(_no_data(iso3, spec), note=beyond, map_year=year)
+        return replace(_no_data(iso3, spec), map_year=year)
+    value, best = picked
+    others = tuple(r for _, r in found if r.period == best.period and r is not best)
+    other_period = year is not None and not (best.period.is_year and best.period.start.year == year)
     index = spec.bin_for(best.number)
-    if index is None:  # outside every bin: shown, but in no class
-        return IndicatorResult(
-            iso3, NO_DATA, best.text, NO_DATA_COLOR, best.facts, value.note, best, others
-        )
-    label = spec.bin_label(spec.bins[index])
     note = value.note
     if others:
         also = "; ".join(o.text for o in others)
         note = (note + " " if note else "") + f"Other statistics for the same period: {also}"
+    if index is None:  # outside every bin: shown, but in no class
+        return IndicatorResult(
+            iso3,
+            NO_DATA,
+            best.text,
+            NO_DATA_COLOR,
+            best.facts,
+            note,
+            best,
+            others,
+            year,
+            other_period,
+        )
+    label = spec.bin_label(spec.bins[index])
     return IndicatorResult(
-        iso3, label, best.text, spec.palette[index], best.facts, note, best, others
+        iso3,
+        label,
+        best.text,
+        spec.palette[index],
+        best.facts,
+        note,
+        best,
+        others,
+        year,
+        other_period,
     )
+
+
+def _numeric_all(
+    dataset: Dataset, spec: NumericSpec, as_of: dt.date | None
+) -> dict[str, IndicatorResult]:
+    """The five's values of a numeric indicator, for one map year (see `map_year`)."""
+    found: dict[str, list[tuple[IndicatorValue, Reading]]] = {}
+    for iso3 in FIVE:
+        country = dataset.country(iso3)
+        history = country.props.indicators.get(spec.key, []) if country else []
+        found[iso3] = readings(dataset, spec, history, as_of)
+    year = map_year(found)
+    return {iso3: _numeric(spec, iso3, found[iso3], year) for iso3 in FIVE}
 
 
 def _computed(
@@ -270,12 +344,12 @@ def compute(
     """
     spec = dataset.catalogue.indicators[key]
     chosen = None if signals is None else set(signals)
+    if isinstance(spec, NumericSpec):
+        return _numeric_all(dataset, spec, as_of)
     out: dict[str, IndicatorResult] = {}
     for iso3 in FIVE:
         if isinstance(spec, ComputedSpec):
             out[iso3] = _computed(dataset, spec, iso3, as_of, chosen)
-        elif isinstance(spec, NumericSpec):
-            out[iso3] = _numeric(dataset, spec, iso3, as_of)
         else:
             out[iso3] = _categorical(dataset, spec, iso3, as_of)
     return out

@@ -15,7 +15,7 @@ from .catalogue import AnySpec
 from .indicators import IndicatorResult, legend_entries, legend_value
 from .mapstyle import EVENT_FILL, ROUTE_AVOIDING_RUSSIA, ROUTE_NOT_OPERATING, ROUTE_VIA_RUSSIA
 
-Mark = Literal["fill", "line", "dashed", "dot", "ring"]
+Mark = Literal["fill", "line", "dashed", "dot", "ring", "outline"]
 
 
 @dataclass(frozen=True)
@@ -35,20 +35,52 @@ class Legend:
     title: str
     description: str
     entries: tuple[Entry, ...]
+    notes: tuple[str, ...] = ()  # under the entries: e.g. which countries show another period
 
 
-def indicator_legend(spec: AnySpec, results: Mapping[str, IndicatorResult]) -> Legend:
+OTHER_PERIOD = "other-period"  # the entry and the map's mark for a value of another period
+OTHER_PERIOD_COLOR = "#1a1a1a"
+
+
+def indicator_legend(
+    spec: AnySpec,
+    results: Mapping[str, IndicatorResult],
+    names: Mapping[str, str] | None = None,
+) -> Legend:
     """Every class (or bin, with its unit) of the indicator, "no data" last, each with how many
-    of the five fall in it on the map."""
+    of the five fall in it on the map. A number's legend says the map's year, and names each
+    country shown with a value of another period (outlined on the map), with its period."""
     counts: dict[str, int] = {}
     for res in results.values():
         value = legend_value(spec, res)
         counts[value] = counts.get(value, 0) + 1
-    entries = tuple(
+    entries = [
         Entry(value, label, color, "fill", counts.get(value, 0))
         for value, label, color in legend_entries(spec)
-    )
-    return Legend(spec.label, spec.description, entries)
+    ]
+    notes: list[str] = []
+    year = next((r.map_year for r in results.values() if r.map_year is not None), None)
+    if year is not None:
+        notes.append(f"Values for {year}, each with its statistics (see the panel).")
+        other = [r for r in results.values() if r.other_period and r.reading is not None]
+        if other:
+            label = f"Another period than {year} (outlined)"
+            entries.append(Entry(OTHER_PERIOD, label, OTHER_PERIOD_COLOR, "outline", len(other)))
+            shown = [
+                f"{(names or {}).get(r.iso3, r.iso3)}: {r.reading.period.label}"
+                for r in other
+                if r.reading
+            ]
+            notes.append("Periods differ: " + "; ".join(shown) + ".")
+    by_stats: dict[str, list[str]] = {}
+    for r in results.values():
+        if r.reading is not None:
+            name = (names or {}).get(r.iso3, r.iso3)
+            by_stats.setdefault(r.reading.statistics or "statistics not stated", []).append(name)
+    if len(by_stats) > 1:
+        parts = [f"{stats} ({', '.join(who)})" for stats, who in by_stats.items()]
+        notes.append("Statistics differ: " + "; ".join(parts) + ".")
+    return Legend(spec.label, spec.description, tuple(entries), tuple(notes))
 
 
 ROUTES_TITLE = "Energy export routes"

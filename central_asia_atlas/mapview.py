@@ -30,6 +30,7 @@ from shapely.ops import polylabel
 
 from .dataset import BASEMAP_FILE, ROOT, Dataset, current_data_dir
 from .indicators import IndicatorResult
+from .legends import OTHER_PERIOD_COLOR
 from .mapstyle import (
     EVENT_FILL,
     MAP_RETURNS,
@@ -677,11 +678,16 @@ def _tip(*lines: str) -> str:
 def country_features(
     dataset: Dataset, results: Mapping[str, IndicatorResult], indicator_label: str
 ) -> dict[str, Any]:
-    """The five states with just what the browser needs: kind, id, colour, tooltip."""
+    """The five states with just what the browser needs: kind, id, colour, tooltip, and
+    whether the value is of another period than the map's year (outlined)."""
     feats = []
     for c in dataset.countries:
         res = results.get(c.props.iso3)
         value = res.label if res else "No data"
+        lines = [c.props.name, f"{indicator_label}: {value}"]
+        other = bool(res and res.other_period)
+        if res is not None and other:
+            lines.append(f"Another period than the map's {res.map_year} (outlined)")
         feats.append(
             {
                 "type": "Feature",
@@ -689,7 +695,8 @@ def country_features(
                     "kind": "country",
                     "id": c.props.iso3,
                     "color": res.color if res else "#d9d9d9",
-                    "tip": _tip(c.props.name, f"{indicator_label}: {value}"),
+                    "other": other,
+                    "tip": _tip(*lines),
                 },
                 "geometry": _geojson_geometry(c.geometry),
             }
@@ -773,6 +780,14 @@ def event_features(dataset: Dataset) -> dict[str, Any]:
 
 
 def _country_style(feature: Mapping[str, Any]) -> dict[str, Any]:
+    if feature["properties"].get("other"):  # another period than the map's year: outlined
+        return {
+            "fillColor": feature["properties"]["color"],
+            "fillOpacity": 0.85,
+            "color": OTHER_PERIOD_COLOR,
+            "weight": 2.5,
+            "dashArray": "5 4",
+        }
     return {
         "fillColor": feature["properties"]["color"],
         "fillOpacity": 0.85,

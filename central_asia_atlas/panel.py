@@ -69,6 +69,10 @@ STYLE = """<style>
 .atlas-over .atlas-dot { width: 8px; height: 8px; border-radius: 50%; cursor: default;
   transform: translate(-50%, -50%); }
 .atlas-over .atlas-dot:hover { box-shadow: 0 0 0 2px currentColor; }
+.atlas-over .atlas-dot.atlas-part { background: transparent; border: 2px solid; width: 6px;
+  height: 6px; }
+.atlas-chart-keys .atlas-part-key { display: inline-block; width: 6px; height: 6px;
+  border: 2px solid currentColor; border-radius: 50%; margin-right: .35rem; }
 .atlas-chart figcaption { font-size: .8rem; opacity: .7; margin-top: .2rem; }
 </style>"""
 
@@ -498,6 +502,8 @@ _MARKS = {
     'outline:1px solid #999;border-radius:50%;width:.7rem;height:.7rem"></span>',
     "ring": '<span class="atlas-swatch" style="background:#fff;border:3px solid {c};'
     'outline:1px solid #999;border-radius:50%;width:.45rem;height:.45rem"></span>',
+    "outline": '<span class="atlas-swatch" style="background:transparent;'
+    'border:2px dashed {c};outline:1px solid #fff"></span>',
 }
 
 
@@ -517,16 +523,24 @@ def legend_block_html(legend: Legend, style: bool = True) -> str:
     about = (
         f'<div class="atlas-meta">{escape(legend.description)}</div>' if legend.description else ""
     )
+    notes = "".join(
+        f'<div class="atlas-meta atlas-legend-note">{escape(n)}</div>' for n in legend.notes
+    )
     return (
         f'{_style(style)}<div class="atlas-legend"><b>{escape(legend.title)}</b>{about}'
-        f"{legend_entries_html(legend)}</div>"
+        f"{legend_entries_html(legend)}{notes}</div>"
     )
 
 
-def legend_html(spec: AnySpec, results: Mapping[str, IndicatorResult], style: bool = True) -> str:
+def legend_html(
+    spec: AnySpec,
+    results: Mapping[str, IndicatorResult],
+    style: bool = True,
+    names: Mapping[str, str] | None = None,
+) -> str:
     """Every class (or bin, with its unit) of the indicator, and "No data", with how many of
-    the five fall in each."""
-    return legend_block_html(indicator_legend(spec, results), style)
+    the five fall in each (and, for a number, the map's year and the periods that differ)."""
+    return legend_block_html(indicator_legend(spec, results, names), style)
 
 
 def routes_legend_html(style: bool = True) -> str:

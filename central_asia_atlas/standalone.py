@@ -77,7 +77,9 @@ def _legend_html(
     ds: Dataset, view: sel.View, spec: AnySpec, shown: Mapping[str, IndicatorResult]
 ) -> str:
     """The same legends as the map page's (see legends and panel), in the page's boxes."""
-    parts = [panel.legend_entries_html(indicator_legend(spec, shown))]
+    legend = indicator_legend(spec, shown, ds.names())
+    notes = "".join(f'<div class="atlas-meta">{html.escape(n)}</div>' for n in legend.notes)
+    parts = [panel.legend_entries_html(legend) + notes]
     if view.routes:
         routes = routes_legend()
         title = f'<div style="margin-top:6px"><b>{html.escape(routes.title)}</b></div>'

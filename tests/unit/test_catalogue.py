@@ -196,7 +196,7 @@ def test_periods_parse_and_read_as_people_write_them() -> None:
     assert format_number(21.3, "%") == "21.3 %" and format_number(45, "% of GDP") == "45 % of GDP"
 
 
-def test_the_map_uses_the_latest_period_over_by_the_day(tmp_path: Path) -> None:
+def test_the_map_shows_the_latest_full_year_known_by_the_day(tmp_path: Path) -> None:
     ds = _values(
         tmp_path,
         {"value": 14.2, "period": "2021", "statistics": "national", "fact_date": "2022-02-01"},
@@ -209,14 +209,64 @@ def test_the_map_uses_the_latest_period_over_by_the_day(tmp_path: Path) -> None:
     )
     assert ds.ok, [str(p) for p in ds.problems]
     now = compute(ds, SHARE)["KAZ"]
-    assert now.label == "21.3 % (Jan–Sep 2023, national statistics, via Test Reference)"
-    assert now.value == "20–30 %" and now.facts == ("kaz-share-1",)
+    # the map's year is the latest full year (2021); a part of a later year is the chart's
+    assert now.map_year == 2021 and not now.other_period
+    assert now.label == "14.2 % (2021, national statistics, via Test Reference)"
+    assert now.value == "10–20 %" and now.facts == ("kaz-share-0",)
     before = compute(ds, SHARE, as_of=dt.date(2023, 10, 1))["KAZ"]  # period over, not yet out
     assert before.label.startswith("14.2 % (2021,")
     assert compute(ds, SHARE, as_of=dt.date(2022, 1, 15))["KAZ"].value == NO_DATA
     spec = ds.catalogue.indicators[SHARE]
     assert isinstance(spec, NumericSpec)
     assert [r.period.label for r in series(ds, spec, "KAZ")] == ["2021", "Jan–Sep 2023"]
+
+
+def _two_countries(tmp_path: Path, tolerance: int) -> dataset.Dataset:
+    """UZB with a full 2024, KAZ with Jan–Sep 2023 only; the share's tolerance as given."""
+    d = synthetic.docs()
+    for iso3, value, period, fid in (
+        ("UZB", 18.8, "2024", "uzb-share"),
+        ("KAZ", 21.3, "2023-01/2023-09", "kaz-share"),
+    ):
+        props = synthetic.props(d, "countries.geojson", iso3)
+        props["facts"].append(
+            {
+                "id": fid,
+                "category": "trade",
+                "date": "2025-02-01",
+                "date_precision": "day",
+                "summary": "Share",
+                "source": "ref-un",
+                "countries": [iso3],
+            }
+        )
+        props.setdefault("indicators", {})[SHARE] = [
+            {"value": value, "period": period, "statistics": "national", "facts": [fid]}
+        ]
+    cat = d["indicators.yaml"]
+    spec = next(i for i in cat["indicators"] if i["key"] == SHARE)
+    spec["tolerance"] = tolerance
+    return store.load(*synthetic.write(tmp_path, d))
+
+
+@pytest.mark.parametrize("tolerance", [0, 1, 2])
+def test_a_value_of_another_period_is_drawn_only_within_the_tolerance_and_marked(
+    tmp_path: Path, tolerance: int
+) -> None:
+    ds = _two_countries(tmp_path, tolerance)
+    assert ds.ok, [str(p) for p in ds.problems]
+    shown = compute(ds, SHARE)
+    assert shown["UZB"].map_year == shown["KAZ"].map_year == 2024
+    assert shown["UZB"].label.startswith("18.8 % (2024,") and not shown["UZB"].other_period
+    kaz = shown["KAZ"]
+    if tolerance == 0:  # a year away: not drawn, and the panel says why
+        assert kaz.value == NO_DATA and kaz.reading is None
+        assert kaz.note is not None and "No value within 0 year(s) of 2024" in kaz.note
+        assert "Jan–Sep 2023" in kaz.note
+    else:  # drawn, and never unmarked: the map outlines it, the legend names its period
+        assert kaz.label.startswith("21.3 % (Jan–Sep 2023,") and kaz.other_period
+        legend = panel.legend_html(ds.catalogue.indicators[SHARE], shown, names=ds.names())
+        assert "Another period than 2024" in legend and "Kazakhstan: Jan–Sep 2023" in legend
 
 
 def test_two_statistics_for_one_period_both_kept_the_preferred_on_the_map(tmp_path: Path) -> None:

@@ -198,7 +198,8 @@ SVG_NS = "{http://www.w3.org/2000/svg}"
 
 
 def _spans(figure: ET.Element, kind: str) -> list[ET.Element]:
-    return figure.findall(f".//span[@class='atlas-{kind}']")
+    """The laid-over spans of a kind ("dot" also finds a part-year's "atlas-dot atlas-part")."""
+    return [s for s in figure.iter("span") if f"atlas-{kind}" in s.get("class", "").split()]
 
 
 def _at(span: ET.Element) -> tuple[float, float]:
@@ -214,8 +215,8 @@ def _at(span: ET.Element) -> tuple[float, float]:
 
 def test_the_panel_chart_draws_every_reading_once_with_its_tooltip() -> None:
     """Each reading is one point (its reading as the point's tooltip), a partner with more than
-    one is a line through them in the image, and the image's text alternative lists every
-    reading."""
+    one full year is a line through those in the image (a part of a year is a ring off the
+    line), and the image's text alternative lists every reading."""
     from central_asia_atlas import charts
 
     ds = shipped()
@@ -228,8 +229,10 @@ def test_the_panel_chart_draws_every_reading_once_with_its_tooltip() -> None:
         assert tips == want and len(want) == c.points
         polylines = list(svg.iter(f"{SVG_NS}polyline"))
         assert [pl.get("stroke") for pl in polylines] == [
-            line.color for line in c.lines if len(line.points) > 1
+            line.color for line in c.lines if sum(p.full_year for p in line.points) > 1
         ]
+        rings = [d for d in _spans(figure, "dot") if "atlas-part" in d.get("class", "")]
+        assert len(rings) == sum(not p.full_year for line in c.lines for p in line.points)
         alt = figure.find(".//img").get("alt") or ""  # type: ignore[union-attr]
         assert c.spec.title in alt
         assert all(p.reading in alt for line in c.lines for p in line.points)
@@ -262,8 +265,8 @@ def test_the_panel_chart_puts_points_in_their_year_and_at_their_value() -> None:
     drawn = iter(dots)
     lines = iter(svg.iter(f"{SVG_NS}polyline"))
     for line in c.lines:
-        mine = [next(drawn) for _ in line.points]
-        if len(line.points) > 1:
+        mine = [xy for xy, p in ((next(drawn), p) for p in line.points) if p.full_year]
+        if len(mine) > 1:
             xy = [tuple(map(float, pt.split(","))) for pt in next(lines).get("points", "").split()]
             flat = [v for pt in xy for v in pt]
             assert flat == pytest.approx([v for pt in mine for v in pt], abs=0.1)
