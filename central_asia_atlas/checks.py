@@ -681,8 +681,8 @@ def _catalogue_texts(catalogue: Catalogue) -> Iterator[tuple[str, Any, str]]:
 
 def _untranslated(obj: Any, lang: str) -> Iterator[str]:
     given = obj.i18n.get(lang, {})
-    for name in obj.TRANSLATABLE:
-        if getattr(obj, name, None) and not given.get(name):
+    for name in obj.TRANSLATABLE:  # the fields the data gives (a default is the interface's)
+        if name in obj.model_fields_set and getattr(obj, name, None) and not given.get(name):
             yield name
 
 

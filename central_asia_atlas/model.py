@@ -36,6 +36,9 @@ class Strict(BaseModel):
 LangCode = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}$")]
 
 
+LONG_TEXTS = ("note", "description")  # the fields that may run over several lines
+
+
 class Translated(Strict):
     """A model whose reader-facing words the data also gives in other languages:
     ``i18n: {ru: {summary: "..."}}`` holds, per language code, the fields of `TRANSLATABLE`.
@@ -57,8 +60,8 @@ class Translated(Strict):
                     f"(translatable: {', '.join(cls.TRANSLATABLE) or 'nothing'})"
                 )
             for name, text in fields.items():
-                if name != "note" and ("\n" in text or "\r" in text or len(text) > 400):
-                    raise ValueError(f"{lang}.{name}: one line of at most 400 characters")
+                if name not in LONG_TEXTS and ("\n" in text or "\r" in text or len(text) > 600):
+                    raise ValueError(f"{lang}.{name}: one line of at most 600 characters")
         return value
 
 
