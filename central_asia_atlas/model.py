@@ -18,6 +18,8 @@ from pydantic import (
     model_validator,
 )
 
+from . import i18n
+
 ISO3 = Literal["KAZ", "UZB", "KGZ", "TJK", "TKM"]
 FIVE: tuple[ISO3, ...] = ("KAZ", "UZB", "KGZ", "TJK", "TKM")
 
@@ -37,15 +39,51 @@ LangCode = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}$")]
 
 
 LONG_TEXTS = ("note", "description")  # the fields that may run over several lines
+# Every field name some model translates (a set lookup keeps other attributes fast).
+_ALL_TRANSLATABLE = frozenset(
+    {
+        "summary",
+        "date_note",
+        "note",
+        "name",
+        "place",
+        "operator",
+        "capacity",
+        "geometry_note",
+        "attribution",
+        "label",
+        "description",
+        "unit",
+        "no_data_label",
+        "positive_label",
+        "negative_label",
+        "title",
+    }
+)
 
 
 class Translated(Strict):
     """A model whose reader-facing words the data also gives in other languages:
     ``i18n: {ru: {summary: "..."}}`` holds, per language code, the fields of `TRANSLATABLE`.
-    `i18n.text(obj, field)` picks the reader's language, or the English field."""
+
+    Reading such a field gives it in the language of the page being made (`i18n.use`): its
+    translation, or the English where there is none. So every renderer shows the reader's
+    language without asking for it, and code that must see the data as written (validation,
+    curation) runs outside `i18n.use`, in English.
+    """
 
     TRANSLATABLE: ClassVar[tuple[str, ...]] = ()
     i18n: dict[LangCode, dict[str, Text]] = {}
+
+    def __getattribute__(self, name: str) -> Any:
+        if name in _ALL_TRANSLATABLE and (lang := i18n.current()) != i18n.SOURCE:
+            cls = object.__getattribute__(self, "__class__")
+            if name in cls.TRANSLATABLE:
+                own = object.__getattribute__(self, "__dict__")
+                translated = own.get("i18n", {}).get(lang, {}).get(name)
+                if translated:
+                    return translated
+        return super().__getattribute__(name)
 
     @field_validator("i18n")
     @classmethod
