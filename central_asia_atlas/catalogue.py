@@ -25,12 +25,13 @@ from pydantic import (
     model_validator,
 )
 
+from .i18n import N_, _, ngettext
 from .markup import month_abbr, number
 from .model import Id, Key, Line, Text, Translated
 
 CATALOGUE_FILE = "indicators.yaml"
 NO_DATA = "no data"
-NO_DATA_LABEL = "No data"
+NO_DATA_LABEL = N_("No data")
 NO_DATA_COLOR = "#d9d9d9"
 
 Colour = Annotated[str, StringConstraints(pattern=r"^#[0-9A-Fa-f]{6}$")]
@@ -147,7 +148,11 @@ class NumericSpec(_Spec):
         return self
 
     def bin_label(self, b: Bin) -> str:
-        return b.label or f"{_num(b.min)}–{_num(b.max)} {self.unit}"
+        return b.label or f"{number(b.min)}–{number(b.max)} {self.unit}"
+
+    def no_data(self) -> str:
+        """The "no data" class's words: the catalogue's own, or the interface's."""
+        return self.no_data_label if "no_data_label" in self.model_fields_set else _(NO_DATA_LABEL)
 
     def bin_for(self, x: float) -> int | None:
         """The index of the bin holding x (a bin holds its min; the last also its max)."""
@@ -193,16 +198,18 @@ class ComputedSpec(_Spec):
 
     def class_label(self, n: int) -> str:
         k = self.reach
-        more = " or more" if abs(n) >= k else ""
         if not self.is_balance:
             n = min(n, k)
-            return f"{n}{more} kind{'s' if n != 1 or more else ''} cited"
+            if n >= k:
+                return ngettext("{n} or more kind cited", "{n} or more kinds cited", n).format(n=n)
+            return ngettext("{n} kind cited", "{n} kinds cited", n).format(n=n)
         n = max(-k, min(k, n))
         if n == 0:
-            return "0 (as many of each)"
+            return _("0 (as many of each)")
         sign = "+" if n > 0 else "−"
+        more = _("{n} or more").format(n=abs(n)) if abs(n) >= k else str(abs(n))
         side = self.positive_label if n > 0 else self.negative_label
-        return f"{sign}{abs(n)}{more}" + (f" ({side})" if side else "")
+        return f"{sign}{more}" + (f" ({side})" if side else "")
 
     def classes(self) -> list[tuple[int, str, str]]:
         """(count, label, colour) for every colour of the palette, in legend order."""

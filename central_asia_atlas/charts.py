@@ -18,6 +18,7 @@ from html import escape
 
 from .catalogue import ChartSpec, NumericSpec
 from .dataset import Dataset
+from .i18n import _
 from .indicators import series
 from .markup import and_list, day
 
@@ -58,19 +59,21 @@ def _source_line(rows: list[tuple[str, str, str]]) -> str:
     for stats, via, period in rows:
         groups.setdefault((stats, via), set()).add(period)
     parts = [
-        (stats or "statistics not stated")
-        + (f" via {via}" if via else "")
+        (stats or _("statistics not stated"))
+        + (" " + _("via {outlet}").format(outlet=via) if via else "")
         + f" ({', '.join(sorted(periods))})"
         for (stats, via), periods in groups.items()
     ]
-    return "Sources: " + "; ".join(parts) + "." if parts else ""
+    return _("Sources: {list}.").format(list="; ".join(parts)) if parts else ""
 
 
 def _missing_line(missing: list[str], as_of: dt.date | None) -> str:
     if not missing:
         return ""
-    when = f" by {day(as_of)}" if as_of else ""
-    return f" No value in the data for {and_list(missing)}{when}."
+    when = " " + _("by {day}").format(day=day(as_of)) if as_of else ""
+    return " " + _("No value in the data for {partners}{when}.").format(
+        partners=and_list(missing), when=when
+    )
 
 
 def axis_step(highest: float, ticks: int = 4) -> float:
@@ -281,7 +284,7 @@ def chart_html(chart: CountryChart) -> str:
         for line in chart.lines
     )
     if any(not p.full_year for line in chart.lines for p in line.points):
-        keys += '<span><span class="atlas-part-key"></span>part of a year</span>'
+        keys += f'<span><span class="atlas-part-key"></span>{e(_("part of a year"))}</span>'
     return (
         f'<figure class="atlas-chart" data-chart="{e(chart.spec.id)}">'
         f'<div class="atlas-chart-title">{e(chart.spec.title)}</div>'

@@ -27,12 +27,13 @@ from shapely.ops import polylabel
 
 from . import indicators
 from . import selection as sel
+from .i18n import _
 from .legends import OTHER_PERIOD_COLOR, Entry, Legend, indicator_legend, routes_legend
 from .mapstyle import EVENT_FILL
 from .markup import day
 from .publish import (
-    APP_TITLE,
     MAX_SOURCE_LINES,
+    app_title,
     data_version,
     indicator_key,
     results,
@@ -132,7 +133,7 @@ def _layout(title: str, sources: str, version: str, bounds: tuple[float, ...]) -
     title_lines = _wrap(title, 95)[:2]
     lines = _wrap(sources, 175)
     if len(lines) > MAX_SOURCE_LINES:
-        last = lines[MAX_SOURCE_LINES - 1] + " … (all in the CSV)"
+        last = lines[MAX_SOURCE_LINES - 1] + " … " + _("(all in the CSV)")
         lines = [*lines[: MAX_SOURCE_LINES - 1], last]
     foot = [*lines, version]
     map_w = FIG_WIDTH * MAP_SHARE
@@ -413,7 +414,8 @@ def _draw(
     # redraw after each layer it plots, which an Agg canvas would render in full every time.
     # savefig renders once, with the format's own backend.
     fig = Figure(figsize=(lay.width, lay.height), facecolor="#ffffff")
-    _draw_texts(fig, lay, f"As of {day(shown_day(view, today))} · {APP_TITLE}")
+    as_of = _("As of {day}").format(day=day(shown_day(view, today)))
+    _draw_texts(fig, lay, f"{as_of} · {app_title()}")
     ax = _map_axes(fig, lay, bounds)
     base = basemap if basemap is not None else mapview.load_basemap()
     _draw_neighbours(ax, base, west, east)
@@ -442,11 +444,11 @@ def _render(
         meta = {
             "Title": label,
             "Date": None,
-            "Creator": APP_TITLE,
+            "Creator": app_title(),
             "Description": f"{source_line(ds, results(ds, view))}. {data_version(ds).text}",
         }
     else:
-        meta = {"Title": label, "Software": APP_TITLE, "Source": data_version(ds).text}
+        meta = {"Title": label, "Software": app_title(), "Source": data_version(ds).text}
     import matplotlib
 
     matplotlib.use("Agg")  # no display: draw into memory only

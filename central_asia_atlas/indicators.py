@@ -26,6 +26,7 @@ from .catalogue import (
     parse_period,
 )
 from .dataset import Dataset
+from .i18n import _, ngettext
 from .model import FIVE, IndicatorValue
 
 __all__ = ["NO_DATA", "NO_DATA_COLOR", "IndicatorResult", "compute", "legend_entries"]
@@ -63,7 +64,7 @@ class IndicatorResult:
 
 
 def _no_data(iso3: str, spec: AnySpec) -> IndicatorResult:
-    label = spec.no_data_label if isinstance(spec, NumericSpec) else NO_DATA_LABEL
+    label = spec.no_data() if isinstance(spec, NumericSpec) else _(NO_DATA_LABEL)
     return IndicatorResult(iso3, NO_DATA, label, NO_DATA_COLOR, ())
 
 
@@ -141,7 +142,8 @@ def reading(
     stats = dataset.catalogue.statistics_label(value.statistics)
     via = _via(dataset, facts)
     number = float(value.value)  # the loader only keeps numbers for numeric indicators
-    where = ", ".join(x for x in (period.label, stats, f"via {via}" if via else None) if x)
+    via_text = _("via {outlet}").format(outlet=via) if via else None
+    where = ", ".join(x for x in (period.label, stats, via_text) if x)
     return Reading(
         number, period, stats, via, facts, f"{format_number(number, spec.unit)} ({where})"
     )
@@ -179,7 +181,7 @@ def series(
     country = dataset.country(iso3)
     history = country.props.indicators.get(spec.key, []) if country else []
     best: dict[Period, Reading] = {}
-    for _, r in readings(dataset, spec, history, as_of):
+    for _value, r in readings(dataset, spec, history, as_of):
         best.setdefault(r.period, r)
     # a part of a year whose whole year is known too is left out of the line (it would zigzag)
     years = {p.start.year for p in best if p.is_year}
@@ -191,7 +193,7 @@ def map_year(found: Mapping[str, Sequence[tuple[IndicatorValue, Reading]]]) -> i
     """The year a numeric colouring shows: the latest full year any of the five has a value
     for (known on the day). It follows the "as of" day: a year's figures count once the facts
     that state them are known. None: no full year at all (then each country's latest)."""
-    years = [r.period.start.year for rs in found.values() for _, r in rs if r.period.is_year]
+    years = [r.period.start.year for rs in found.values() for _value, r in rs if r.period.is_year]
     return max(years) if years else None
 
 
@@ -229,19 +231,22 @@ def _numeric(
     if picked is None:
         if found:  # a value the map's year cannot show: said, not drawn
             latest = found[0][1]
-            beyond = (
-                f"No value within {spec.tolerance} year(s) of {year}; the latest: {latest.text}"
-            )
+            beyond = ngettext(
+                "No value within {n} year of {year}; the latest: {latest}",
+                "No value within {n} years of {year}; the latest: {latest}",
+                spec.tolerance,
+            ).format(n=spec.tolerance, year=year, latest=latest.text)
             return replace(_no_data(iso3, spec), note=beyond, map_year=year)
         return replace(_no_data(iso3, spec), map_year=year)
     value, best = picked
-    others = tuple(r for _, r in found if r.period == best.period and r is not best)
+    others = tuple(r for _value, r in found if r.period == best.period and r is not best)
     other_period = year is not None and not (best.period.is_year and best.period.start.year == year)
     index = spec.bin_for(best.number)
     note = value.note
     if others:
         also = "; ".join(o.text for o in others)
-        note = (note + " " if note else "") + f"Other statistics for the same period: {also}"
+        also_text = _("Other statistics for the same period: {list}").format(list=also)
+        note = (note + " " if note else "") + also_text
     if index is None:  # outside every bin: shown, but in no class
         return IndicatorResult(
             iso3,
@@ -310,9 +315,11 @@ def _computed(
         )
     if spec.is_balance:
         sign = "+" if n > 0 else "−" if n < 0 else ""
-        label = f"{sign}{abs(n)} ({len(plus)} against {len(minus)})"
+        label = f"{sign}{abs(n)} " + _("({plus} against {minus})").format(
+            plus=len(plus), minus=len(minus)
+        )
     else:
-        label = f"{n} kind{'s' if n != 1 else ''} cited"
+        label = ngettext("{n} kind cited", "{n} kinds cited", n).format(n=n)
     return IndicatorResult(iso3, str(n), label, spec.color_for(n), facts, " · ".join(parts) or None)
 
 
@@ -359,16 +366,16 @@ def legend_entries(spec: AnySpec) -> list[tuple[str, str, str]]:
     """(class value, label, colour) of every class of the indicator, "no data" last."""
     if isinstance(spec, CategoricalSpec):
         entries = [(c.value, c.label, c.color) for c in spec.classes]
-        no_data = NO_DATA_LABEL
+        no_data = _(NO_DATA_LABEL)
     elif isinstance(spec, NumericSpec):
         entries = [
             (spec.bin_label(b), spec.bin_label(b), c)
             for b, c in zip(spec.bins, spec.palette, strict=True)
         ]
-        no_data = spec.no_data_label
+        no_data = spec.no_data()
     else:
         entries = [(str(n), label, color) for n, label, color in spec.classes()]
-        no_data = NO_DATA_LABEL
+        no_data = _(NO_DATA_LABEL)
     return [*entries, (NO_DATA, no_data, NO_DATA_COLOR)]
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from .catalogue import AnySpec
+from .i18n import _
 from .indicators import IndicatorResult, legend_entries, legend_value
 from .mapstyle import EVENT_FILL, ROUTE_AVOIDING_RUSSIA, ROUTE_NOT_OPERATING, ROUTE_VIA_RUSSIA
 
@@ -61,54 +62,55 @@ def indicator_legend(
     notes: list[str] = []
     year = next((r.map_year for r in results.values() if r.map_year is not None), None)
     if year is not None:
-        notes.append(f"Values for {year}, each with its statistics (see the panel).")
+        notes.append(
+            _("Values for {year}, each with its statistics (see the panel).").format(year=year)
+        )
         other = [r for r in results.values() if r.other_period and r.reading is not None]
         if other:
-            label = f"Another period than {year} (outlined)"
+            label = _("Another period than {year} (outlined)").format(year=year)
             entries.append(Entry(OTHER_PERIOD, label, OTHER_PERIOD_COLOR, "outline", len(other)))
             shown = [
                 f"{(names or {}).get(r.iso3, r.iso3)}: {r.reading.period.label}"
                 for r in other
                 if r.reading
             ]
-            notes.append("Periods differ: " + "; ".join(shown) + ".")
+            notes.append(_("Periods differ: {list}.").format(list="; ".join(shown)))
     by_stats: dict[str, list[str]] = {}
     for r in results.values():
         if r.reading is not None:
             name = (names or {}).get(r.iso3, r.iso3)
-            by_stats.setdefault(r.reading.statistics or "statistics not stated", []).append(name)
+            stats = r.reading.statistics or _("statistics not stated")
+            by_stats.setdefault(stats, []).append(name)
     if len(by_stats) > 1:
         parts = [f"{stats} ({', '.join(who)})" for stats, who in by_stats.items()]
-        notes.append("Statistics differ: " + "; ".join(parts) + ".")
+        notes.append(_("Statistics differ: {list}.").format(list="; ".join(parts)))
     return Legend(spec.label, spec.description, tuple(entries), tuple(notes))
-
-
-ROUTES_TITLE = "Energy export routes"
-ROUTES = Legend(
-    ROUTES_TITLE,
-    "",
-    (
-        Entry("via-russia", "Transits Russia", ROUTE_VIA_RUSSIA, "line"),
-        Entry("avoiding-russia", "Avoids Russia", ROUTE_AVOIDING_RUSSIA, "line"),
-        Entry(
-            "dashed",
-            "Dashed: schematic line, or not operating (proposed, under construction, shelved, "
-            "cancelled, idle)",
-            ROUTE_NOT_OPERATING,
-            "dashed",
-        ),
-        Entry("event", "Dated event (e.g. a disruption)", EVENT_FILL, "dot"),
-        Entry(
-            "event-beyond",
-            "Event beyond the map (Brussels, Beijing, ...), marked at its edge",
-            EVENT_FILL,
-            "ring",
-        ),
-    ),
-)
 
 
 def routes_legend() -> Legend:
     """The routes by kind (through Russia or not) and status (solid: operating on a traced
     line; dashed: the rest), then the events' markers."""
-    return ROUTES
+    return Legend(
+        _("Energy export routes"),
+        "",
+        (
+            Entry("via-russia", _("Transits Russia"), ROUTE_VIA_RUSSIA, "line"),
+            Entry("avoiding-russia", _("Avoids Russia"), ROUTE_AVOIDING_RUSSIA, "line"),
+            Entry(
+                "dashed",
+                _(
+                    "Dashed: schematic line, or not operating (proposed, under construction, "
+                    "shelved, cancelled, idle)"
+                ),
+                ROUTE_NOT_OPERATING,
+                "dashed",
+            ),
+            Entry("event", _("Dated event (e.g. a disruption)"), EVENT_FILL, "dot"),
+            Entry(
+                "event-beyond",
+                _("Event beyond the map (Brussels, Beijing, ...), marked at its edge"),
+                EVENT_FILL,
+                "ring",
+            ),
+        ),
+    )

@@ -28,7 +28,9 @@ from shapely.geometry import box, mapping, shape
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import polylabel
 
+from . import words
 from .dataset import BASEMAP_FILE, ROOT, Dataset, current_data_dir
+from .i18n import _
 from .indicators import IndicatorResult
 from .legends import OTHER_PERIOD_COLOR
 from .mapstyle import (
@@ -41,6 +43,7 @@ from .mapstyle import (
 from .mapstyle import (
     HEIGHT as HEIGHT,  # re-exported: the page and tests read mapview.HEIGHT
 )
+from .markup import day
 from .model import GeometryQuality, RouteStatus
 from .selection import Selection
 
@@ -683,11 +686,13 @@ def country_features(
     feats = []
     for c in dataset.countries:
         res = results.get(c.props.iso3)
-        value = res.label if res else "No data"
+        value = res.label if res else _("No data")
         lines = [c.props.name, f"{indicator_label}: {value}"]
         other = bool(res and res.other_period)
         if res is not None and other:
-            lines.append(f"Another period than the map's {res.map_year} (outlined)")
+            lines.append(
+                _("Another period than the map's {year} (outlined)").format(year=res.map_year)
+            )
         feats.append(
             {
                 "type": "Feature",
@@ -718,7 +723,7 @@ def route_features(dataset: Dataset) -> dict[str, Any]:
     feats = []
     for r in dataset.routes:
         p = r.props
-        via = "through Russia" if p.transits_russia else "avoiding Russia"
+        via = _("through Russia") if p.transits_russia else _("avoiding Russia")
         feats.append(
             {
                 "type": "Feature",
@@ -727,7 +732,9 @@ def route_features(dataset: Dataset) -> dict[str, Any]:
                     "id": p.id,
                     "color": route_color(p.transits_russia),
                     "dashed": route_dashed(p.geometry_quality, p.status),
-                    "tip": _tip(p.name, f"{p.commodity.value}, {via}", p.status.value),
+                    "tip": _tip(
+                        p.name, f"{words.commodity(p.commodity)}, {via}", words.status(p.status)
+                    ),
                 },
                 "geometry": _geojson_geometry(r.geometry),
             }
@@ -757,11 +764,12 @@ def event_features(dataset: Dataset) -> dict[str, Any]:
     feats = []
     for (lon, lat), ids in events_at_same_place(dataset).items():
         events = [e.props for i in ids if (e := dataset.event(i)) is not None]
-        lines = [f"{p.date.isoformat()}: {p.name}" for p in events]
+        lines = [f"{day(p.date)}: {p.name}" for p in events]
         title = events[0].place if len(events) > 1 else events[0].name
         edge = at_the_edge(lon, lat)
         if edge is not None:
-            lines.append(f"In {events[0].place}, beyond the map: marked at its edge")
+            where = _("In {place}, beyond the map: marked at its edge")
+            lines.append(where.format(place=events[0].place))
         x, y = edge or (lon, lat)
         feats.append(
             {

@@ -204,6 +204,8 @@ class Source(Strict):
     # A repost cited because the original is not stored: the reposting outlet (the URL is its
     # page); `outlet` then names the original publisher.
     via: Line | None = None
+    # the language of the document (a stored one's excerpts are marked with it); default English
+    language: LangCode = "en"
     note: Text | None = None
 
     @property

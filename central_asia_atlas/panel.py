@@ -8,22 +8,18 @@ from dataclasses import dataclass
 from html import escape
 from urllib.parse import quote
 
+from . import words
 from .catalogue import AnySpec, ComputedSpec
 from .dataset import Dataset, FactRef
+from .i18n import _, ngettext
 from .indicators import NO_DATA, NO_DATA_COLOR, IndicatorResult, signals_by_side
 from .legends import Legend, indicator_legend, routes_legend
 from .mapstyle import events_at_same_place
-from .markup import dated, day
-from .model import Category, EventProps, Fact, Kind, RelationKind, Source, SourceKind
+from .markup import dated, day, month_abbr, number
+from .model import Category, EventProps, Fact, Kind, Source, SourceKind
 
 READER_PAGE = "sources"  # the sources reader page, relative to the app's root
 
-_RELATION_LABELS = {
-    RelationKind.superseded_by: "Superseded by a later fact",
-    RelationKind.supersedes: "Supersedes an earlier fact",
-    RelationKind.disagrees_with: "Sources disagree",
-    RelationKind.corroborates: "Corroborated by",
-}
 
 STYLE = """<style>
 .atlas-panel h3, .atlas-panel-head h3 { margin: 0 0 .2rem 0; }
@@ -84,7 +80,7 @@ def _style(style: bool) -> str:
 
 
 def _date(d: dt.date | None) -> str:
-    return day(d) if d else "undated"
+    return day(d) if d else _("undated")
 
 
 def reader_link(fact_id: str) -> str:
@@ -94,10 +90,10 @@ def reader_link(fact_id: str) -> str:
 
 def _source_line(src: Source | None, source_id: str) -> str:
     if src is None:
-        return (
-            f'<span class="atlas-meta">Source {escape(source_id)} (not in the sources list)</span>'
-        )
-    parts = [f"<b>{escape(src.outlet)}</b>" + (f", via {escape(src.via)}" if src.via else "")]
+        missing = _("Source {id} (not in the sources list)").format(id=source_id)
+        return f'<span class="atlas-meta">{escape(missing)}</span>'
+    via = ", " + escape(_("via {outlet}").format(outlet=src.via)) if src.via else ""
+    parts = [f"<b>{escape(src.outlet)}</b>{via}"]
     if src.author:
         parts.append(escape(src.author))
     parts.append(escape(_date(src.published)))
@@ -105,13 +101,13 @@ def _source_line(src: Source | None, source_id: str) -> str:
     kind_cls = "atlas-badge atlas-state" if src.kind is SourceKind.state_media else "atlas-badge"
     parts.append(
         f'<span class="{kind_cls}" data-source-kind="{escape(src.kind.value, quote=True)}">'
-        f"{escape(src.kind.value)}</span>"
+        f"{escape(words.source_kind(src.kind))}</span>"
     )
     if src.accessed:
-        parts.append(f"read {escape(_date(src.accessed))}")
+        parts.append(escape(_("read {day}").format(day=_date(src.accessed))))
     link = (
         f' · <a href="{escape(src.url, quote=True)}" target="_blank" rel="noopener noreferrer">'
-        "source</a>"
+        f"{escape(_('source'))}</a>"
         if src.url
         else ""
     )
@@ -125,11 +121,11 @@ def _relations_html(fact: Fact, dataset: Dataset) -> str:
         target = (
             f"{escape(other.summary)} ({escape(dated(other.date, other.date_precision))})"
             if other
-            else f"fact {escape(rel.fact)}"
+            else escape(_("fact {id}").format(id=rel.fact))
         )
         out.append(
             f'<div class="atlas-relation" data-relation="{escape(rel.kind.value, quote=True)}">'
-            f"<b>{escape(_RELATION_LABELS.get(rel.kind, rel.kind.value))}:</b> {target}. "
+            f"<b>{escape(words.relation(rel.kind))}:</b> {target}. "
             f"{escape(rel.note)}</div>"
         )
     return "".join(out)
@@ -145,25 +141,38 @@ def fact_html(ref: FactRef, dataset: Dataset) -> str:
     where = ""
     if ref.kind is Kind.route:
         route = dataset.route(ref.owner)
-        where = f" · route: {escape(route.props.name if route else ref.owner)}"
+        name = route.props.name if route else ref.owner
+        where = " · " + escape(_("route: {name}").format(name=name))
     elif ref.kind is Kind.event:
         event = dataset.event(ref.owner)
-        where = f" · event: {escape(event.props.name if event else ref.owner)}"
+        name = event.props.name if event else ref.owner
+        where = " · " + escape(_("event: {name}").format(name=name))
     elif ref.kind is Kind.region:
-        where = " · region-wide"
+        where = " · " + escape(_("region-wide"))
     head = f'<div class="atlas-meta">{date}{where}</div><div>{escape(f.summary)}</div>'
     if f.excerpt is not None:
-        body = f"<blockquote>{escape(f.excerpt)}</blockquote>"
-        reader = f' · <a href="{escape(reader_link(f.id), quote=True)}">passage in the source</a>'
+        lang = escape(src.language if src is not None else "en", quote=True)
+        body = f'<blockquote lang="{lang}">{escape(f.excerpt)}</blockquote>'
+        reader = (
+            f' · <a href="{escape(reader_link(f.id), quote=True)}">'
+            f"{escape(_('passage in the source'))}</a>"
+        )
         badge = ""
     else:
         body = ""
         reader = ""
-        badge = '<span class="atlas-badge">reference</span> '
-    note = f'<div class="atlas-meta">Note: {escape(f.note)}</div>' if f.note else ""
+        badge = f'<span class="atlas-badge">{escape(_("reference"))}</span> '
+    note = (
+        f'<div class="atlas-meta">{escape(_("Note: {note}").format(note=f.note))}</div>'
+        if f.note
+        else ""
+    )
     state = (
-        '<div class="atlas-meta" data-state-media="1">Only source: state media. This says what '
-        "the government says, not that it is so.</div>"
+        '<div class="atlas-meta" data-state-media="1">'
+        + escape(
+            _("Only source: state media. This says what the government says, not that it is so.")
+        )
+        + "</div>"
         if src is not None and src.kind is SourceKind.state_media
         else ""
     )
@@ -194,13 +203,14 @@ def facts_html(refs: Iterable[FactRef], dataset: Dataset) -> str:
     for ref in sorted(refs, key=lambda r: (r.fact.date, r.fact.id)):
         groups.setdefault(ref.fact.category, []).append(ref)
     if not groups:
-        return '<p class="atlas-meta">No sourced facts yet.</p>'
+        return f'<p class="atlas-meta">{escape(_("No sourced facts yet."))}</p>'
     out = []
     for cat in Category:
         if cat in groups:
             items = "".join(fact_html(r, dataset) for r in groups[cat])
             out.append(
-                f'<h4 data-category="{escape(cat.value, quote=True)}">{escape(cat.value)}</h4>'
+                f'<h4 data-category="{escape(cat.value, quote=True)}">'
+                f"{escape(words.category(cat))}</h4>"
                 f"{items}"
             )
     return "".join(out)
@@ -229,7 +239,7 @@ def indicator_rows(
         note = f'<div class="atlas-meta">{escape(res.note or "")}</div>' if shown_note else ""
         others = "".join(
             f'<div class="atlas-relation" data-relation="disagrees_with">'
-            f"<b>Other statistics, same period:</b> {escape(o.text)}</div>"
+            f"<b>{escape(_('Other statistics, same period:'))}</b> {escape(o.text)}</div>"
             for o in res.others
         )
         rows.append(
@@ -258,10 +268,16 @@ def _fact_links(dataset: Dataset, ids: Sequence[str], shown: Collection[str] | N
         title = f.summary if len(f.summary) <= 120 else f.summary[:119] + "…"
         links.append(
             f'<a href="{escape(href, quote=True)}" title="{escape(title, quote=True)}">'
-            f"{escape(f'{f.date:%b %Y}' if f.date_precision != 'year' else str(f.date.year))}</a>"
+            f"{escape(_short_date(f))}</a>"
         )
     more = len(facts) - TIE_LINKS
-    return ", ".join(links) + (f" and {more} more" if more > 0 else "")
+    rest = " " + ngettext("and {n} more", "and {n} more", more).format(n=more) if more > 0 else ""
+    return ", ".join(links) + escape(rest)
+
+
+def _short_date(f: Fact) -> str:
+    """A fact's month and year ("Sep 2023"), or its year when that is all that is known."""
+    return str(f.date.year) if f.date_precision == "year" else f"{month_abbr(f.date)} {f.date.year}"
 
 
 def ties_html(
@@ -283,7 +299,7 @@ def ties_html(
             ]
             body = f"<ul>{''.join(items)}</ul>"
         else:
-            body = '<p class="atlas-meta">None cited in the sources here.</p>'
+            body = f'<p class="atlas-meta">{escape(_("None cited in the sources here."))}</p>'
         blocks.append(
             f'<div data-side="{escape(side.value, quote=True)}"><h4 style="border-color:'
             f'{escape(colour, quote=True)}">{escape(cat.side_label(side))} ({len(cited)})</h4>'
@@ -311,18 +327,18 @@ def fact_groups(dataset: Dataset, iso3: str, as_of: dt.date | None = None) -> di
     for r in refs:
         counts[r.fact.category.value] = counts.get(r.fact.category.value, 0) + 1
     quoted = sum(1 for r in refs if r.fact.excerpt is not None)
-    out = {LATEST: "Latest", ALL: f"All {len(refs)}"}
+    out = {LATEST: _("Latest"), ALL: _("All {n}").format(n=len(refs))}
     if quoted:
-        out[QUOTED] = f"Quoted from stored documents {quoted}"
+        out[QUOTED] = _("Quoted from stored documents {n}").format(n=quoted)
     out.update(
         {
-            c.value: f"{c.value.capitalize()} {counts[c.value]}"
+            c.value: f"{words.category(c).capitalize()} {counts[c.value]}"
             for c in Category
             if c.value in counts
         }
     )
     if region := dataset.region_only_facts(as_of):
-        out[REGION] = f"Central Asia as a whole {len(region)}"
+        out[REGION] = _("Central Asia as a whole {n}").format(n=len(region))
     return out
 
 
@@ -362,12 +378,15 @@ def country_html(
     """
     c = dataset.country(iso3)
     if c is None:
-        return _panel("country", iso3, f"<p>No country {escape(iso3)} in the data.</p>", style)
+        missing = escape(_("No country {id} in the data.").format(id=iso3))
+        return _panel("country", iso3, f"<p>{missing}</p>", style)
     if view is None:
         refs = dataset.facts_for_country(iso3, as_of)
         region = dataset.region_only_facts(as_of)
         region_part = (
-            f"<h4>Central Asia as a whole</h4>{facts_html(region, dataset)}" if region else ""
+            f"<h4>{escape(_('Central Asia as a whole'))}</h4>{facts_html(region, dataset)}"
+            if region
+            else ""
         )
         facts_part = f"{facts_html(refs, dataset)}{region_part}"
         shown = {r.fact.id for r in refs + region}
@@ -375,23 +394,30 @@ def country_html(
         picked, more = facts_in_view(dataset, iso3, as_of, view)
         label = fact_groups(dataset, iso3, as_of).get(view.group, view.group)
         rest = (
-            f'<p class="atlas-meta" data-more="{more}">{more} more: choose "Show more facts" '
-            "below.</p>"
+            f'<p class="atlas-meta" data-more="{more}">'
+            + escape(
+                ngettext(
+                    '{n} more: choose "Show more facts" below.',
+                    '{n} more: choose "Show more facts" below.',
+                    more,
+                ).format(n=more)
+            )
+            + "</p>"
             if more
             else ""
         )
         body = "".join(fact_html(r, dataset) for r in picked) or (
-            '<p class="atlas-meta">No sourced facts yet.</p>'
+            f'<p class="atlas-meta">{escape(_("No sourced facts yet."))}</p>'
         )
+        heading = _("Facts: {group}, newest first").format(group=label)
         facts_part = (
-            f'<h4 data-facts="{escape(view.group, quote=True)}">Facts: {escape(label)}, '
-            f"newest first</h4>{body}{rest}"
+            f'<h4 data-facts="{escape(view.group, quote=True)}">{escape(heading)}</h4>{body}{rest}'
         )
         shown = {r.fact.id for r in picked}
     inner = (
         (_head(dataset, iso3, as_of) if head else "")
-        + f"<h4>Ties on each side</h4>{ties_html(dataset, iso3, as_of, shown)}"
-        f"<h4>Indicators</h4>{indicator_rows(dataset, iso3, table)}"
+        + f"<h4>{escape(_('Ties on each side'))}</h4>{ties_html(dataset, iso3, as_of, shown)}"
+        f"<h4>{escape(_('Indicators'))}</h4>{indicator_rows(dataset, iso3, table)}"
         f"{facts_part}"
     )
     return _panel("country", iso3, inner, style)
@@ -413,12 +439,10 @@ def _head(dataset: Dataset, iso3: str, as_of: dt.date | None) -> str:
         return ""
     p = c.props
     n = len(dataset.facts_for_country(iso3, as_of))
-    day = f" · as of {escape(_date(as_of))}" if as_of else ""
-    return (
-        f"<h3>{escape(p.name)}</h3>"
-        f'<div class="atlas-meta">Capital: {escape(p.capital.name)} · {n} '
-        f"sourced fact{'s' if n != 1 else ''}{day}</div>"
-    )
+    day = " · " + _("as of {day}").format(day=_date(as_of)) if as_of else ""
+    facts = ngettext("{n} sourced fact", "{n} sourced facts", n).format(n=n)
+    line = _("Capital: {capital}").format(capital=p.capital.name) + f" · {facts}{day}"
+    return f'<h3>{escape(p.name)}</h3><div class="atlas-meta">{escape(line)}</div>'
 
 
 def _attr_table(rows: Iterable[tuple[str, str | None]]) -> str:
@@ -439,23 +463,24 @@ def _names(dataset: Dataset, iso3s: Iterable[str]) -> str | None:
 def route_html(dataset: Dataset, route_id: str, style: bool = True) -> str:
     r = dataset.route(route_id)
     if r is None:
-        return _panel("route", route_id, f"<p>No route {escape(route_id)} in the data.</p>", style)
+        missing = escape(_("No route {id} in the data.").format(id=route_id))
+        return _panel("route", route_id, f"<p>{missing}</p>", style)
     p = r.props
     geometry_sources = ", ".join(
         dataset.sources[s].outlet if s in dataset.sources else s for s in p.geometry_sources
     )
     rows = [
-        ("Commodity", p.commodity.value),
-        ("Transits Russia", "yes" if p.transits_russia else "no"),
-        ("Status", p.status.value),
-        ("Operator", p.operator),
-        ("Capacity", p.capacity),
-        ("Length", f"{p.length_km:,.0f} km" if p.length_km else None),
-        ("Countries", _names(dataset, p.countries)),
-        ("Line on the map", p.geometry_quality.value),
-        ("About the line", p.geometry_note),
-        ("Line drawn from", geometry_sources),
-        ("Attribution", p.attribution),
+        (_("Commodity"), words.commodity(p.commodity)),
+        (_("Transits Russia"), _("yes") if p.transits_russia else _("no")),
+        (_("Status"), words.status(p.status)),
+        (_("Operator"), p.operator),
+        (_("Capacity"), p.capacity),
+        (_("Length"), _("{n} km").format(n=number(round(p.length_km))) if p.length_km else None),
+        (_("Countries"), _names(dataset, p.countries)),
+        (_("Line on the map"), words.quality(p.geometry_quality)),
+        (_("About the line"), p.geometry_note),
+        (_("Line drawn from"), geometry_sources),
+        (_("Attribution"), p.attribution),
     ]
     refs = [ref for ref in dataset.fact_refs() if ref.kind is Kind.route and ref.owner == p.id]
     inner = f"<h3>{escape(p.name)}</h3>{_attr_table(rows)}{facts_html(refs, dataset)}"
@@ -465,11 +490,11 @@ def route_html(dataset: Dataset, route_id: str, style: bool = True) -> str:
 def _event_body(dataset: Dataset, p: EventProps) -> str:
     src = dataset.sources.get(p.place_source)
     rows = [
-        ("Date", _date(p.date)),
-        ("Until", _date(p.end_date) if p.end_date else None),
-        ("Place", p.place),
-        ("Place located by", src.outlet if src else p.place_source),
-        ("Countries", _names(dataset, p.countries)),
+        (_("Date"), _date(p.date)),
+        (_("Until"), _date(p.end_date) if p.end_date else None),
+        (_("Place"), p.place),
+        (_("Place located by"), src.outlet if src else p.place_source),
+        (_("Countries"), _names(dataset, p.countries)),
     ]
     refs = [ref for ref in dataset.fact_refs() if ref.kind is Kind.event and ref.owner == p.id]
     return f"{_attr_table(rows)}{facts_html(refs, dataset)}"
@@ -479,7 +504,8 @@ def event_html(dataset: Dataset, event_id: str, style: bool = True) -> str:
     """The event, then the other events marked at the same place (one marker on the map)."""
     e = dataset.event(event_id)
     if e is None:
-        return _panel("event", event_id, f"<p>No event {escape(event_id)} in the data.</p>", style)
+        missing = escape(_("No event {id} in the data.").format(id=event_id))
+        return _panel("event", event_id, f"<p>{missing}</p>", style)
     p = e.props
     others = next((ids for ids in events_at_same_place(dataset).values() if p.id in ids), [])
     more = [o.props for i in others if i != p.id and (o := dataset.event(i)) is not None]
@@ -488,7 +514,7 @@ def event_html(dataset: Dataset, event_id: str, style: bool = True) -> str:
         f"{escape(o.name)}</summary>{_event_body(dataset, o)}</details>"
         for o in more
     )
-    also_part = f"<h4>Also at this place</h4>{also}" if more else ""
+    also_part = f"<h4>{escape(_('Also at this place'))}</h4>{also}" if more else ""
     inner = f"<h3>{escape(p.name)}</h3>{_event_body(dataset, p)}{also_part}"
     return _panel("event", p.id, inner, style)
 

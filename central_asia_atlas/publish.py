@@ -21,6 +21,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 from . import indicators
 from . import selection as sel
 from .exports import csv_safe
+from .i18n import N_, _, ngettext
 from .markup import day
 from .model import FIVE
 
@@ -29,11 +30,16 @@ if TYPE_CHECKING:
     from .dataset import Dataset
     from .indicators import IndicatorResult
 
-APP_TITLE = "Central Asia between Russia, the EU and China"
+APP_TITLE = N_("Central Asia between Russia, the EU and China")
 EMBED_HEIGHT = 600  # px: the embedded view (map and compact panel) fits an iframe this high
 EMBED_MAP_HEIGHT = 400  # px: the map in it, with room for its legend and data version
-NATURAL_EARTH = "made with Natural Earth"
+NATURAL_EARTH = N_("made with Natural Earth")
 MAX_SOURCE_LINES = 5  # the image's source line; the CSV lists every source
+
+
+def app_title() -> str:
+    """The atlas's name in the reader's language."""
+    return _(APP_TITLE)
 
 
 class DataVersion(NamedTuple):
@@ -44,8 +50,9 @@ class DataVersion(NamedTuple):
 
     @property
     def text(self) -> str:
-        day = self.latest.isoformat() if self.latest else "no facts"
-        return f"Data version {day} ({self.facts} fact{'s' if self.facts != 1 else ''})"
+        day = self.latest.isoformat() if self.latest else _("no facts")
+        facts = ngettext("{n} fact", "{n} facts", self.facts).format(n=self.facts)
+        return _("Data version {day} ({facts})").format(day=day, facts=facts)
 
 
 def data_version(ds: Dataset) -> DataVersion:
@@ -101,9 +108,13 @@ def shown_day(view: sel.View, today: dt.date | None) -> dt.date:
 def citation(ds: Dataset, view: sel.View, url: str, accessed: dt.date) -> str:
     """One line to cite the view: title, URL, data version, day accessed."""
     label = _spec(ds, indicator_key(ds, view)).label
-    return (
-        f"{APP_TITLE}: “{label}”, map as of {day(shown_day(view, accessed))}. "
-        f"{data_version(ds).text}. {url} (accessed {day(accessed)})."
+    return _("{title}: “{label}”, map as of {day}. {version}. {url} (accessed {accessed}).").format(
+        title=app_title(),
+        label=label,
+        day=day(shown_day(view, accessed)),
+        version=data_version(ds).text,
+        url=url,
+        accessed=day(accessed),
     )
 
 
@@ -142,7 +153,8 @@ def outlets(ds: Dataset, shown: Mapping[str, IndicatorResult]) -> list[str]:
 def source_line(ds: Dataset, shown: Mapping[str, IndicatorResult]) -> str:
     """ "Sources: <outlets>; made with Natural Earth" """
     names = outlets(ds, shown)
-    return f"Sources: {'; '.join(names) if names else 'no facts cited'}; {NATURAL_EARTH}"
+    listed = "; ".join(names) if names else _("no facts cited")
+    return _("Sources: {list}; {natural_earth}").format(list=listed, natural_earth=_(NATURAL_EARTH))
 
 
 def _names(ds: Dataset) -> dict[str, str]:

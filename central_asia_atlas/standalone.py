@@ -16,10 +16,11 @@ from typing import TYPE_CHECKING, Any
 from . import panel
 from . import selection as sel
 from .dataset import ROOT
+from .i18n import _
 from .legends import indicator_legend, routes_legend
 from .markup import day
 from .publish import (
-    APP_TITLE,
+    app_title,
     data_version,
     indicator_key,
     results,
@@ -116,16 +117,18 @@ def standalone_html(
     as_of_day = day(shown_day(view, today))
     boxes = (
         f'<div class="atlas-box atlas-title"><h1>{e(spec.label)}</h1>'
-        f'<div class="atlas-meta">As of {e(as_of_day)} · {e(APP_TITLE)}</div></div>'
+        f'<div class="atlas-meta">{e(_("As of {day}").format(day=as_of_day))} · '
+        f"{e(app_title())}</div></div>"
         f'<div class="atlas-box atlas-legend-box" id="atlas-legend">'
         f"{_legend_html(ds, view, spec, shown)}</div>"
         f'<div class="atlas-box atlas-foot" id="atlas-foot">{e(source_line(ds, shown))}.<br>'
         f"{e(data_version(ds).text)}. "
         f'<a href="{e(link, quote=True)}" target="_blank" rel="noopener">'
-        "Open this view in the app</a> (every value with its sources’ own words).</div>"
+        f"{e(_('Open this view in the app'))}</a> "
+        f"{e(_('(every value with its sources’ own words).'))}</div>"
     )
     root: Any = m.get_root()
-    root.title = e(f"{spec.label} · {APP_TITLE}")
+    root.title = e(f"{spec.label} · {app_title()}")
     root.header.add_child(folium.Element(leaflet_inline()), name="leaflet_inline")
     root.header._children.move_to_end("leaflet_inline", last=False)  # before the map's CSS
     root.header.add_child(folium.Element(_PAGE_CSS), name="atlas_page_css")

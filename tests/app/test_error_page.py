@@ -169,7 +169,7 @@ def test_a_country_still_shows_its_facts_when_another_file_is_broken(
     panel = _panel(at)
     assert 'data-kind="country" data-id="KAZ"' in panel
     assert panel.count('class="atlas-fact"') >= 3
-    assert "<blockquote>" in panel  # verbatim excerpts are shown
+    assert "<blockquote lang=" in panel  # verbatim excerpts are shown, in their language
 
 
 def test_an_excerpt_not_in_its_source_is_left_out_and_named(

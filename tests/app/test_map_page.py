@@ -88,7 +88,7 @@ def test_choosing_a_country_in_the_select_box_shows_its_excerpts(iso3: str) -> N
     quoted = excerpts(iso3)
     assert quoted, f"{iso3} has no fact with an excerpt"
     for ex in quoted:
-        assert f"<blockquote>{escaped(ex)}</blockquote>" in html
+        assert f'<blockquote lang="en">{escaped(ex)}</blockquote>' in html
     assert at.query_params["country"] == iso3
 
 

@@ -261,7 +261,7 @@ def test_a_value_of_another_period_is_drawn_only_within_the_tolerance_and_marked
     kaz = shown["KAZ"]
     if tolerance == 0:  # a year away: not drawn, and the panel says why
         assert kaz.value == NO_DATA and kaz.reading is None
-        assert kaz.note is not None and "No value within 0 year(s) of 2024" in kaz.note
+        assert kaz.note is not None and "No value within 0 years of 2024" in kaz.note
         assert "Jan–Sep 2023" in kaz.note
     else:  # drawn, and never unmarked: the map outlines it, the legend names its period
         assert kaz.label.startswith("21.3 % (Jan–Sep 2023,") and kaz.other_period
