@@ -3,6 +3,7 @@ and the data-problem banner shared by every page."""
 
 import streamlit as st
 
+from central_asia_atlas import reconnect
 from central_asia_atlas.cache import dataset, page_run, wait_for_warm_up
 from central_asia_atlas.mapstyle import FAVICON
 
@@ -49,3 +50,4 @@ if ds.problems and not embedded:
 
 with page_run():  # one page run at a time, the others wait their turn (see cache.page_run)
     nav.run()
+reconnect.replay()  # a reader moved from another replica: its click, after this run
