@@ -6,13 +6,15 @@ called once at server start (streamlit_app.py), fixes what then goes wrong:
 
 1. The reader's next click on the map asks for a rerun of the map's fragment, which the new
    session does not hold: Streamlit drops it ("The fragment with id ... does not exist
-   anymore", `AppSession.request_rerun`), and every click after it. Here a session's *first*
-   request that names a fragment it does not hold runs the whole page instead, from the URL
-   the browser sends (the URL holds the whole view: indicator, selection, day, signals), and
-   then, queued behind that run (`replay`, at the end of app_frame.py), the fragment's rerun
-   as the browser asked for it, so that the click itself counts. Later requests go to
-   Streamlit unchanged: for a session that has run, a fragment it no longer holds was
-   removed by a full run, and dropping its rerun is right.
+   anymore", `AppSession.request_rerun`), and every click after it. Here, until a session's
+   first full run has ended (`replay`, at the end of app_frame.py), a rerun of a fragment it
+   does not hold is kept, and run at that end, when the page has made the fragment: the
+   click counts. If nothing runs yet (it is the session's first request), the whole page runs
+   first, from the URL the browser sends (the URL holds the whole view: indicator,
+   selection, day, signals), and the kept fragment's rerun after it, with the browser's
+   widget values, so that their change (the map's new click) reaches the widgets' callbacks.
+   After the first full run, Streamlit's own handling applies: a fragment the session no
+   longer holds was removed by a full run, and dropping its rerun is right.
 2. Nothing reruns the page at the reconnect itself (the browser asks for a run then only if
    its last run was a fragment's), so the reader would see the old replica's page until a
    click, its downloads pointing at files the old replica held. When a browser that had a
@@ -52,6 +54,8 @@ ASK_AFTER_S = 0.1  # the browser's timer (seconds) before it sends its state
 _LOG = get_logger(__name__)  # Streamlit's handler and level: in the server's log
 _lock = threading.Lock()
 _started: weakref.WeakSet[AppSession] = weakref.WeakSet()  # sessions that had a request
+_settled: weakref.WeakSet[AppSession] = weakref.WeakSet()  # ... and ended a full run
+_by_id: weakref.WeakValueDictionary[str, AppSession] = weakref.WeakValueDictionary()
 _replays: weakref.WeakKeyDictionary[AppSession, ClientState] = weakref.WeakKeyDictionary()
 _installed = False
 
@@ -85,28 +89,29 @@ def ask_for_state() -> ForwardMsg:
 
 def _request_rerun(original: Any) -> Any:
     def request_rerun(self: AppSession, client_state: ClientState | None) -> None:
+        fragment_id = client_state.fragment_id if client_state is not None else ""
         with _lock:
+            _by_id[self.id] = self
+            early = self not in _settled
             first = self not in _started
             _started.add(self)
-        fragment_id = client_state.fragment_id if client_state is not None else ""
-        if (
-            first
-            and client_state is not None
-            and fragment_id
-            and not self.has_fragment(fragment_id)
-        ):
-            now, after = first_request(client_state)
-            if after is not None:
-                with _lock:
-                    _replays[self] = after
-            _LOG.info(
-                "session %s: first request is a rerun of fragment %s, which it does not hold "
-                "(a reader moved from another replica): running the page from its URL",
-                self.id,
-                fragment_id,
-            )
-            client_state = now
-        original(self, client_state)
+        if client_state is None or not fragment_id or not early or self.has_fragment(fragment_id):
+            original(self, client_state)
+            return
+        # A fragment this session does not hold, before its first full run has ended.
+        if fragment_id != ASK_FRAGMENT:
+            with _lock:
+                _replays[self] = client_state  # the latest click: run at that run's end
+        if not first and self._scriptrunner is not None:
+            return  # that run is under way
+        now, _ = first_request(client_state)
+        _LOG.info(
+            "session %s: a rerun of fragment %s before any full run (a reader moved from "
+            "another replica): running the page from its URL first",
+            self.id,
+            fragment_id,
+        )
+        original(self, now)
 
     return request_rerun
 
@@ -135,21 +140,22 @@ def _connect_session(original: Any) -> Any:
 
 
 def replay() -> None:
-    """At the end of a page's full run (app_frame.py): queue the request that `first_request`
-    put after it, if any. Only a run of a session's first request has one."""
-    if not _replays:
-        return
+    """At the end of a page's full run (app_frame.py): the session's first full run has
+    ended; queue the fragment's rerun kept until then, if any."""
     ctx = get_script_run_ctx()
     if ctx is None:
         return
     with _lock:
-        mine = [s for s in _replays if s.id == ctx.session_id]
-        after = _replays.pop(mine[0]) if mine else None
+        session = _by_id.get(ctx.session_id)
+        if session is None or session in _settled:
+            return
+        _settled.add(session)
+        after = _replays.pop(session, None)
     if after is not None:
-        # The fragment is registered by now (the page ran it), so Streamlit queues its rerun
-        # behind this run. Streamlit calls request_rerun off its event loop too (a source file
-        # changed); the runner's queue takes its own lock.
-        mine[0].request_rerun(after)
+        # The page has made its fragments by now, so Streamlit queues the rerun behind this
+        # run (or drops it if this page has no such fragment). Streamlit calls request_rerun
+        # off its event loop too (a changed source file); the runner's queue has its own lock.
+        session.request_rerun(after)
 
 
 def map_component() -> CustomComponent:

@@ -64,6 +64,7 @@ class FakeSession:
         self.id = f"session-{id(self)}"
         self.holds = holds
         self.asked: list[ClientState | None] = []
+        self._scriptrunner: object | None = None  # AppSession's: a run under way
 
     def has_fragment(self, fragment_id: str) -> bool:
         return fragment_id in self.holds
@@ -72,31 +73,66 @@ class FakeSession:
         self.asked.append(client_state)
 
 
-def test_only_a_sessions_first_request_is_changed(monkeypatch: pytest.MonkeyPatch) -> None:
-    ran: list[tuple[Any, ClientState | None]] = []
-    patched = reconnect._request_rerun(lambda s, cs: ran.append((s, cs)))
-    fresh = FakeSession(set())
-    click = client_state("fragment-of-the-map")
-    patched(fresh, click)
-    assert ran[-1][1] is not None and ran[-1][1].fragment_id == ""  # the page, not dropped
-    patched(fresh, click)  # the second: Streamlit's own handling (it drops it, rightly)
-    assert ran[-1][1] is click
-    loaded = FakeSession(set())
-    patched(loaded, client_state())  # a first full run (a page load) is left as it is
-    patched(loaded, click)
-    assert [cs for s, cs in ran if s is loaded][-1] is click
-    holding = FakeSession({"fragment-of-the-map"})
-    patched(holding, click)  # a fragment the session holds: unchanged
-    assert ran[-1][1] is click
+def runner(ran: list[tuple[Any, ClientState | None]]) -> Any:
+    """Streamlit's request_rerun, as far as these tests see it: a run starts."""
 
-    # the click, after the page's run of the first session
+    def original(session: Any, cs: ClientState | None) -> None:
+        ran.append((session, cs))
+        session._scriptrunner = object()
+
+    return reconnect._request_rerun(original)
+
+
+def end_of_full_run(session: FakeSession, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(
-        reconnect, "get_script_run_ctx", lambda: SimpleNamespace(session_id=fresh.id)
+        reconnect, "get_script_run_ctx", lambda: SimpleNamespace(session_id=session.id)
     )
     reconnect.replay()
-    assert fresh.asked == [click]
-    reconnect.replay()  # once
-    assert fresh.asked == [click]
+
+
+def test_a_click_before_the_first_full_run_ends_runs_after_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    ran: list[tuple[Any, ClientState | None]] = []
+    patched = runner(ran)
+    fresh = FakeSession(set())
+    click = client_state("fragment-of-the-map")
+    patched(fresh, click)  # the first request: the page runs (from the URL), not dropped
+    assert len(ran) == 1 and ran[0][1] is not None and ran[0][1].fragment_id == ""
+    later = client_state("fragment-of-the-map")
+    patched(fresh, later)  # during that run: kept, the latest one
+    assert len(ran) == 1
+    patched(fresh, client_state(reconnect.ASK_FRAGMENT, auto=True))  # the question: not needed
+    assert len(ran) == 1
+    end_of_full_run(fresh, monkeypatch)  # the page has made the fragment: the click runs
+    assert fresh.asked == [later]
+    end_of_full_run(fresh, monkeypatch)  # once
+    assert fresh.asked == [later]
+    patched(fresh, click)  # after the first full run: Streamlit's own handling
+    assert ran[-1] == (fresh, click)
+
+
+def test_a_page_load_and_a_held_fragment_go_to_streamlit_unchanged() -> None:
+    ran: list[tuple[Any, ClientState | None]] = []
+    patched = runner(ran)
+    loaded = FakeSession(set())
+    full = client_state()
+    patched(loaded, full)  # a page load: a full run as asked
+    assert ran[-1] == (loaded, full)
+    holding = FakeSession({"fragment-of-the-map"})
+    click = client_state("fragment-of-the-map")
+    patched(holding, click)
+    assert ran[-1] == (holding, click)
+
+
+def test_a_first_run_that_ended_early_is_run_again_for_a_click() -> None:
+    ran: list[tuple[Any, ClientState | None]] = []
+    patched = runner(ran)
+    failed = FakeSession(set())
+    patched(failed, client_state())
+    failed._scriptrunner = None  # the run ended without reaching app_frame.py's end
+    patched(failed, client_state("fragment-of-the-map"))
+    assert len(ran) == 2 and ran[-1][1] is not None and ran[-1][1].fragment_id == ""
 
 
 def test_the_map_component_registered_at_start_is_the_one_streamlit_folium_declares() -> None:
@@ -124,7 +160,12 @@ def test_streamlit_drops_a_fragment_rerun_the_session_does_not_hold() -> None:
     assert "does not exist anymore" in source
     assert list(inspect.signature(AppSession.request_rerun).parameters) == ["self", "client_state"]
     assert callable(AppSession.has_fragment)
-    assert "self.id = " in inspect.getsource(AppSession.__init__)
+    init = inspect.getsource(AppSession.__init__)
+    assert "self.id = " in init
+    # a run under way has a runner; the session drops it when the run has ended
+    assert "self._scriptrunner: ScriptRunner | None = None" in init
+    ended = inspect.getsource(AppSession._handle_scriptrunner_event_on_event_loop)
+    assert "self._scriptrunner = None" in ended
     # Streamlit itself calls request_rerun off the event loop (a changed source file)
     assert "self.request_rerun(self._client_state)" in inspect.getsource(AppSession)
 
