@@ -137,7 +137,14 @@ class Cluster:
             start_new_session=True,  # outlives this command; `stop` ends it
         )
         log.close()
+        with (self.dir / "started").open("a") as f:  # every process, for `stop`
+            f.write(f"{name} {port} {proc.pid}\n")
         return Replica(name, port, proc.pid)
+
+    def ever_started(self) -> list[Replica]:
+        path = self.dir / "started"
+        lines = path.read_text().split("\n") if path.exists() else []
+        return [Replica(w[0], int(w[1]), int(w[2])) for w in map(str.split, lines) if w]
 
     def wait_healthy(self, replica: Replica) -> None:
         deadline = time.monotonic() + START_S
@@ -328,10 +335,11 @@ def status(c: Cluster) -> None:
 
 
 def stop(c: Cluster) -> None:
-    if c.replicas_file.exists():
-        for r in c.replicas():
-            if is_replica(r):
-                stop_pid(r.pid, lambda r=r: is_replica(r))
+    # the replicas, and any process a restart that was interrupted had started
+    listed = c.replicas() if c.replicas_file.exists() else []
+    for r in listed + c.ever_started():
+        if is_replica(r):
+            stop_pid(r.pid, lambda r=r: is_replica(r))
     if c.state_file.exists():
         pid = c.state()["haproxy_pid"]
         if haproxy_alive(c, pid):
