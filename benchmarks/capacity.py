@@ -80,6 +80,7 @@ class Pool:
     def __init__(self, url: str, chain: crowd.Chain) -> None:
         self.url, self.chain = url, chain
         self.sessions: list[wsload.Session] = []
+        self.clicked: list[int] = []  # clicks each session has made (its next in the chain)
         self.cookie = wsload.xsrf_cookie(url)
 
     async def grow(self, n: int) -> None:
@@ -93,6 +94,7 @@ class Pool:
         while len(self.sessions) < n:
             k = min(OPEN_AT_ONCE, n - len(self.sessions))
             self.sessions += await asyncio.gather(*(one() for _ in range(k)))
+            self.clicked += [0] * k
 
     async def steady(self, period: float, window: float) -> list[dict[str, Any]]:
         """Every session clicks once per `period` (evenly spread) for `window` seconds."""
@@ -105,7 +107,10 @@ class Pool:
             k = 0
             while (at := t0 + period * (i / n + k)) < t0 + window:
                 await asyncio.sleep(max(0.0, at - loop.time()))
-                j = (i + k) % len(clicks)
+                # each session goes on through the chain (a click repeated would change no
+                # value, and Streamlit would rightly send no panel)
+                j = (i + self.clicked[i]) % len(clicks)
+                self.clicked[i] += 1
                 results.append(await s.rerun(clicks[j], "app", self.chain.names[j]))
                 k += 1
 
