@@ -90,8 +90,10 @@ def cluster() -> Iterator[Cluster]:
         yield Cluster(f"http://127.0.0.1:{port}", run_dir, cl.Cluster(run_dir))
     finally:
         run_cluster("stop", "--run-dir", str(run_dir))
-        left = [r for r in cl.Cluster(run_dir).replicas() if cl.is_replica(r)]
+        c = cl.Cluster(run_dir)
+        left = [r for r in c.replicas() + c.ever_started() if cl.is_replica(r)]
         assert not left, f"replicas still running after stop: {left}"
+        assert not cl.haproxy_alive(c, c.state()["haproxy_pid"]), "HAProxy still running"
 
 
 @pytest.fixture
