@@ -3,6 +3,7 @@ and the data-problem banner shared by every page."""
 
 import streamlit as st
 
+from central_asia_atlas import reconnect
 from central_asia_atlas.cache import dataset
 from central_asia_atlas.mapstyle import FAVICON
 from central_asia_atlas.runtime import page_run, wait_for_warm_up
@@ -50,3 +51,4 @@ if ds.problems and not embedded:
 
 with page_run():  # one page run at a time, the others wait their turn (see runtime.page_run)
     nav.run()
+reconnect.replay()  # a reader moved from another replica: its click, after this run
