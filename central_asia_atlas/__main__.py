@@ -314,6 +314,7 @@ def _add_value(args: argparse.Namespace) -> int:
         "since": args.since,
         "period": args.period,
         "statistics": args.statistics,
+        "computed": args.computed or None,
         "note": args.note,
     }
     return _curate(args, lambda wc, a: add_value(wc, a.country.upper(), a.indicator, value))
@@ -513,6 +514,11 @@ def _add_parsers(sub: Any) -> None:
     val.add_argument("--statistics", help="who produced the number (national, imf, ...)")
     val.add_argument("--facts", type=_ids, required=True, help="ids of the facts that state it")
     val.add_argument("--since", type=_day, help="the value holds from this day")
+    val.add_argument(
+        "--computed",
+        action="store_true",
+        help="a number we computed from two published ones (cite both facts; say how in --note)",
+    )
     val.add_argument("--note")
 
     rt = sub.add_parser("add-route", help="add an export route (a LineString)")

@@ -923,6 +923,32 @@ def _merge_i18n(raw: dict[str, Any], lang: str, texts: dict[str, Any]) -> list[s
     return changed
 
 
+def _translate_values(wc: WorkingCopy, lang: str, values: Any) -> None:
+    """`values: {ISO3: {indicator: note}}`, or `{indicator: {position: note}}` for a history."""
+    label = wc.data_label(FILES[Kind.country])
+    for iso3, by_key in values.items():
+        _, feat = _country_feature(wc, str(iso3))
+        indicators = feat["properties"].get("indicators") or {}
+        for key, given in by_key.items():
+            held = indicators.get(key)
+            history = held if isinstance(held, list) else [held] if held else []
+            notes = given if isinstance(given, dict) else {0: given}
+            for pos, note in notes.items():
+                if not 0 <= int(pos) < len(history):
+                    raise Refused(
+                        f"{label}, feature {iso3}, field indicators.{key}.{pos}: no such value"
+                    )
+                _merge_i18n(history[int(pos)], lang, {"note": note})
+                history[int(pos)] = ordered(history[int(pos)], VALUE_KEYS)
+            if isinstance(held, list):
+                indicators[key] = history
+            elif history:
+                indicators[key] = history[0]
+            wc.log.append(f"{label}, feature {iso3}: {lang} text for indicators.{key} notes")
+    if values:
+        wc.touch(Kind.country)
+
+
 def translate(wc: WorkingCopy, lang: str, texts: Any) -> None:
     """The data's texts in another language (an import batch's `translations: {lang: ...}`):
     `facts: {id: {summary, date_note, note, relations: {fact id: note}}}` and
@@ -930,8 +956,9 @@ def translate(wc: WorkingCopy, lang: str, texts: Any) -> None:
     that each field can be translated."""
     if not re.fullmatch(r"[a-z]{2,3}", lang) or lang == "en":
         raise Refused(f"translations: {lang!r} is not a language code (ru, kk, uz)")
-    if not isinstance(texts, dict) or set(texts) - {"facts", "features"}:
-        raise Refused(f"translations {lang}: expected `facts:` and `features:` mappings")
+    if not isinstance(texts, dict) or set(texts) - {"facts", "features", "values"}:
+        raise Refused(f"translations {lang}: expected `facts:`, `features:` and `values:` mappings")
+    _translate_values(wc, lang, texts.get("values") or {})
     for fid, fields in (texts.get("facts") or {}).items():
         kind, feat, facts, i = find_fact(wc, str(fid))
         fact = facts[i]

@@ -294,20 +294,37 @@ class Fact(Translated):
 Period = Annotated[str, StringConstraints(pattern=r"^\d{4}(-\d{2}/\d{4}-\d{2})?$")]
 
 
-class IndicatorValue(Strict):
+class IndicatorValue(Translated):
     """A stored value: a class value (categorical) or a number (numeric), with its facts.
 
     A numeric value also gives its `period` ("2023", or a part-year "2023-01/2023-09") and its
     `statistics` (an id from the catalogue's statistics: who produced the number). Which kind of
     value an indicator takes is the catalogue's to say; the loader checks it.
+
+    A number we computed from two published ones (a share: partner trade over total trade, both
+    of one office and one period) says so: `computed: true`, both inputs' facts cited, and the
+    `note` saying how ("computed: 12.4 / 65.9, both Uzbekistan's statistics, 2024").
     """
+
+    TRANSLATABLE = ("note",)
 
     value: str | int | float
     facts: Annotated[list[Id], Field(min_length=1)]
     since: dt.date | None = None  # the value holds from this day; default: its earliest fact
     period: Period | None = None
     statistics: Id | None = None
+    computed: bool = False
     note: Line | None = None
+
+    @model_validator(mode="after")
+    def _computed_names_its_inputs(self) -> IndicatorValue:
+        if self.computed and len(set(self.facts)) < 2:
+            raise ValueError(
+                "a computed value cites the facts of both its inputs (at least two facts)"
+            )
+        if self.computed and not self.note:
+            raise ValueError("a computed value says in its note how it was computed, from what")
+        return self
 
     @field_validator("value", mode="before")
     @classmethod
