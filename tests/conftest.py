@@ -1,4 +1,4 @@
-"""Shared fixtures: paths to the shipped data and a writable copy of it."""
+"""Shared fixtures: a writable copy of the shipped data."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.support.paths import DATA, SEEDS
 
 
 @pytest.fixture
@@ -15,6 +15,6 @@ def data_copy(tmp_path: Path) -> tuple[Path, Path]:
     """A copy of data/ and seeds/ that a test may break; returns (data_dir, seeds_dir)."""
     data = tmp_path / "data"
     seeds = tmp_path / "seeds"
-    shutil.copytree(ROOT / "data", data)
-    shutil.copytree(ROOT / "seeds", seeds)
+    shutil.copytree(DATA, data)
+    shutil.copytree(SEEDS, seeds)
     return data, seeds

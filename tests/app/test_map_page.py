@@ -13,14 +13,13 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from central_asia_atlas import store
 from central_asia_atlas import viewstate as vs
 from central_asia_atlas.model import FIVE
+from tests.support.paths import APP, ROOT
+from tests.support.shipped import shipped
 
-ROOT = Path(__file__).resolve().parents[2]
-APP = str(ROOT / "app_frame.py")
 TIMEOUT = 60
-DS = store.load()
+DS = shipped()
 
 
 def new_app(**params: str) -> AppTest:

@@ -15,8 +15,9 @@ import pytest
 
 from central_asia_atlas import checks, dataset, store
 from central_asia_atlas.curation import dump_collection
+from tests.support.paths import ROOT
+from tests.support.shipped import shipped
 
-ROOT = Path(__file__).resolve().parents[2]
 Doc = dict[str, Any]
 
 
@@ -38,7 +39,7 @@ def new_problems(data: Path, seeds: Path, before: dataset.Dataset) -> list[datas
 
 
 def test_the_shipped_data_passes_the_checks() -> None:
-    ds = store.load()
+    ds = shipped()
     problems, warnings = checks.run(ds, dataset.DATA_DIR, dataset.SEEDS_DIR)
     assert problems == [], [str(p) for p in problems]
     assert all(w.file == "seeds/sources.yaml" and w.feature for w in warnings)
