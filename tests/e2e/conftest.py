@@ -2,14 +2,15 @@
 test with every non-loopback request blocked and recorded (each test asserts that none was
 made). The helpers they use are in tests/support/browser.py.
 
-Every test under tests/e2e is in the browser tier (marker `e2e`, given here). A browser test
-that cannot run fails: a missing Chromium or a server that does not come up is an error, never
-a skip.
+Every test under tests/e2e is in the browser tier (marker `e2e`, given here): plain `pytest`
+deselects it, `pytest -m e2e` runs it, scripts/test.sh runs both tiers. A browser test that
+cannot run fails: a missing Chromium or a server that does not come up is an error, and a skip
+is reported as a failure.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from pathlib import Path
 
 import pytest
@@ -33,6 +34,18 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if HERE in item.path.parents:
             item.add_marker(pytest.mark.e2e)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """A browser test that is skipped (or cannot start) counts as failed."""
+    report: pytest.TestReport = yield
+    if report.skipped and HERE in item.path.parents:
+        report.outcome = "failed"
+        report.longrepr = f"a browser test may not be skipped: {report.longrepr}"
+    return report
 
 
 @pytest.fixture(scope="session")
