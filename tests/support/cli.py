@@ -1,16 +1,23 @@
 """The curation CLI, run in-process (`__main__.main(argv)`) or, for a few smoke tests of the real
-entry point, as a subprocess; both give the same `Run` (exit code, standard output and error)."""
+entry point, as a subprocess; both give the same `Run` (exit code, standard output and error).
+`remembered_load` stands in for `store.load` where the same files are loaded again and again."""
 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
+import hashlib
 import io
 import os
 import subprocess
 import sys
 from dataclasses import dataclass
+from pathlib import Path
 
+from central_asia_atlas import store
 from central_asia_atlas.__main__ import main
+from central_asia_atlas.curation import LOCK_FILE
+from central_asia_atlas.dataset import Dataset
 
 from .paths import ROOT
 
@@ -52,3 +59,46 @@ def run_process(*args: str, env: dict[str, str] | None = None) -> Run:
         timeout=120,
     )
     return Run(done.returncode, done.stdout, done.stderr)
+
+
+# --- store.load, remembered by what it reads --------------------------------------------------
+
+_real_load = store.load
+_remembered: dict[str, Dataset] = {}
+
+
+def _fingerprint(data_dir: Path, seeds_dir: Path) -> str | None:
+    """What `store.load(data_dir, seeds_dir)` depends on: the two directories' names (problems
+    name files as "data/countries.geojson"), the name and bytes of every file in them (through
+    symbolic links, as the loader reads them; the curation lock apart, which it never reads)
+    and today's date (nothing may be dated after it). None when a directory is missing."""
+    if not data_dir.is_dir() or not seeds_dir.is_dir():
+        return None
+    digest = hashlib.sha256()
+    digest.update(f"{data_dir.name}\0{seeds_dir.name}\0{dt.date.today()}\0".encode())
+    for d in (data_dir, seeds_dir):
+        for path in sorted(p for p in d.rglob("*") if p.is_file() and p.name != LOCK_FILE):
+            digest.update(f"{path.relative_to(d.parent)}\0".encode())
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def remembered_load(data_dir: Path | None = None, seeds_dir: Path | None = None) -> Dataset:
+    """`store.load`, done once per distinct content: the curation commands load the data
+    before and after each change (and `validate` once more), and the tests repeat the same
+    commands on the same copy of the shipped data, so most loads read files already loaded.
+    Files with the same names and bytes load to the same frozen dataset; a result that names
+    its directories' absolute paths (a file that cannot be read) is not kept. Valid only while
+    a test changes files, not the loader's settings (no monkeypatching of `store`)."""
+    if data_dir is None or seeds_dir is None:
+        return _real_load(data_dir, seeds_dir)
+    key = _fingerprint(data_dir, seeds_dir)
+    if key is None:
+        return _real_load(data_dir, seeds_dir)
+    found = _remembered.get(key)
+    if found is None:
+        found = _real_load(data_dir, seeds_dir)
+        said = " ".join(str(p) for p in (*found.problems, *found.warnings))
+        if str(data_dir.parent) not in said and str(seeds_dir.parent) not in said:
+            _remembered[key] = found
+    return found
