@@ -35,6 +35,7 @@ from tests.support.browser import (
     stop_server,
 )
 from tests.support.paths import ROOT
+from tests.support.shipped import shipped as shipped_data
 
 # One payload for every context: HTML text, a double- or single-quoted attribute or JS
 # string, an inline <script> (where "</script>" would end it), and Streamlit markdown.
@@ -161,7 +162,7 @@ def test_the_copy_loads_with_only_the_two_planted_problems(tmp_path: Path) -> No
 
     data, seeds = make_hostile_copy(tmp_path)
     ds = store.load(data, seeds)
-    shipped = store.load(ROOT / "data", ROOT / "seeds")
+    shipped = shipped_data()
     problems = [str(p) for p in ds.problems]
     assert len(problems) == 2, problems
     assert any("source hostile-url, field url" in p for p in problems)

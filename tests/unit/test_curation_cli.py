@@ -22,7 +22,7 @@ import yaml
 
 from central_asia_atlas import store
 from central_asia_atlas.curation import LOCK_FILE, dump_collection, nearest_passage
-from tests.support.cli import Run, clean_env, remembered_load, run_cli
+from tests.support.cli import Run, clean_env, remember_loads, run_cli
 from tests.support.paths import ROOT
 
 EURO = "2023-06-09_euobserver_could-the-central-asian-stan-states-turn-away-from-moscow.txt"
@@ -31,9 +31,10 @@ EURO_ID = "euobserver-2023-06-09-de-ruyt"
 
 @pytest.fixture(autouse=True)
 def _each_content_loaded_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    """In this process, `store.load` loads each distinct content of data/ and seeds/ once
-    (`remembered_load`); the subprocesses below load as a curator's command does."""
-    monkeypatch.setattr(store, "load", remembered_load)
+    """In this process, each distinct content of data/ and seeds/, and each distinct YAML
+    text, is loaded once (tests/support/cli.py); the subprocesses below load as a curator's
+    command does."""
+    remember_loads(monkeypatch)
 
 
 def cli(dirs: tuple[Path, Path], *args: str) -> Run:
