@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Install everything the tests need (Python packages, Debian's Chromium and HAProxy) and run
-# every check: ruff, mypy, the data validator, then unit, app and browser tests.
+# every check: ruff, mypy, the import contracts, the data validator, then both test tiers: the
+# fast one (unit and app tests, one worker per CPU: plain `pytest`) and the browser one
+# (`pytest -m e2e`, one test at a time). Arguments go to both pytest runs (e.g. `-x`, or test
+# files: a tier none of them is in is passed over).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/bootstrap.sh requirements-dev.txt
@@ -21,4 +24,17 @@ fi
 .venv/bin/mypy
 .venv/bin/lint-imports --no-cache
 .venv/bin/python -m central_asia_atlas validate
-exec .venv/bin/python -m pytest "$@"
+status=0
+ran=0
+for tier in "not e2e" "e2e"; do
+  echo "== pytest -m '$tier'"
+  code=0
+  .venv/bin/python -m pytest -m "$tier" "$@" || code=$?
+  if [ "$code" = 0 ]; then
+    ran=1
+  elif [ "$code" != 5 ] || [ "$#" = 0 ]; then  # 5: no test of this tier among those chosen
+    status=$code
+  fi
+done
+if [ "$status" = 0 ] && [ "$ran" = 0 ]; then status=5; fi  # the arguments chose no test
+exit "$status"

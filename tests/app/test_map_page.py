@@ -13,14 +13,14 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from central_asia_atlas import store
 from central_asia_atlas import viewstate as vs
 from central_asia_atlas.model import FIVE
+from tests.support.cli import run_cli
+from tests.support.paths import APP
+from tests.support.shipped import shipped
 
-ROOT = Path(__file__).resolve().parents[2]
-APP = str(ROOT / "app_frame.py")
 TIMEOUT = 60
-DS = store.load()
+DS = shipped()
 
 
 def new_app(**params: str) -> AppTest:
@@ -228,25 +228,16 @@ NEW_INDICATOR = """
 def test_an_indicator_added_to_a_copy_of_the_catalogue_is_on_the_map_page(
     data_copy: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import subprocess
-    import sys
-
     import streamlit as st
 
     data, seeds = data_copy
     with (data / "indicators.yaml").open("a", encoding="utf-8") as f:
         f.write(NEW_INDICATOR)
     fact = DS.facts_for_country("TKM")[0].fact.id  # any fact that concerns Turkmenistan
-    add = subprocess.run(
-        [
-            *(sys.executable, "-m", "central_asia_atlas", "add-value"),
-            *("--data", str(data), "--seeds", str(seeds), "--country", "TKM"),
-            *("--indicator", "test_gas_exports_bcm", "--value", "42.5", "--period", "2024"),
-            *("--statistics", "government", "--facts", fact),
-        ],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
+    add = run_cli(
+        *("add-value", "--data", str(data), "--seeds", str(seeds), "--country", "TKM"),
+        *("--indicator", "test_gas_exports_bcm", "--value", "42.5", "--period", "2024"),
+        *("--statistics", "government", "--facts", fact),
     )
     assert add.returncode == 0, add.stdout + add.stderr
     monkeypatch.setenv("CENTRAL_ASIA_ATLAS_DATA", str(data))

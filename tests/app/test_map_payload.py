@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -23,11 +22,11 @@ import streamlit as st
 import streamlit_folium
 from streamlit.testing.v1 import AppTest
 
-from central_asia_atlas import panel, store
+from central_asia_atlas import panel
+from tests.support.paths import APP
+from tests.support.shipped import shipped
 
-ROOT = Path(__file__).resolve().parents[2]
-APP = str(ROOT / "app_frame.py")
-DS = store.load()
+DS = shipped()
 # The element a click's rerun may send for the map: none (a reference is under 100 bytes).
 MAX_MAP_BYTES_PER_CLICK = 0
 # What a change of view sends (indicator, selection from a select box): the layers, no basemap.

@@ -1,6 +1,6 @@
 """AppTest of the pages beyond the map: sources, timeline, compare, data, about.
 
-Most tests run a page against a small synthetic dataset (tests/pages_data.py) put in place of
+Most tests run a page against a small synthetic dataset (tests/datasets.py) put in place of
 the loader; one per page runs it against the shipped data, which is being filled in.
 """
 
@@ -20,9 +20,9 @@ from streamlit.testing.v1 import AppTest
 
 from central_asia_atlas import cache, dataset, store
 from central_asia_atlas.markup import md
-from tests import pages_data
+from tests.support import datasets
+from tests.support.paths import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 PAGES = ("sources", "timeline", "compare", "data", "about")
 
 
@@ -33,7 +33,7 @@ def page(name: str) -> AppTest:
 @pytest.fixture
 def synthetic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[dataset.Dataset]:
     """The synthetic dataset in place of the shipped one, for every page run in the test."""
-    data, seeds = pages_data.write(tmp_path)
+    data, seeds = datasets.write(tmp_path, datasets.documents())
     ds = store.load(data, seeds)
     assert ds.ok
     monkeypatch.setattr(store, "load", lambda *a, **k: ds)
@@ -362,7 +362,7 @@ def test_compare_follows_a_choice_made_earlier_and_the_as_of_day(
 def test_about_gives_each_country_in_words_and_every_indicator(synthetic: dataset.Dataset) -> None:
     at = page("about").run()
     labels = [e.label for e in at.expander]
-    for name in pages_data.NAMES.values():
+    for name in datasets.NAMES.values():
         assert name in labels
     body = html_of(at)
     assert "Kazakhstan. Capital: Kazakhstan City." in body

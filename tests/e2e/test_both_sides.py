@@ -6,17 +6,14 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from playwright.sync_api import Page, expect
 
-from central_asia_atlas import indicators, store
+from central_asia_atlas import indicators
 from central_asia_atlas.catalogue import NumericSpec
-from tests.e2e.conftest import Offline, Server
-from tests.e2e.test_map import STEP_MS, container_point, map_of, panel
+from tests.support.browser import STEP_MS, Offline, Server, container_point, map_of, panel
+from tests.support.shipped import shipped
 
-pytestmark = pytest.mark.e2e
-
-DS = store.load()
+DS = shipped()
 SHARE = next(  # the catalogue's China trade share, found by what it is, not by its key
     k
     for k, s in DS.catalogue.indicators.items()

@@ -9,12 +9,17 @@ import sys
 import urllib.request
 from pathlib import Path
 
-import pytest
 from playwright.sync_api import Browser, expect
 
-from tests.e2e.conftest import ARTIFACTS, ROOT, Offline, offline_page, start_server, stop_server
-
-MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+from tests.support.browser import (
+    ARTIFACTS,
+    IFRAME,
+    Offline,
+    offline_page,
+    start_server,
+    stop_server,
+)
+from tests.support.paths import ROOT
 
 
 def _run(
@@ -28,7 +33,6 @@ def _run(
     )
 
 
-@pytest.mark.e2e
 def test_fresh_venv_from_requirements_serves_the_map(
     tmp_path: Path, browser: Browser, offline: Offline
 ) -> None:
@@ -69,11 +73,11 @@ def test_fresh_venv_from_requirements_serves_the_map(
             assert resp.read().decode() == "ok"
         page = offline_page(browser, offline)
         page.goto(srv.url)
-        frame = page.frame_locator(MAP_IFRAME)
+        frame = page.frame_locator(IFRAME)
         expect(frame.locator(".leaflet-container")).to_be_visible(timeout=60_000)
         expect(frame.locator("path.atlas-country")).to_have_count(5)
         # Leaflet came from the app's static files, not a CDN
-        assert page.frame_locator(MAP_IFRAME).locator("script[src*='leaflet']").count() >= 1
+        assert page.frame_locator(IFRAME).locator("script[src*='leaflet']").count() >= 1
         expect(page.locator('[data-testid="stSidebar"] [data-testid="stAlert"]')).to_have_count(0)
         page.context.close()
     finally:

@@ -25,23 +25,23 @@ from streamlit.testing.v1 import AppTest
 import central_asia_atlas
 from central_asia_atlas import dataset
 from central_asia_atlas.model import FIVE
-from tests.e2e.conftest import (
+from tests.support.browser import (
     ARTIFACTS,
-    ROOT,
     Offline,
     Server,
-    offline_page,
-    start_server,
-    stop_server,
-)
-from tests.e2e.test_map import (
-    DS,
     click_where,
     country_points,
     map_of,
     obstacles,
+    offline_page,
     panel,
+    start_server,
+    stop_server,
 )
+from tests.support.paths import ROOT
+from tests.support.shipped import shipped
+
+DS = shipped()
 
 SECOND = list(DS.catalogue.indicators)[1]  # the second option of "Colour the map by"
 
@@ -79,7 +79,6 @@ def sessions(browser: Browser, offline: Offline) -> Iterator[list[Page]]:
     assert offline.blocked == [], f"requests to other hosts: {offline.blocked}"
 
 
-@pytest.mark.e2e
 def test_ten_sessions_each_keep_their_own_country(
     cold_server: Server, sessions: list[Page]
 ) -> None:

@@ -25,17 +25,18 @@ from playwright.sync_api import Browser, Frame, Page, expect
 from shapely.geometry import MultiPolygon, Polygon, shape
 from shapely.ops import polylabel
 
-from tests.e2e.conftest import (
+from tests.support.browser import (
     ARTIFACTS,
-    ROOT,
+    IFRAME,
     Offline,
     Server,
     offline_page,
     start_server,
     stop_server,
 )
+from tests.support.paths import ROOT
+from tests.support.shipped import shipped as shipped_data
 
-MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
 # One payload for every context: HTML text, a double- or single-quoted attribute or JS
 # string, an inline <script> (where "</script>" would end it), and Streamlit markdown.
 PAYLOAD = (
@@ -161,7 +162,7 @@ def test_the_copy_loads_with_only_the_two_planted_problems(tmp_path: Path) -> No
 
     data, seeds = make_hostile_copy(tmp_path)
     ds = store.load(data, seeds)
-    shipped = store.load(ROOT / "data", ROOT / "seeds")
+    shipped = shipped_data()
     problems = [str(p) for p in ds.problems]
     assert len(problems) == 2, problems
     assert any("source hostile-url, field url" in p for p in problems)
@@ -173,7 +174,6 @@ def test_the_copy_loads_with_only_the_two_planted_problems(tmp_path: Path) -> No
     assert quoted and all(f.excerpt and f.excerpt.endswith(PAYLOAD) for f in quoted)
 
 
-@pytest.mark.e2e
 def test_the_payload_runs_when_it_is_not_escaped(browser: Browser) -> None:
     """Control: in this browser, the payload inserted as HTML does run."""
     offline = Offline()
@@ -195,7 +195,7 @@ def _frames_clean(page: Page) -> None:
 
 
 def _map_frame(page: Page) -> Frame:
-    handle = page.locator(MAP_IFRAME).element_handle()
+    handle = page.locator(IFRAME).element_handle()
     assert handle is not None
     frame = handle.content_frame()
     assert frame is not None
@@ -221,7 +221,7 @@ def _click_country(page: Page, data: Path, iso3: str) -> None:
         " return [p.x, p.y]; }",
         [lat, lon],
     )
-    page.frame_locator(MAP_IFRAME).locator(".leaflet-container").click(position={"x": x, "y": y})
+    page.frame_locator(IFRAME).locator(".leaflet-container").click(position={"x": x, "y": y})
 
 
 def _choose(page: Page, label: str, option_text: str) -> None:
@@ -241,14 +241,13 @@ def hostile_page(
     assert offline.blocked == [], f"requests to other hosts: {offline.blocked}"
 
 
-@pytest.mark.e2e
 def test_map_page_shows_hostile_text_literally(
     hostile: tuple[Server, Path, Path], hostile_page: Page
 ) -> None:
     srv, data, _ = hostile
     page = hostile_page
     page.goto(srv.url)
-    frame = page.frame_locator(MAP_IFRAME)
+    frame = page.frame_locator(IFRAME)
     expect(frame.locator("path.atlas-country")).to_have_count(5, timeout=60_000)
     expect(frame.locator(".leaflet-tooltip.atlas-capital").first).to_contain_text(PAYLOAD)
 
@@ -295,7 +294,6 @@ def test_map_page_shows_hostile_text_literally(
     _frames_clean(page)
 
 
-@pytest.mark.e2e
 @pytest.mark.parametrize("path", ["sources", "timeline", "compare", "data", "about"])
 def test_every_page_shows_hostile_text_literally(
     hostile: tuple[Server, Path, Path], hostile_page: Page, path: str
@@ -310,7 +308,6 @@ def test_every_page_shows_hostile_text_literally(
     _frames_clean(page)
 
 
-@pytest.mark.e2e
 def test_reader_opens_a_hostile_passage(
     hostile: tuple[Server, Path, Path], hostile_page: Page
 ) -> None:
@@ -325,7 +322,6 @@ def test_reader_opens_a_hostile_passage(
     _frames_clean(page)
 
 
-@pytest.mark.e2e
 @pytest.mark.parametrize(
     "query",
     [

@@ -12,11 +12,15 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, expect
 
-from central_asia_atlas import store
-
-from .conftest import ARTIFACTS, Offline, Server, offline_page, start_server, stop_server
-
-pytestmark = pytest.mark.e2e
+from tests.support.browser import (
+    ARTIFACTS,
+    Offline,
+    Server,
+    offline_page,
+    start_server,
+    stop_server,
+)
+from tests.support.shipped import shipped
 
 
 @pytest.fixture
@@ -29,7 +33,7 @@ def fresh_server() -> Iterator[Server]:
 def test_first_visit_to_a_fact_link_runs_inside_the_app_frame(
     browser: Browser, fresh_server: Server
 ) -> None:
-    ds = store.load()
+    ds = shipped()
     fact = next(r.fact for r in ds.fact_refs() if r.fact.excerpt)
     offline = Offline()
     page = offline_page(browser, offline)

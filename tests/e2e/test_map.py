@@ -12,22 +12,27 @@ import re
 import time
 from collections.abc import Callable, Iterable
 
-import pytest
-from playwright.sync_api import Browser, Frame, FrameLocator, Locator, Page, WebSocket, expect
-from shapely.geometry import Point
-from shapely.geometry.base import BaseGeometry
+from playwright.sync_api import Browser, Page, WebSocket, expect
 from shapely.ops import unary_union
 
-from central_asia_atlas import store
 from central_asia_atlas.model import FIVE
-from tests.e2e.conftest import Offline, Server, offline_page
+from tests.support.browser import (
+    IFRAME,
+    STEP_MS,
+    Offline,
+    Server,
+    click_at,
+    click_where,
+    container_point,
+    country_points,
+    obstacles,
+    offline_page,
+    open_map,
+    panel,
+)
+from tests.support.shipped import shipped
 
-pytestmark = pytest.mark.e2e
-
-IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
-LOAD_MS = 60_000
-STEP_MS = 20_000
-DS = store.load()
+DS = shipped()
 names = {c.props.iso3: c.props.name for c in DS.countries}
 DEFAULT = DS.catalogue.default_key()
 
@@ -35,94 +40,6 @@ DEFAULT = DS.catalogue.default_key()
 def squash(text: str) -> str:
     """Whitespace as the browser shows it."""
     return " ".join(text.split())
-
-
-def map_of(page: Page, timeout: float = LOAD_MS) -> tuple[Frame, FrameLocator]:
-    """The map's frame, once the page shows it with the five countries drawn."""
-    frame_locator = page.frame_locator(IFRAME)
-    expect(frame_locator.locator("path.atlas-country")).to_have_count(5, timeout=timeout)
-    handle = page.locator(IFRAME).element_handle()
-    assert handle is not None
-    frame = handle.content_frame()
-    assert frame is not None
-    frame.wait_for_function("() => window.map && window.map.getZoom() > 0", timeout=timeout)
-    return frame, frame_locator
-
-
-def open_map(page: Page, server: Server, query: str = "") -> tuple[Frame, FrameLocator]:
-    page.goto(f"{server.url}/{query}")
-    return map_of(page)
-
-
-def panel(page: Page, kind: str, ident: str) -> Locator:
-    return page.locator(f'section.atlas-panel[data-kind="{kind}"][data-id="{ident}"]')
-
-
-def candidate_points(area: BaseGeometry, avoid: BaseGeometry, n: int = 12) -> list[Point]:
-    """Points inside `area`, farthest from `avoid` (routes, markers) and from the border first."""
-    minx, miny, maxx, maxy = area.bounds
-    pts = []
-    steps = 24
-    for i in range(1, steps):
-        for j in range(1, steps):
-            p = Point(minx + (maxx - minx) * i / steps, miny + (maxy - miny) * j / steps)
-            if area.contains(p):
-                clearance = min(p.distance(avoid), area.boundary.distance(p))
-                pts.append((clearance, p))
-    pts.sort(key=lambda cp: -cp[0])
-    return [p for _, p in pts[:n]]
-
-
-def country_points(iso3: str, avoid: BaseGeometry | None = None) -> list[Point]:
-    """`candidate_points` in the largest part of the country's shape, clear of `avoid`
-    (default: the routes, events and capitals)."""
-    country = DS.country(iso3)
-    assert country is not None and country.geometry is not None
-    parts = list(getattr(country.geometry, "geoms", [country.geometry]))
-    largest = max(parts, key=lambda g: g.area)
-    return candidate_points(largest, obstacles() if avoid is None else avoid)
-
-
-def obstacles() -> BaseGeometry:
-    parts: list[BaseGeometry] = [r.geometry for r in DS.routes if r.geometry is not None]
-    parts += [e.geometry for e in DS.events if e.geometry is not None]
-    parts += [Point(c.props.capital.lon, c.props.capital.lat) for c in DS.countries]
-    return unary_union(parts)
-
-
-def click_where(
-    frame: Frame, frame_locator: FrameLocator, points: Iterable[Point], css: str, tap: bool = False
-) -> tuple[float, float]:
-    """Click (or `tap`, on a touch screen) the first point whose topmost element (the
-    browser's hit test) matches `css`."""
-    for p in points:
-        x, y, hit = frame.evaluate(
-            """([lat, lng, css]) => {
-                const pt = window.map.latLngToContainerPoint([lat, lng]);
-                const box = document.getElementById('map_div').getBoundingClientRect();
-                const el = document.elementFromPoint(box.left + pt.x, box.top + pt.y);
-                return [pt.x, pt.y, !!(el && el.matches(css))];
-            }""",
-            [p.y, p.x, css],
-        )
-        if hit:
-            target = frame_locator.locator("#map_div")
-            (target.tap if tap else target.click)(position={"x": x, "y": y})
-            return p.y, p.x
-    raise AssertionError(f"no point to click shows {css} on top")
-
-
-def container_point(frame: Frame, lat: float, lng: float) -> dict[str, float]:
-    x, y = frame.evaluate(
-        "([lat, lng]) => { const p = window.map.latLngToContainerPoint([lat, lng]); "
-        "return [p.x, p.y]; }",
-        [lat, lng],
-    )
-    return {"x": x, "y": y}
-
-
-def click_at(frame_locator: FrameLocator, frame: Frame, lat: float, lng: float) -> None:
-    frame_locator.locator("#map_div").click(position=container_point(frame, lat, lng))
 
 
 def excerpt_of(facts: Iterable[str | None]) -> str:

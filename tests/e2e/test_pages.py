@@ -12,13 +12,11 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from central_asia_atlas import reader, store
-from tests.e2e.conftest import Offline, Server
+from central_asia_atlas import reader
+from tests.support.browser import LOAD_MS, Offline, Server
+from tests.support.shipped import shipped
 
-pytestmark = pytest.mark.e2e
-
-LOAD_MS = 60_000
-DS = store.load()
+DS = shipped()
 # page path -> text that shows the page has rendered its main content
 PAGES = {
     "sources": "Reference sources",

@@ -20,21 +20,23 @@ from PIL import Image
 from playwright.sync_api import Browser, Page, Request, Route, expect
 
 from central_asia_atlas.model import FIVE
-from tests.e2e.conftest import Offline, Server, offline_page
-from tests.e2e.test_map import (
-    DS,
+from tests.support.browser import (
     IFRAME,
     LOAD_MS,
     STEP_MS,
+    Offline,
+    Server,
     candidate_points,
     country_points,
     map_of,
-    names,
     obstacles,
+    offline_page,
     panel,
 )
+from tests.support.shipped import shipped
 
-pytestmark = pytest.mark.e2e
+DS = shipped()
+names = {c.props.iso3: c.props.name for c in DS.countries}
 
 VIEW = "?country=KAZ&indicator=un_es11_1&routes=1"
 

@@ -19,7 +19,8 @@ import pytest
 
 from central_asia_atlas import dataset, store
 from central_asia_atlas.__main__ import main
-from tests.unit import synthetic
+from tests.support import datasets
+from tests.support.paths import ROOT
 
 SEED_FACTS = frozenset({"kaz-rebuke", "uzb-aid", "region-summit", "route-oil", "event-meeting"})
 REGION_FACTS = frozenset({"region-summit", "region-summit-ref"})
@@ -104,7 +105,7 @@ class Case:
     sources: int = 3
 
 
-ALL = synthetic.ALL_FACTS
+ALL = datasets.ALL_FACTS
 CASES = {
     "countries cp1252": Case(
         "data/countries.geojson",
@@ -203,17 +204,17 @@ CASES = {
         sources=0,
     ),
     "seed document cp1252": Case(
-        f"seeds/{synthetic.SEED_FILE}",
+        f"seeds/{datasets.SEED_FILE}",
         _latin1,
         "not valid UTF-8",
-        f"seeds/{synthetic.SEED_FILE}",
+        f"seeds/{datasets.SEED_FILE}",
         ALL - SEED_FACTS,
     ),
     "seed document over the size limit": Case(
-        f"seeds/{synthetic.SEED_FILE}",
+        f"seeds/{datasets.SEED_FILE}",
         _sparse,
         "over the",
-        f"seeds/{synthetic.SEED_FILE}",
+        f"seeds/{datasets.SEED_FILE}",
         ALL - SEED_FACTS,
     ),
     "data directory missing": Case(
@@ -237,21 +238,16 @@ CASES = {
 }
 
 
-@pytest.fixture
-def dirs(tmp_path: Path) -> tuple[Path, Path]:
-    return synthetic.write(tmp_path, synthetic.docs())
-
-
 def _break(root: Path, case: Case) -> None:
     case.breaker(root / case.file)
 
 
 @pytest.mark.parametrize("name", list(CASES))
 def test_broken_file_is_reported_and_the_rest_is_kept(
-    name: str, dirs: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+    name: str, minimal_dirs: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     case = CASES[name]
-    data, seeds = dirs
+    data, seeds = minimal_dirs
     root = data.parent
     _break(root, case)
     # a file over the limit is refused from its size alone, never read
@@ -280,10 +276,10 @@ def test_broken_file_is_reported_and_the_rest_is_kept(
 
 @pytest.mark.parametrize("name", list(CASES))
 def test_validate_reports_broken_file_without_traceback(
-    name: str, dirs: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+    name: str, minimal_dirs: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
     case = CASES[name]
-    data, seeds = dirs
+    data, seeds = minimal_dirs
     _break(data.parent, case)
 
     code = main(["validate", "--data", str(data), "--seeds", str(seeds)])
@@ -296,10 +292,10 @@ def test_validate_reports_broken_file_without_traceback(
 
 
 def test_unreadable_file_is_reported(
-    dirs: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+    minimal_dirs: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A file the server may not read (permissions, I/O error) is a problem, not a crash."""
-    data, seeds = dirs
+    data, seeds = minimal_dirs
     read = store.read_source_text
 
     def denied(path: Path) -> str:
@@ -316,11 +312,11 @@ def test_unreadable_file_is_reported(
 
 
 def test_load_reads_the_directories_from_the_environment_at_call_time(
-    dirs: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+    minimal_dirs: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The app's cached loader calls load() without arguments; a test or a curator points it
     at a copy with CENTRAL_ASIA_ATLAS_DATA / CENTRAL_ASIA_ATLAS_SEEDS, even after import."""
-    data, seeds = dirs
+    data, seeds = minimal_dirs
     monkeypatch.setenv("CENTRAL_ASIA_ATLAS_DATA", str(data))
     monkeypatch.setenv("CENTRAL_ASIA_ATLAS_SEEDS", str(seeds))
     ds = store.load()
@@ -351,9 +347,9 @@ BASEMAP_CASES = {
 
 @pytest.mark.parametrize("name", list(BASEMAP_CASES))
 def test_a_broken_basemap_is_reported_and_nothing_else_is_lost(
-    name: str, dirs: tuple[Path, Path]
+    name: str, minimal_dirs: tuple[Path, Path]
 ) -> None:
-    data, seeds = dirs
+    data, seeds = minimal_dirs
     content, message = BASEMAP_CASES[name]
     path = data / dataset.BASEMAP_FILE
     path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
@@ -382,8 +378,7 @@ def test_the_fast_yaml_loader_reads_the_shipped_files_as_pyyaml_safe_loader_does
     class PlainDatesAsText(yaml.SafeLoader):
         yaml_implicit_resolvers = store._NO_DATES
 
-    root = Path(__file__).resolve().parents[2]
-    for path in [root / "seeds" / "sources.yaml", root / "data" / "indicators.yaml"]:
+    for path in [ROOT / "seeds" / "sources.yaml", ROOT / "data" / "indicators.yaml"]:
         text = path.read_text(encoding="utf-8")
         assert store.load_yaml(text) == yaml.load(text, Loader=PlainDatesAsText)
         assert store.load_yaml(text, dates_as_text=False) == yaml.safe_load(text)

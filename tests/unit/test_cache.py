@@ -9,7 +9,8 @@ import threading
 import pytest
 
 from central_asia_atlas import cache, runtime
-from tests import fresh_python
+from tests.support import fresh_python
+from tests.support.paths import ROOT
 
 
 def test_page_runs_beyond_the_limit_wait_their_turn_and_all_finish() -> None:
@@ -177,6 +178,6 @@ def test_streamlit_run_serves_the_entry_point_as_an_st_app() -> None:
     app_frame.py) by reading the file: pins streamlit.web.server.app_discovery."""
     from streamlit.web.server.app_discovery import discover_asgi_app
 
-    found = discover_asgi_app(fresh_python.ROOT / "streamlit_app.py")
+    found = discover_asgi_app(ROOT / "streamlit_app.py")
     assert found.is_asgi_app
     assert found.import_string == "streamlit_app:app"

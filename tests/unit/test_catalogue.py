@@ -12,7 +12,8 @@ import pytest
 from central_asia_atlas import dataset, panel, store
 from central_asia_atlas.catalogue import NumericSpec, format_number, parse_period
 from central_asia_atlas.indicators import NO_DATA, compute, legend_entries, series
-from tests.unit import synthetic
+from tests.support import datasets
+from tests.support.shipped import shipped
 
 SHARE = "trade_share_china"
 
@@ -22,9 +23,9 @@ def _entry(doc: dict[str, Any], key: str) -> dict[str, Any]:
 
 
 def _broken(tmp_path: Path, change: Any) -> dataset.Dataset:
-    d = synthetic.docs()
+    d = datasets.docs()
     change(d["indicators.yaml"], d)
-    return store.load(*synthetic.write(tmp_path, d))
+    return store.load(*datasets.write(tmp_path, d))
 
 
 def _where(ds: dataset.Dataset) -> list[tuple[str, str | None, str | None]]:
@@ -74,7 +75,7 @@ CASES: list[tuple[str, Any, tuple[str, str | None, str | None], str]] = [
     (
         "signal with an unknown side",
         lambda c, d: c["signals"][0].update(side="towards_mars"),
-        ("data/indicators.yaml", f"signal {synthetic.catalogue()['signals'][0]['id']}", "side"),
+        ("data/indicators.yaml", f"signal {datasets.catalogue()['signals'][0]['id']}", "side"),
         "towards_mars",
     ),
 ]
@@ -94,14 +95,14 @@ def test_a_broken_catalogue_entry_is_one_located_problem(
     ) == where
     assert says in catalogue_problems[0].message
     # the rest of the catalogue is kept
-    assert len(ds.catalogue.indicators) >= len(synthetic.catalogue()["indicators"]) - 1
+    assert len(ds.catalogue.indicators) >= len(datasets.catalogue()["indicators"]) - 1
     assert "un_es11_1" in ds.catalogue.indicators
 
 
 def _values(tmp_path: Path, *values: dict[str, Any], sources: int = 1) -> dataset.Dataset:
     """KAZ with China trade shares, each backed by a KAZ fact from the voting-record source."""
-    d = synthetic.docs()
-    kaz = synthetic.props(d, "countries.geojson", "KAZ")
+    d = datasets.docs()
+    kaz = datasets.props(d, "countries.geojson", "KAZ")
     for i, v in enumerate(values):
         kaz["facts"].append(
             {
@@ -115,7 +116,7 @@ def _values(tmp_path: Path, *values: dict[str, Any], sources: int = 1) -> datase
             }
         )
         kaz["indicators"].setdefault(SHARE, []).append({"facts": [f"kaz-share-{i}"], **v})
-    return store.load(*synthetic.write(tmp_path, d))
+    return store.load(*datasets.write(tmp_path, d))
 
 
 BAD_VALUES: list[tuple[str, dict[str, Any], str, str]] = [
@@ -179,9 +180,9 @@ def test_a_wrong_value_for_a_numeric_indicator_is_located_and_the_rest_kept(
 
 
 def test_a_class_value_given_a_number_is_an_error(tmp_path: Path) -> None:
-    d = synthetic.docs()
-    synthetic.props(d, "countries.geojson", "KAZ")["indicators"]["un_es11_1"]["value"] = 3
-    ds = store.load(*synthetic.write(tmp_path, d))
+    d = datasets.docs()
+    datasets.props(d, "countries.geojson", "KAZ")["indicators"]["un_es11_1"]["value"] = 3
+    ds = store.load(*datasets.write(tmp_path, d))
     assert [(p.feature, p.field) for p in ds.problems] == [("KAZ", "indicators.un_es11_1.value")]
 
 
@@ -223,12 +224,12 @@ def test_the_map_shows_the_latest_full_year_known_by_the_day(tmp_path: Path) -> 
 
 def _two_countries(tmp_path: Path, tolerance: int) -> dataset.Dataset:
     """UZB with a full 2024, KAZ with Jan–Sep 2023 only; the share's tolerance as given."""
-    d = synthetic.docs()
+    d = datasets.docs()
     for iso3, value, period, fid in (
         ("UZB", 18.8, "2024", "uzb-share"),
         ("KAZ", 21.3, "2023-01/2023-09", "kaz-share"),
     ):
-        props = synthetic.props(d, "countries.geojson", iso3)
+        props = datasets.props(d, "countries.geojson", iso3)
         props["facts"].append(
             {
                 "id": fid,
@@ -246,7 +247,7 @@ def _two_countries(tmp_path: Path, tolerance: int) -> dataset.Dataset:
     cat = d["indicators.yaml"]
     spec = next(i for i in cat["indicators"] if i["key"] == SHARE)
     spec["tolerance"] = tolerance
-    return store.load(*synthetic.write(tmp_path, d))
+    return store.load(*datasets.write(tmp_path, d))
 
 
 @pytest.mark.parametrize("tolerance", [0, 1, 2])
@@ -301,7 +302,7 @@ def test_the_numeric_legend_reads_the_bins_with_their_unit(tmp_path: Path) -> No
 
 
 def test_a_new_indicator_is_one_catalogue_entry(tmp_path: Path) -> None:
-    d = synthetic.docs()
+    d = datasets.docs()
     d["indicators.yaml"]["indicators"].append(
         {
             "key": "gas_exports_bcm",
@@ -313,19 +314,19 @@ def test_a_new_indicator_is_one_catalogue_entry(tmp_path: Path) -> None:
             "palette": ["#deebf7", "#3182bd"],
         }
     )
-    synthetic.props(d, "countries.geojson", "KAZ")["indicators"]["gas_exports_bcm"] = {
+    datasets.props(d, "countries.geojson", "KAZ")["indicators"]["gas_exports_bcm"] = {
         "value": 12,
         "period": "2022",
         "statistics": "government",
         "facts": ["kaz-un-vote"],
     }
-    ds = store.load(*synthetic.write(tmp_path, d))
+    ds = store.load(*datasets.write(tmp_path, d))
     assert ds.ok, [str(p) for p in ds.problems]
     assert compute(ds, "gas_exports_bcm")["KAZ"].value == "10–50 bcm"
 
 
 def test_the_shipped_catalogue_is_valid_and_covers_both_sides() -> None:
-    ds = store.load()
+    ds = shipped()
     assert not [str(p) for p in ds.problems if p.file.endswith("indicators.yaml")]
     sides = {s.side for s in ds.catalogue.signals.values()}
     assert {s.value for s in sides} == {

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -15,8 +13,9 @@ import pytest
 
 from central_asia_atlas import checks, dataset, store
 from central_asia_atlas.curation import dump_collection
+from tests.support.cli import run_cli
+from tests.support.shipped import shipped
 
-ROOT = Path(__file__).resolve().parents[2]
 Doc = dict[str, Any]
 
 
@@ -38,7 +37,7 @@ def new_problems(data: Path, seeds: Path, before: dataset.Dataset) -> list[datas
 
 
 def test_the_shipped_data_passes_the_checks() -> None:
-    ds = store.load()
+    ds = shipped()
     problems, warnings = checks.run(ds, dataset.DATA_DIR, dataset.SEEDS_DIR)
     assert problems == [], [str(p) for p in problems]
     assert all(w.file == "seeds/sources.yaml" and w.feature for w in warnings)
@@ -213,14 +212,7 @@ def test_an_uncited_source_is_a_warning_and_validate_still_passes(
         "seeds/sources.yaml, feature source test-nobody-cites-me: no fact, capital, route "
         "geometry or event place cites this source"
     ]
-    cmd = [sys.executable, "-m", "central_asia_atlas", "validate"]
-    run = subprocess.run(
-        [*cmd, "--data", str(data), "--seeds", str(seeds)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    run = run_cli("validate", "--data", str(data), "--seeds", str(seeds))
     assert run.returncode == 0, run.stdout + run.stderr
     lines = run.stdout.splitlines()
     assert "warning: seeds/sources.yaml, feature source test-nobody-cites-me: " in run.stdout

@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 
 from central_asia_atlas import store
+from tests.support import datasets
+from tests.support.bad_inputs import CASES, Case, build, expected_file
 from tests.support.cli import Run, clean_env, run_cli, run_process
 from tests.support.paths import ROOT
-from tests.unit import synthetic
-from tests.unit.bad_inputs import CASES, Case, build, expected_file
 
 
 def _validate(*args: str) -> Run:
@@ -29,7 +29,7 @@ def _no_traceback(run: Run) -> None:
 
 
 def test_valid_data_exits_0_with_the_counts(tmp_path: Path) -> None:
-    data, seeds = synthetic.write(tmp_path, synthetic.docs())
+    data, seeds = datasets.write(tmp_path, datasets.docs())
     run = _validate("--data", str(data), "--seeds", str(seeds))
     _no_traceback(run)
     assert run.returncode == 0, run.stdout + run.stderr
@@ -42,7 +42,7 @@ def test_valid_data_exits_0_with_the_counts(tmp_path: Path) -> None:
 
 
 def test_options_after_the_subcommand_too(tmp_path: Path) -> None:
-    data, seeds = synthetic.write(tmp_path, synthetic.docs())
+    data, seeds = datasets.write(tmp_path, datasets.docs())
     run = run_cli("--data", str(data), "--seeds", str(seeds), "validate")
     assert run.returncode == 0, run.stdout + run.stderr
     assert run.stdout.splitlines()[-1].startswith("OK: 7 facts"), run.stdout
@@ -92,7 +92,7 @@ def test_validate_reports_each_problem_on_one_line(case: Case, tmp_path: Path) -
 def test_file_over_the_size_limit_via_the_cli(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    data, seeds = synthetic.write(tmp_path, synthetic.docs())
+    data, seeds = datasets.write(tmp_path, datasets.docs())
     size = (data / "routes.geojson").stat().st_size
     monkeypatch.setattr(store, "MAX_FILE_BYTES", size - 1)
     run = _validate("--data", str(data), "--seeds", str(seeds))
@@ -104,9 +104,9 @@ def test_file_over_the_size_limit_via_the_cli(
 
 
 def test_a_console_that_cannot_show_a_character_gets_an_escape(tmp_path: Path) -> None:
-    d = synthetic.docs()
-    synthetic.fact(d, "route-oil")["id"] = "route-\u00e9t\u00e9"  # not a valid id
-    data, seeds = synthetic.write(tmp_path, d)
+    d = datasets.docs()
+    datasets.fact(d, "route-oil")["id"] = "route-\u00e9t\u00e9"  # not a valid id
+    data, seeds = datasets.write(tmp_path, d)
     args = ("-m", "central_asia_atlas", "validate", "--data", str(data), "--seeds", str(seeds))
     run = run_process(*args, env=clean_env(PYTHONIOENCODING="ascii"))
     _no_traceback(run)
@@ -119,11 +119,11 @@ def test_a_console_that_cannot_show_a_character_gets_an_escape(tmp_path: Path) -
 
 def test_output_cut_short_by_the_reader_is_no_error(tmp_path: Path) -> None:
     """`validate | head -1` with thousands of problems: no BrokenPipeError, no traceback."""
-    d = synthetic.docs()
-    facts = synthetic.props(d, "routes.geojson", "test-pipeline")["facts"]
-    template = synthetic.fact(d, "route-oil")
+    d = datasets.docs()
+    facts = datasets.props(d, "routes.geojson", "test-pipeline")["facts"]
+    template = datasets.fact(d, "route-oil")
     facts[:] = [{**template, "id": f"fact-{i}", "category": "weather"} for i in range(3000)]
-    data, seeds = synthetic.write(tmp_path, d)
+    data, seeds = datasets.write(tmp_path, d)
     cmd = [sys.executable, "-m", "central_asia_atlas", "validate"]
     proc = subprocess.Popen(
         [*cmd, "--data", str(data), "--seeds", str(seeds)],
@@ -148,13 +148,13 @@ def _anchor(data: Path, seeds: Path) -> Run:
 
 
 def test_anchor_fills_missing_and_wrong_offsets(tmp_path: Path) -> None:
-    d = synthetic.docs()
-    oil = synthetic.fact(d, "route-oil")
+    d = datasets.docs()
+    oil = datasets.fact(d, "route-oil")
     start, end = oil.pop("start"), oil.pop("end")
-    kaz = synthetic.fact(d, "kaz-rebuke")
+    kaz = datasets.fact(d, "kaz-rebuke")
     kaz["start"] += 1
     kaz["end"] += 1
-    data, seeds = synthetic.write(tmp_path, d)
+    data, seeds = datasets.write(tmp_path, d)
     assert _validate("--data", str(data), "--seeds", str(seeds)).returncode == 1
 
     run = _anchor(data, seeds)
@@ -175,20 +175,20 @@ def test_anchor_fills_missing_and_wrong_offsets(tmp_path: Path) -> None:
 
 
 def test_anchor_leaves_an_ambiguous_excerpt_to_the_curator(tmp_path: Path) -> None:
-    d = synthetic.docs()
-    oil = synthetic.fact(d, "route-oil")
+    d = datasets.docs()
+    oil = datasets.fact(d, "route-oil")
     oil["excerpt"] = "the"
     del oil["start"], oil["end"]
-    data, seeds = synthetic.write(tmp_path, d)
+    data, seeds = datasets.write(tmp_path, d)
     before = (data / "routes.geojson").read_bytes()
     run = _anchor(data, seeds)
     _no_traceback(run)
-    n = synthetic.SEED_TEXT.count("the")
+    n = datasets.SEED_TEXT.count("the")
     assert n > 1
     assert run.returncode == 1
     assert run.stderr.splitlines() == [
         f"routes.geojson, feature test-pipeline, fact route-oil: excerpt occurs {n} times "
-        f"in {synthetic.SEED_FILE}; set start/end by hand"
+        f"in {datasets.SEED_FILE}; set start/end by hand"
     ]
     assert (data / "routes.geojson").read_bytes() == before
 
@@ -201,17 +201,17 @@ def test_anchor_leaves_an_ambiguous_excerpt_to_the_curator(tmp_path: Path) -> No
         ("routes.geojson", '{"type": "FeatureCollection", "features": [1]}'),
         ("sources.yaml", "sources: [1, 2]\n"),
         ("sources.yaml", "sources: [unclosed\n"),
-        (synthetic.SEED_FILE, "caf\u00e9".encode("cp1252")),
+        (datasets.SEED_FILE, "caf\u00e9".encode("cp1252")),
     ],
 )
 def test_anchor_on_malformed_data_says_so_without_traceback(
     tmp_path: Path, file: str, content: str | bytes
 ) -> None:
-    d = synthetic.docs()
+    d = datasets.docs()
     for f in ("route-oil", "kaz-rebuke"):  # so that anchor reads the seed
-        del synthetic.fact(d, f)["start"]
+        del datasets.fact(d, f)["start"]
     d[file] = content
-    data, seeds = synthetic.write(tmp_path, d)
+    data, seeds = datasets.write(tmp_path, d)
     run = _anchor(data, seeds)
     _no_traceback(run)
     assert run.returncode == 1
@@ -219,11 +219,11 @@ def test_anchor_on_malformed_data_says_so_without_traceback(
     assert "run `validate` to locate the problem" in run.stderr
 
 
-@pytest.mark.parametrize("name", [n for n in synthetic.DATA_FILES if n.endswith(".geojson")])
+@pytest.mark.parametrize("name", [n for n in datasets.DATA_FILES if n.endswith(".geojson")])
 def test_stable_layout_round_trips(name: str) -> None:
     from central_asia_atlas.curation import dump_collection
 
-    doc = synthetic.docs()[name]
+    doc = datasets.docs()[name]
     text = dump_collection(doc)
     assert json.loads(text) == doc
     assert dump_collection(json.loads(text)) == text

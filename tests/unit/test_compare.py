@@ -4,20 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from html.parser import HTMLParser
-from pathlib import Path
-
-import pytest
 
 from central_asia_atlas import compare, dataset
 from central_asia_atlas.catalogue import Side
 from central_asia_atlas.indicators import compute
 from central_asia_atlas.model import FIVE
-from tests import pages_data
-
-
-@pytest.fixture
-def ds(tmp_path: Path) -> dataset.Dataset:
-    return pages_data.load(tmp_path)
 
 
 class Links(HTMLParser):

@@ -1,5 +1,5 @@
 """The curation commands, run as a curator runs them (in-process through `main(argv)`; the
-lock and the documented examples in real subprocesses) on a copy of the shipped data: each
+lock in real subprocesses) on a copy of the shipped data: each
 adds what it should in the stable layout and `validate` passes on the result; a refused
 command leaves every file byte for byte as it was and says where and why."""
 
@@ -22,11 +22,19 @@ import yaml
 
 from central_asia_atlas import store
 from central_asia_atlas.curation import LOCK_FILE, dump_collection, nearest_passage
-from tests.support.cli import Run, clean_env, run_cli
+from tests.support.cli import Run, clean_env, remember_loads, run_cli
 from tests.support.paths import ROOT
 
 EURO = "2023-06-09_euobserver_could-the-central-asian-stan-states-turn-away-from-moscow.txt"
 EURO_ID = "euobserver-2023-06-09-de-ruyt"
+
+
+@pytest.fixture(autouse=True)
+def _each_content_loaded_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """In this process, each distinct content of data/ and seeds/, and each distinct YAML
+    text, is loaded once (tests/support/cli.py); the subprocesses below load as a curator's
+    command does."""
+    remember_loads(monkeypatch)
 
 
 def cli(dirs: tuple[Path, Path], *args: str) -> Run:
@@ -819,11 +827,9 @@ def test_the_examples_in_the_docs_run(data_copy: tuple[Path, Path], tmp_path: Pa
             for d in data_copy:
                 shutil.copytree(d, try_dir / d.name)
             continue
-        assert cmd[0] == ".venv/bin/python", cmd
-        args = [str(a).replace("/tmp/try", str(try_dir)) for a in cmd[1:]]
-        run = subprocess.run(
-            [sys.executable, *args], cwd=ROOT, env=clean_env(), capture_output=True, text=True
-        )
+        assert cmd[:3] == [".venv/bin/python", "-m", "central_asia_atlas"], cmd
+        args = [str(a).replace("/tmp/try", str(try_dir)) for a in cmd[3:]]
+        run = run_cli(*args)  # in-process: the entry point itself is run in test_cli.py
         assert run.returncode == 0, (cmd, run.stdout, run.stderr)
     assert_valid((try_dir / "data", try_dir / "seeds"))
 

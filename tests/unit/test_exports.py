@@ -5,18 +5,12 @@ from __future__ import annotations
 import csv
 import io
 import json
-from pathlib import Path
 
 import pandas as pd
-import pytest
 
-from central_asia_atlas import dataset, exports, store
-from tests import pages_data
-
-
-@pytest.fixture
-def ds(tmp_path: Path) -> dataset.Dataset:
-    return pages_data.load(tmp_path)
+from central_asia_atlas import dataset, exports
+from tests.support import datasets
+from tests.support.shipped import shipped
 
 
 def read_csv(data: bytes) -> list[dict[str, str]]:
@@ -32,7 +26,7 @@ def test_csv_has_one_row_per_fact_with_the_full_citation(ds: dataset.Dataset) ->
     assert aid["source_title"] == "A synthetic report"
     assert aid["outlet"] == "Test Outlet" and aid["author"] == "A. Writer"
     assert aid["published"] == "2023-06-09" and aid["url"] == "https://example.org/doc"
-    assert aid["excerpt"] == pages_data.AID
+    assert aid["excerpt"] == datasets.AID
     text = ds.texts["doc"]
     assert text[int(aid["start"]) : int(aid["end"])] == aid["excerpt"]
     assert aid["signals"] == "humanitarian_aid_ukraine"
@@ -99,7 +93,7 @@ def test_geojson_files_are_the_shipped_bytes_and_parse() -> None:
 
 
 def test_shipped_csv_has_one_row_per_shipped_fact() -> None:
-    ds = store.load()
+    ds = shipped()
     rows = read_csv(exports.facts_csv(ds))
     assert len(rows) == ds.counts()["facts"]
     for row in rows:
@@ -118,9 +112,8 @@ def test_routes_and_events_filtered_by_country(ds: dataset.Dataset) -> None:
 
 
 def test_the_indicator_values_table_gives_period_statistics_and_sources() -> None:
-    from central_asia_atlas import store
 
-    ds = store.load()
+    ds = shipped()
     frame = exports.values_frame(ds)
     numbers = frame[frame["unit"] != ""]
     assert len(numbers) > 0 and (numbers["period"] != "").all()

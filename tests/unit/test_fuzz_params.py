@@ -22,7 +22,7 @@ from central_asia_atlas.selection import (
     to_query_params,
     valid,
 )
-from tests.unit.atlas_samples import INDICATORS
+from tests.support.shipped import INDICATORS
 
 KNOWN = {
     "country": set(FIVE),

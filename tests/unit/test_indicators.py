@@ -13,32 +13,29 @@ from central_asia_atlas import dataset, store
 from central_asia_atlas.catalogue import ComputedSpec
 from central_asia_atlas.indicators import NO_DATA, NO_DATA_COLOR, compute, signal_facts
 from central_asia_atlas.model import FIVE
-from tests.unit import synthetic
+from tests.support import datasets
 
 OI_YELLOW = "#F0E442"  # "abstained" in the catalogue fixture
 DISTANCE = ("un_vote_not_with_russia", "rebuked_kremlin", "humanitarian_aid_ukraine")
 
 
 def _load(tmp_path: Path, d: dict[str, Any] | None = None) -> dataset.Dataset:
-    ds = store.load(*synthetic.write(tmp_path, d if d is not None else synthetic.docs()))
+    ds = store.load(*datasets.write(tmp_path, d if d is not None else datasets.docs()))
     assert ds.problems == (), [str(p) for p in ds.problems]
     return ds
 
 
-@pytest.fixture
-def ds(tmp_path: Path) -> dataset.Dataset:
-    return _load(tmp_path)
-
-
-def test_every_indicator_of_the_fixture_is_computed_for_the_five(ds: dataset.Dataset) -> None:
-    assert ds.catalogue.indicators
-    for key in ds.catalogue.indicators:
-        res = compute(ds, key)
+def test_every_indicator_of_the_fixture_is_computed_for_the_five(
+    minimal_ds: dataset.Dataset,
+) -> None:
+    assert minimal_ds.catalogue.indicators
+    for key in minimal_ds.catalogue.indicators:
+        res = compute(minimal_ds, key)
         assert set(res) == set(FIVE), key
 
 
-def test_stored_value_with_its_facts(ds: dataset.Dataset) -> None:
-    res = compute(ds, "un_es11_1")
+def test_stored_value_with_its_facts(minimal_ds: dataset.Dataset) -> None:
+    res = compute(minimal_ds, "un_es11_1")
     assert set(res) == set(FIVE)
     kaz = res["KAZ"]
     assert (kaz.value, kaz.label, kaz.color, kaz.facts) == (
@@ -53,36 +50,36 @@ def test_stored_value_with_its_facts(ds: dataset.Dataset) -> None:
         assert res[iso3].facts == ()
 
 
-def test_every_result_with_a_value_carries_existing_fact_ids(ds: dataset.Dataset) -> None:
+def test_every_result_with_a_value_carries_existing_fact_ids(minimal_ds: dataset.Dataset) -> None:
     for key, as_of in [
         (k, d)
-        for k in ds.catalogue.indicators
+        for k in minimal_ds.catalogue.indicators
         for d in (None, dt.date(2022, 3, 5), dt.date(2022, 1, 1))
     ]:
-        for iso3, r in compute(ds, key, as_of=as_of).items():
+        for iso3, r in compute(minimal_ds, key, as_of=as_of).items():
             assert r.iso3 == iso3
             if r.value in (NO_DATA, "0"):
                 assert r.facts == ()  # nothing to cite: no value, or no signal
                 continue
             assert r.facts, (key, iso3, r)
             for fid in r.facts:
-                ref = ds.fact_ref(fid)
+                ref = minimal_ds.fact_ref(fid)
                 assert ref is not None and iso3 in ref.concerns
                 assert as_of is None or ref.fact.date <= as_of
 
 
-def test_as_of_before_the_earliest_fact_gives_no_data(ds: dataset.Dataset) -> None:
-    assert compute(ds, "un_es11_1", as_of=dt.date(2022, 3, 1))["KAZ"].value == NO_DATA
-    assert compute(ds, "un_es11_1", as_of=dt.date(2022, 3, 2))["KAZ"].value == "abstained"
-    assert compute(ds, "kremlin_rebuke", as_of=dt.date(2022, 6, 16))["KAZ"].value == NO_DATA
-    assert compute(ds, "kremlin_rebuke", as_of=dt.date(2022, 6, 17))["KAZ"].value == "rebuked"
+def test_as_of_before_the_earliest_fact_gives_no_data(minimal_ds: dataset.Dataset) -> None:
+    assert compute(minimal_ds, "un_es11_1", as_of=dt.date(2022, 3, 1))["KAZ"].value == NO_DATA
+    assert compute(minimal_ds, "un_es11_1", as_of=dt.date(2022, 3, 2))["KAZ"].value == "abstained"
+    assert compute(minimal_ds, "kremlin_rebuke", as_of=dt.date(2022, 6, 16))["KAZ"].value == NO_DATA
+    assert (
+        compute(minimal_ds, "kremlin_rebuke", as_of=dt.date(2022, 6, 17))["KAZ"].value == "rebuked"
+    )
 
 
 def test_as_of_before_an_explicit_since_gives_no_data(tmp_path: Path) -> None:
-    d = synthetic.docs()
-    synthetic.props(d, "countries.geojson", "KAZ")["indicators"]["un_es11_1"]["since"] = (
-        "2022-04-01"
-    )
+    d = datasets.docs()
+    datasets.props(d, "countries.geojson", "KAZ")["indicators"]["un_es11_1"]["since"] = "2022-04-01"
     ds = _load(tmp_path, d)
     assert compute(ds, "un_es11_1", as_of=dt.date(2022, 3, 15))["KAZ"].value == NO_DATA
     assert compute(ds, "un_es11_1", as_of=dt.date(2022, 4, 1))["KAZ"].value == "abstained"
@@ -90,16 +87,16 @@ def test_as_of_before_an_explicit_since_gives_no_data(tmp_path: Path) -> None:
 
 
 def test_note_of_a_stored_value_is_passed_on(tmp_path: Path) -> None:
-    d = synthetic.docs()
-    synthetic.props(d, "countries.geojson", "UZB")["indicators"]["humanitarian_aid"]["note"] = (
+    d = datasets.docs()
+    datasets.props(d, "countries.geojson", "UZB")["indicators"]["humanitarian_aid"]["note"] = (
         "Reported by one source."
     )
     ds = _load(tmp_path, d)
     assert compute(ds, "humanitarian_aid")["UZB"].note == "Reported by one source."
 
 
-def test_distance_signals_counts_distinct_kinds(ds: dataset.Dataset) -> None:
-    res = compute(ds, "distance_signals")
+def test_distance_signals_counts_distinct_kinds(minimal_ds: dataset.Dataset) -> None:
+    res = compute(minimal_ds, "distance_signals")
     # KAZ: UN vote, rebuke; UZB: aid; the others: none (the EU summit is a tie to the EU)
     assert {iso3: r.value for iso3, r in res.items()} == {
         "KAZ": "2",
@@ -108,20 +105,20 @@ def test_distance_signals_counts_distinct_kinds(ds: dataset.Dataset) -> None:
         "TJK": "0",
         "TKM": "0",
     }
-    spec = ds.catalogue.indicators["distance_signals"]
+    spec = minimal_ds.catalogue.indicators["distance_signals"]
     assert isinstance(spec, ComputedSpec)
     assert set(res["KAZ"].facts) == {"kaz-un-vote", "kaz-rebuke"}
     assert res["KAZ"].color == spec.palette[2]
     assert res["KAZ"].label == "2 kinds cited" and res["UZB"].label == "1 kind cited"
-    assert res["KAZ"].note == "; ".join(ds.catalogue.signal_label(s) for s in DISTANCE[:2])
-    eu = compute(ds, "eu_ties")
+    assert res["KAZ"].note == "; ".join(minimal_ds.catalogue.signal_label(s) for s in DISTANCE[:2])
+    eu = compute(minimal_ds, "eu_ties")
     assert {r.value for r in eu.values()} == {"1"}  # the summit, for all five
     assert eu["TKM"].facts == ("region-summit",)
 
 
 def test_both_sides_are_counted_the_same_way_and_the_balance_subtracts(tmp_path: Path) -> None:
-    d = synthetic.docs()
-    synthetic.fact(d, "route-oil")["signals"] = ["russian_energy", "eaeu_member"]
+    d = datasets.docs()
+    datasets.fact(d, "route-oil")["signals"] = ["russian_energy", "eaeu_member"]
     ds = _load(tmp_path, d)
     ties = compute(ds, "ties_to_moscow")["KAZ"]
     assert (ties.value, ties.label) == ("2", "2 kinds cited")
@@ -134,19 +131,19 @@ def test_both_sides_are_counted_the_same_way_and_the_balance_subtracts(tmp_path:
     spec = ds.catalogue.indicators["moscow_balance"]
     assert isinstance(spec, ComputedSpec) and spec.is_balance
     assert balance["KAZ"].color == spec.palette[len(spec.palette) // 2]  # the middle: neutral
-    synthetic.fact(d, "route-oil")["signals"] += [
+    datasets.fact(d, "route-oil")["signals"] += [
         "csto_member",
         "russian_nuclear",
         "russian_military_presence",
     ]
-    ds = store.load(*synthetic.write(tmp_path / "more", d))
+    ds = store.load(*datasets.write(tmp_path / "more", d))
     lean = compute(ds, "moscow_balance")["KAZ"]
     assert lean.value == "-3" and lean.label.startswith("−3") and lean.color == spec.color_for(-3)
 
 
 def test_a_second_fact_of_the_same_kind_adds_a_fact_not_a_signal(tmp_path: Path) -> None:
-    d = synthetic.docs()
-    synthetic.fact(d, "route-oil")["signals"] = ["rebuked_kremlin"]
+    d = datasets.docs()
+    datasets.fact(d, "route-oil")["signals"] = ["rebuked_kremlin"]
     ds = _load(tmp_path, d)
     kaz = compute(ds, "distance_signals")["KAZ"]
     assert kaz.value == "2"
@@ -154,8 +151,8 @@ def test_a_second_fact_of_the_same_kind_adds_a_fact_not_a_signal(tmp_path: Path)
     assert signal_facts(ds, "KAZ")["rebuked_kremlin"] == ("kaz-rebuke", "route-oil")
 
 
-def test_distance_signals_counts_only_the_chosen_kinds(ds: dataset.Dataset) -> None:
-    res = compute(ds, "distance_signals", signals=["rebuked_kremlin", "eu_engagement"])
+def test_distance_signals_counts_only_the_chosen_kinds(minimal_ds: dataset.Dataset) -> None:
+    res = compute(minimal_ds, "distance_signals", signals=["rebuked_kremlin", "eu_engagement"])
     assert {iso3: r.value for iso3, r in res.items()} == {
         "KAZ": "1",
         "UZB": "0",
@@ -164,25 +161,25 @@ def test_distance_signals_counts_only_the_chosen_kinds(ds: dataset.Dataset) -> N
         "TKM": "0",
     }
     assert set(res["KAZ"].facts) == {"kaz-rebuke"}
-    none = compute(ds, "distance_signals", signals=["refused_recognition"])
+    none = compute(minimal_ds, "distance_signals", signals=["refused_recognition"])
     assert {r.value for r in none.values()} == {"0"}
     assert {r.facts for r in none.values()} == {()}
     assert {r.note for r in none.values()} == {None}
 
 
-def test_distance_signals_as_of_a_date(ds: dataset.Dataset) -> None:
-    res = compute(ds, "distance_signals", as_of=dt.date(2022, 3, 5))
+def test_distance_signals_as_of_a_date(minimal_ds: dataset.Dataset) -> None:
+    res = compute(minimal_ds, "distance_signals", as_of=dt.date(2022, 3, 5))
     assert res["KAZ"].value == "1" and res["KAZ"].facts == ("kaz-un-vote",)
     assert res["UZB"].value == "0" and res["UZB"].facts == ()
-    assert signal_facts(ds, "UZB", as_of=dt.date(2022, 3, 10)) == {
+    assert signal_facts(minimal_ds, "UZB", as_of=dt.date(2022, 3, 10)) == {
         "humanitarian_aid_ukraine": ("uzb-aid",)
     }
 
 
 def test_signal_count_never_exceeds_the_top_class(tmp_path: Path) -> None:
-    d = synthetic.docs()
-    every = list(synthetic.catalogue_signals())
-    synthetic.fact(d, "route-oil")["signals"] = every
+    d = datasets.docs()
+    every = list(datasets.catalogue_signals())
+    datasets.fact(d, "route-oil")["signals"] = every
     ds = _load(tmp_path, d)
     spec = ds.catalogue.indicators["distance_signals"]
     assert isinstance(spec, ComputedSpec)
@@ -192,15 +189,15 @@ def test_signal_count_never_exceeds_the_top_class(tmp_path: Path) -> None:
     assert spec.class_label(99).endswith("or more kinds cited")
 
 
-def test_unknown_indicator_key_raises_key_error(ds: dataset.Dataset) -> None:
+def test_unknown_indicator_key_raises_key_error(minimal_ds: dataset.Dataset) -> None:
     with pytest.raises(KeyError):
-        compute(ds, "popularity")
+        compute(minimal_ds, "popularity")
 
 
 def _with_history(tmp_path: Path) -> dataset.Dataset:
     """KAZ's UN-vote indicator as a history: 'did not vote' from its fact, then 'for' later."""
-    d = synthetic.docs()
-    kaz = synthetic.props(d, "countries.geojson", "KAZ")
+    d = datasets.docs()
+    kaz = datasets.props(d, "countries.geojson", "KAZ")
     first = kaz["indicators"]["un_es11_1"]
     kaz["indicators"]["un_es11_1"] = [
         first,
@@ -222,8 +219,8 @@ def test_history_as_of_gives_the_value_holding_that_day(tmp_path: Path) -> None:
 
 
 def test_as_of_cites_only_facts_dated_on_or_before_it(tmp_path: Path) -> None:
-    d = synthetic.docs()
-    kaz = synthetic.props(d, "countries.geojson", "KAZ")
+    d = datasets.docs()
+    kaz = datasets.props(d, "countries.geojson", "KAZ")
     # back the vote with a second, later fact of KAZ's: before that day only the first counts
     later = next(f["id"] for f in kaz["facts"] if f["date"] > "2022-03-02")
     kaz["indicators"]["un_es11_1"]["facts"].append(later)
@@ -233,10 +230,10 @@ def test_as_of_cites_only_facts_dated_on_or_before_it(tmp_path: Path) -> None:
 
 
 def test_a_bad_entry_in_a_history_drops_only_that_entry(tmp_path: Path) -> None:
-    d = synthetic.docs()
-    kaz = synthetic.props(d, "countries.geojson", "KAZ")
+    d = datasets.docs()
+    kaz = datasets.props(d, "countries.geojson", "KAZ")
     first = kaz["indicators"]["un_es11_1"]
     kaz["indicators"]["un_es11_1"] = [first, {"value": "maybe", "facts": first["facts"]}]
-    ds = store.load(*synthetic.write(tmp_path, d))
+    ds = store.load(*datasets.write(tmp_path, d))
     assert [p.field for p in ds.problems] == ["indicators.un_es11_1.1.value"]
     assert compute(ds, "un_es11_1")["KAZ"].value == "abstained"

@@ -12,12 +12,13 @@ import folium.elements
 import pytest
 from streamlit_folium import _get_feature_group_string, _get_map_string, generate_js_hash
 
-from central_asia_atlas import component, dataset, indicators, mapview, store
+from central_asia_atlas import component, dataset, indicators, mapview
 from central_asia_atlas.model import FIVE, GeometryQuality, RouteStatus
 from central_asia_atlas.selection import Selection
-from tests.unit.atlas_samples import HOSTILE, INDICATORS, sample, shipped
+from tests.support.datasets import HOSTILE, sample
+from tests.support.paths import ROOT
+from tests.support.shipped import INDICATORS, shipped
 
-ROOT = Path(__file__).resolve().parents[2]
 BASEMAP = mapview.load_basemap()
 
 
@@ -276,7 +277,7 @@ def test_the_basemap_loader_keeps_what_it_can_read(tmp_path: Path) -> None:
 
 
 def test_fast_click_is_in_the_base_map_with_the_returned_keys() -> None:
-    ds = store.load()
+    ds = shipped()
     script = mapview.base_map(BASEMAP, ds).get_root().render()
     assert 'map.on("click"' in script
     assert json.dumps(list(mapview.MAP_RETURNS)) in script

@@ -12,8 +12,10 @@ import pytest
 from central_asia_atlas import indicators, panel
 from central_asia_atlas.indicators import NO_DATA_COLOR, legend_entries
 from central_asia_atlas.model import FIVE
-from tests import fresh_python
-from tests.unit.atlas_samples import HOSTILE, INDICATORS, sample, shipped
+from tests.support import fresh_python
+from tests.support.datasets import HOSTILE, sample
+from tests.support.paths import ROOT
+from tests.support.shipped import INDICATORS, shipped
 
 
 def table(ds):  # type: ignore[no-untyped-def]
@@ -359,10 +361,9 @@ def test_the_map_page_imports_no_map_or_chart_library_before_it_draws_the_map() 
     or pandas (0.9 s together), which the page imports when it builds the map, after sending
     its widgets: the browser draws them meanwhile (mapstyle; start to interactive map,
     benchmarks/). At a server's start the warm-up imports folium before any page runs."""
-    root = fresh_python.ROOT
     imports = [
         line.strip()
-        for page in (root / "streamlit_app.py", root / "app_frame.py", root / "pages" / "map.py")
+        for page in (ROOT / "streamlit_app.py", ROOT / "app_frame.py", ROOT / "pages" / "map.py")
         for line in page.read_text(encoding="utf-8").splitlines()
         if line.startswith(("import ", "from "))
     ]

@@ -20,7 +20,8 @@ from central_asia_atlas import exports, images, indicators, mapview, publish, st
 from central_asia_atlas import selection as sel
 from central_asia_atlas.model import FIVE, CountryProps, Fact, IndicatorValue
 from central_asia_atlas.store import Dataset, Feature
-from tests.unit.atlas_samples import DEFAULT, sample, shipped
+from tests.support.datasets import sample
+from tests.support.shipped import DEFAULT, shipped
 
 # Markup, an entity, quotes, mathtext and a formula: every place data text goes.
 EVIL = '<script>alert(1)</script> & "q" $x^2$ =1+1'

@@ -5,13 +5,13 @@ from __future__ import annotations
 import html
 from collections import defaultdict
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
 
-from central_asia_atlas import dataset, reader, store
+from central_asia_atlas import dataset, reader
 from central_asia_atlas.reader import BlockKind, Span
-from tests import pages_data
+from tests.support import datasets
+from tests.support.shipped import shipped
 
 
 class Marks(HTMLParser):
@@ -50,11 +50,6 @@ def parse(markup: str) -> Marks:
     return p
 
 
-@pytest.fixture
-def ds(tmp_path: Path) -> dataset.Dataset:
-    return pages_data.load(tmp_path)
-
-
 def test_every_excerpt_is_highlighted_exactly_at_its_offsets(ds: dataset.Dataset) -> None:
     spans = reader.spans(ds, "doc")
     assert {s.fact for s in spans} == {
@@ -79,8 +74,8 @@ def test_overlapping_excerpts_are_cut_into_pieces_never_nested(ds: dataset.Datas
     assert rebuke.start < refused.start < rebuke.end < refused.end  # they do overlap
     marks = parse(reader.render(ds.texts["doc"], spans).main)
     assert marks.max_depth == 1
-    assert marks.text["kaz-rebuke"] == pages_data.REBUKE
-    assert marks.text["kaz-refused"] == pages_data.REFUSED
+    assert marks.text["kaz-rebuke"] == datasets.REBUKE
+    assert marks.text["kaz-refused"] == datasets.REFUSED
 
 
 def test_two_excerpts_starting_at_the_same_character_both_get_an_anchor() -> None:
@@ -121,11 +116,11 @@ def test_page_furniture_is_folded_unless_a_fact_quotes_it(ds: dataset.Dataset) -
 def test_teasers_after_the_article_stay_visible_with_their_headline(ds: dataset.Dataset) -> None:
     kinds = {b.text: b.kind for b in reader.blocks(ds.texts["doc"], reader.spans(ds, "doc"))}
     assert kinds["Teaser headline about Kyrgyzstan"] is BlockKind.teaser
-    assert kinds[pages_data.TEASER] is BlockKind.teaser
+    assert kinds[datasets.TEASER] is BlockKind.teaser
     assert kinds["Latest News"] is BlockKind.furniture
     # with no fact quoting it, the teaser is furniture too
     kinds = {b.text: b.kind for b in reader.blocks(ds.texts["doc"])}
-    assert kinds[pages_data.TEASER] is BlockKind.furniture
+    assert kinds[datasets.TEASER] is BlockKind.furniture
 
 
 def test_markdown_markup_is_hidden_but_offsets_still_count_it() -> None:
@@ -179,7 +174,7 @@ def test_scroll_script_names_the_anchor_as_a_js_string() -> None:
 
 
 def test_shipped_documents_fold_furniture_and_anchor_every_fact() -> None:
-    ds = store.load()
+    ds = shipped()
     docs = reader.documents(ds)
     assert len(docs) >= 2
     euo = next(d for d in docs if "Join EUobserver today" in ds.texts[d.id])

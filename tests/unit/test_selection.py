@@ -14,7 +14,7 @@ from central_asia_atlas.selection import (
     from_query_params,
     to_query_params,
 )
-from tests.unit.atlas_samples import INDICATORS
+from tests.support.shipped import INDICATORS
 
 KNOWN = {"country": {"KAZ", "UZB", "KGZ", "TJK", "TKM"}, "route": {"cpc"}, "event": {"cpc-halt"}}
 

@@ -15,37 +15,32 @@ from hypothesis import strategies as st
 
 from central_asia_atlas import dataset, store
 from central_asia_atlas.model import FIVE, Kind
-from tests.unit import synthetic
-from tests.unit.bad_inputs import CASES, Case, build, expected_file
+from tests.support import datasets
+from tests.support.bad_inputs import CASES, Case, build, expected_file
 
 
 def _fact_ids(ds: dataset.Dataset) -> set[str]:
     return {ref.fact.id for ref in ds.fact_refs()}
 
 
-@pytest.fixture
-def valid(tmp_path: Path) -> dataset.Dataset:
-    return store.load(*synthetic.write(tmp_path, synthetic.docs()))
-
-
-def test_valid_synthetic_dataset_loads_whole(valid: dataset.Dataset) -> None:
-    assert valid.problems == ()
-    assert valid.ok
-    assert valid.counts() == {
+def test_valid_synthetic_dataset_loads_whole(minimal_ds: dataset.Dataset) -> None:
+    assert minimal_ds.problems == ()
+    assert minimal_ds.ok
+    assert minimal_ds.counts() == {
         "facts": 7,
         "sources": 3,
         "countries": 5,
         "routes": 1,
         "events": 1,
     }
-    assert _fact_ids(valid) == synthetic.ALL_FACTS
-    assert [c.props.iso3 for c in valid.countries] == list(FIVE)
-    assert set(valid.texts) == {"seed-report"}
-    assert valid.texts["seed-report"] == synthetic.SEED_TEXT  # \r\n kept as is
+    assert _fact_ids(minimal_ds) == datasets.ALL_FACTS
+    assert [c.props.iso3 for c in minimal_ds.countries] == list(FIVE)
+    assert set(minimal_ds.texts) == {"seed-report"}
+    assert minimal_ds.texts["seed-report"] == datasets.SEED_TEXT  # \r\n kept as is
 
 
-def test_facts_for_country_gathers_facts_wherever_stored(valid: dataset.Dataset) -> None:
-    kaz = [(r.fact.id, r.kind, r.owner) for r in valid.facts_for_country("KAZ")]
+def test_facts_for_country_gathers_facts_wherever_stored(minimal_ds: dataset.Dataset) -> None:
+    kaz = [(r.fact.id, r.kind, r.owner) for r in minimal_ds.facts_for_country("KAZ")]
     # oldest first; own facts, region facts naming it, route and event facts naming it
     assert kaz == [
         ("kaz-un-vote", Kind.country, "KAZ"),
@@ -55,26 +50,26 @@ def test_facts_for_country_gathers_facts_wherever_stored(valid: dataset.Dataset)
         ("region-summit-ref", Kind.region, "central-asia"),
         ("route-oil", Kind.route, "test-pipeline"),
     ]
-    tjk = [r.fact.id for r in valid.facts_for_country("TJK")]
+    tjk = [r.fact.id for r in minimal_ds.facts_for_country("TJK")]
     assert tjk == ["region-summit", "region-summit-ref"]
 
 
-def test_lookups(valid: dataset.Dataset) -> None:
-    kaz = valid.country("KAZ")
+def test_lookups(minimal_ds: dataset.Dataset) -> None:
+    kaz = minimal_ds.country("KAZ")
     assert kaz is not None and kaz.geometry is not None
     assert kaz.geometry.geom_type == "Polygon"
-    assert valid.country("RUS") is None
-    route = valid.route("test-pipeline")
+    assert minimal_ds.country("RUS") is None
+    route = minimal_ds.route("test-pipeline")
     assert route is not None and route.geometry is not None
     assert route.geometry.geom_type == "LineString"
-    assert valid.route("nope") is None
-    event = valid.event("test-meeting")
+    assert minimal_ds.route("nope") is None
+    event = minimal_ds.event("test-meeting")
     assert event is not None and event.props.date == dt.date(2022, 10, 27)
-    assert valid.event("nope") is None
-    f = valid.fact("uzb-aid")
+    assert minimal_ds.event("nope") is None
+    f = minimal_ds.fact("uzb-aid")
     assert f is not None and f.date == dt.date(2022, 3, 10)
-    assert valid.fact("nope") is None
-    ref = valid.fact_ref("route-oil")
+    assert minimal_ds.fact("nope") is None
+    ref = minimal_ds.fact_ref("route-oil")
     assert ref is not None and (ref.kind, ref.owner) == (Kind.route, "test-pipeline")
     assert ref.concerns == frozenset({"KAZ"})
 
@@ -82,11 +77,11 @@ def test_lookups(valid: dataset.Dataset) -> None:
 def test_html_in_a_text_field_is_kept_as_text(tmp_path: Path) -> None:
     """The loader neither rejects nor alters markup: escaping happens when rendering."""
     markup = '<script>alert("x")</script> & <b>bold</b> &amp;'
-    d = synthetic.docs()
-    synthetic.fact(d, "route-oil")["summary"] = markup
-    synthetic.fact(d, "route-oil")["note"] = markup
-    synthetic.props(d, "countries.geojson", "KGZ")["name"] = markup
-    ds = store.load(*synthetic.write(tmp_path, d))
+    d = datasets.docs()
+    datasets.fact(d, "route-oil")["summary"] = markup
+    datasets.fact(d, "route-oil")["note"] = markup
+    datasets.props(d, "countries.geojson", "KGZ")["name"] = markup
+    ds = store.load(*datasets.write(tmp_path, d))
     assert ds.problems == ()
     f = ds.fact("route-oil")
     assert f is not None and f.summary == markup and f.note == markup
@@ -99,9 +94,9 @@ def test_a_default_that_names_no_indicator_is_reported_and_dropped(
     value: object, tmp_path: Path
 ) -> None:
     """Found by the fuzz test below: a list as `default` raised TypeError (unhashable)."""
-    d = synthetic.docs()
+    d = datasets.docs()
     d["indicators.yaml"]["default"] = value
-    ds = store.load(*synthetic.write(tmp_path, d))
+    ds = store.load(*datasets.write(tmp_path, d))
     assert ds.catalogue.default is None
     [problem] = [p for p in ds.problems if p.field == "default"]
     assert problem.file == "data/indicators.yaml" and repr(value) in problem.message
@@ -124,11 +119,11 @@ def test_bad_input_is_located_and_the_rest_is_kept(case: Case, tmp_path: Path) -
         assert len(ds.problems) >= len(case.expect)
 
     # nothing valid lost
-    assert _fact_ids(ds) == synthetic.ALL_FACTS - case.lost_facts
-    assert {c.props.iso3 for c in ds.countries} == synthetic.ALL_COUNTRIES - case.lost_countries
+    assert _fact_ids(ds) == datasets.ALL_FACTS - case.lost_facts
+    assert {c.props.iso3 for c in ds.countries} == datasets.ALL_COUNTRIES - case.lost_countries
     assert len(ds.routes) == 1 - case.lost_routes
     assert len(ds.events) == 1 - case.lost_events
-    assert set(ds.sources) == synthetic.ALL_SOURCES - case.lost_sources
+    assert set(ds.sources) == datasets.ALL_SOURCES - case.lost_sources
     expected_indicators = {
         "KAZ": {"un_es11_1", "kremlin_rebuke"},
         "UZB": {"humanitarian_aid"},
@@ -152,9 +147,9 @@ def test_bad_input_is_located_and_the_rest_is_kept(case: Case, tmp_path: Path) -
 
 
 def test_duplicate_fact_id_keeps_the_first(tmp_path: Path) -> None:
-    d = synthetic.docs()
-    synthetic.fact(d, "event-meeting")["id"] = "route-oil"
-    ds = store.load(*synthetic.write(tmp_path, d))
+    d = datasets.docs()
+    datasets.fact(d, "event-meeting")["id"] = "route-oil"
+    ds = store.load(*datasets.write(tmp_path, d))
     ref = ds.fact_ref("route-oil")
     assert ref is not None and ref.kind is Kind.route
     assert ref.fact.excerpt == "A pipeline carries oil across the steppe."
@@ -163,9 +158,9 @@ def test_duplicate_fact_id_keeps_the_first(tmp_path: Path) -> None:
 
 
 def test_unknown_feature_property_keeps_the_feature(tmp_path: Path) -> None:
-    d = synthetic.docs()
-    synthetic.props(d, "countries.geojson", "KAZ")["flag"] = "x"
-    ds = store.load(*synthetic.write(tmp_path, d))
+    d = datasets.docs()
+    datasets.props(d, "countries.geojson", "KAZ")["flag"] = "x"
+    ds = store.load(*datasets.write(tmp_path, d))
     assert [(p.feature, p.field) for p in ds.problems] == [("KAZ", "flag")]
     kaz = ds.country("KAZ")
     assert kaz is not None
@@ -174,11 +169,11 @@ def test_unknown_feature_property_keeps_the_feature(tmp_path: Path) -> None:
 
 
 def test_unknown_feature_property_with_another_error_drops_the_feature(tmp_path: Path) -> None:
-    d = synthetic.docs()
-    p = synthetic.props(d, "routes.geojson", "test-pipeline")
+    d = datasets.docs()
+    p = datasets.props(d, "routes.geojson", "test-pipeline")
     p["flag"] = "x"
     p["commodity"] = "water"
-    ds = store.load(*synthetic.write(tmp_path, d))
+    ds = store.load(*datasets.write(tmp_path, d))
     assert sorted((p.feature, p.field) for p in ds.problems) == [
         ("test-pipeline", "commodity"),
         ("test-pipeline", "flag"),
@@ -189,9 +184,9 @@ def test_unknown_feature_property_with_another_error_drops_the_feature(tmp_path:
 def test_file_over_the_size_limit_is_refused(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    data, seeds = synthetic.write(tmp_path, synthetic.docs())
-    files = [data / f for f in synthetic.DATA_FILES] + [seeds / "sources.yaml"]
-    files.append(seeds / synthetic.SEED_FILE)
+    data, seeds = datasets.write(tmp_path, datasets.docs())
+    files = [data / f for f in datasets.DATA_FILES] + [seeds / "sources.yaml"]
+    files.append(seeds / datasets.SEED_FILE)
     limit = (data / "events.geojson").stat().st_size - 1
     too_big = {f"{p.parent.name}/{p.name}" for p in files if p.stat().st_size > limit}
     assert "data/events.geojson" in too_big and len(too_big) < len(files)
@@ -217,7 +212,7 @@ def test_shipped_data_copy_breaks_where_we_break_it(data_copy: tuple[Path, Path]
     before = store.load(data, seeds)
     assert before.problems == (), [str(p) for p in before.problems]
     target = None
-    for name in synthetic.DATA_FILES:
+    for name in datasets.DATA_FILES:
         doc = json.loads((data / name).read_text(encoding="utf-8"))
         for feat in doc["features"]:
             for f in feat["properties"].get("facts", []):
@@ -274,12 +269,12 @@ def _replace(doc: Any, path: tuple[Any, ...], value: Any) -> None:
 @settings(max_examples=150, deadline=None)
 @given(st.data())
 def test_any_value_replaced_anywhere_is_reported_not_raised(data: st.DataObject) -> None:
-    d = synthetic.docs()
-    name = data.draw(st.sampled_from([*synthetic.DATA_FILES, "sources.yaml"]))
+    d = datasets.docs()
+    name = data.draw(st.sampled_from([*datasets.DATA_FILES, "sources.yaml"]))
     path = data.draw(st.sampled_from(_paths(d[name])))
     _replace(d[name], path, data.draw(json_values))
     with tempfile.TemporaryDirectory() as tmp:
-        data_dir, seeds_dir = synthetic.write(Path(tmp), d)
+        data_dir, seeds_dir = datasets.write(Path(tmp), d)
         ds = store.load(data_dir, seeds_dir)  # must not raise
         for p in ds.problems:
             assert p.file and p.message
@@ -297,17 +292,17 @@ def test_any_value_replaced_anywhere_is_reported_not_raised(data: st.DataObject)
 
 @settings(max_examples=60, deadline=None)
 @given(
-    st.sampled_from([*synthetic.DATA_FILES, "sources.yaml", synthetic.SEED_FILE]),
+    st.sampled_from([*datasets.DATA_FILES, "sources.yaml", datasets.SEED_FILE]),
     st.binary(max_size=200) | st.text(max_size=200).map(str.encode),
 )
 def test_any_bytes_in_any_file_are_reported_not_raised(name: str, content: bytes) -> None:
-    d = synthetic.docs()
+    d = datasets.docs()
     d[name] = content
     with tempfile.TemporaryDirectory() as tmp:
-        data_dir, seeds_dir = synthetic.write(Path(tmp), d)
+        data_dir, seeds_dir = datasets.write(Path(tmp), d)
         ds = store.load(data_dir, seeds_dir)  # must not raise
-    label = f"{'seeds' if name in ('sources.yaml', synthetic.SEED_FILE) else 'data'}/{name}"
-    if name == synthetic.SEED_FILE:  # each fact quoting the seed is reported and left out
+    label = f"{'seeds' if name in ('sources.yaml', datasets.SEED_FILE) else 'data'}/{name}"
+    if name == datasets.SEED_FILE:  # each fact quoting the seed is reported and left out
         for fid in ("kaz-rebuke", "uzb-aid", "region-summit", "route-oil", "event-meeting"):
             assert ds.fact(fid) is None and any(p.fact == fid for p in ds.problems)
     else:  # the file itself is reported (random bytes are never a valid collection)
@@ -318,9 +313,9 @@ def test_any_bytes_in_any_file_are_reported_not_raised(name: str, content: bytes
 def test_the_country_and_region_indexes_hold_what_a_scan_finds(tmp_path: Path) -> None:
     """Dataset._by_country, region_only_facts, latest_fact_date and dated_span (computed once,
     read at every panel rerun) against a plain scan of every fact and event."""
-    d = synthetic.docs()
-    del synthetic.fact(d, "region-summit-ref")["countries"]  # about the region as a whole
-    ds = store.load(*synthetic.write(tmp_path, d))
+    d = datasets.docs()
+    del datasets.fact(d, "region-summit-ref")["countries"]  # about the region as a whole
+    ds = store.load(*datasets.write(tmp_path, d))
     assert not ds.problems, ds.problems
     refs = list(ds.fact_refs())
     for iso3 in FIVE:

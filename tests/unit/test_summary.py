@@ -3,18 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
-import pytest
-
-from central_asia_atlas import dataset, store, summary
+from central_asia_atlas import dataset, summary
 from central_asia_atlas.model import FIVE
-from tests import pages_data
-
-
-@pytest.fixture
-def ds(tmp_path: Path) -> dataset.Dataset:
-    return pages_data.load(tmp_path)
+from tests.support import shipped as shipped_data
 
 
 def test_kazakhstan_in_words(ds: dataset.Dataset) -> None:
@@ -60,7 +52,7 @@ def test_seed_caveat_names_kind_outlet_and_date(ds: dataset.Dataset) -> None:
     assert summary.seed_caveat(ds) == (
         "The stored source documents are an opinion piece (Test Outlet, 9 June 2023)."
     )
-    shipped = summary.seed_caveat(store.load())
+    shipped = summary.seed_caveat(shipped_data.shipped())
     assert "an opinion piece (EUobserver, 19 August 2022)" in shipped
     assert "a news report (AFP, via The Moscow Times, 27 October 2022)" in shipped
 
@@ -72,7 +64,7 @@ def test_licences_list_data_sources_and_software(ds: dataset.Dataset) -> None:
 
 
 def test_every_shipped_country_has_a_summary() -> None:
-    ds = store.load()
+    ds = shipped_data.shipped()
     for iso3 in FIVE:
         text = summary.country_summary(ds, iso3)
         assert len(text) >= 3 and all(text)

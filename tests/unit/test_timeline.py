@@ -3,17 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 
 from central_asia_atlas import dataset, markup, timeline
-from tests import pages_data
-
-
-@pytest.fixture
-def ds(tmp_path: Path) -> dataset.Dataset:
-    return pages_data.load(tmp_path)
 
 
 def test_one_row_per_fact_and_country_it_concerns(ds: dataset.Dataset) -> None:

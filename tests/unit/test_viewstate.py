@@ -10,9 +10,8 @@ from central_asia_atlas import store
 from central_asia_atlas import viewstate as vs
 from central_asia_atlas.model import FIVE
 from central_asia_atlas.selection import Selection, View
-from tests.unit.atlas_samples import DEFAULT, INDICATORS, SIGNALS
-
-from . import synthetic
+from tests.support import datasets
+from tests.support.shipped import DEFAULT, INDICATORS, SIGNALS
 
 KNOWN = {"country": set(FIVE), "route": {"cpc-pipeline"}, "event": {"astana-summit-2022"}}
 OTHER = next(k for k in INDICATORS if k != DEFAULT)
@@ -288,7 +287,7 @@ def test_a_canonical_link_round_trips_unchanged() -> None:
 
 
 def test_choices_list_the_datasets_countries_routes_and_events(tmp_path: Path) -> None:
-    data, seeds = synthetic.write(tmp_path, synthetic.docs())
+    data, seeds = datasets.write(tmp_path, datasets.docs())
     ds = store.load(data, seeds)
     assert not ds.problems
     opts = vs.choices(ds)

@@ -1,7 +1,8 @@
 """One case per kind of bad input, on the synthetic dataset: what breaks it, which problems the
 loader must report (file, feature, fact, field and words of the message), and what it loses.
 
-Used by test_store.py (the loader) and test_cli.py (`python -m central_asia_atlas validate`).
+Used by tests/unit/test_store.py (the loader) and tests/unit/test_cli.py
+(`python -m central_asia_atlas validate`).
 """
 
 from __future__ import annotations
@@ -13,15 +14,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tests.unit import synthetic
-from tests.unit.synthetic import fact, feature, props
+from . import datasets
+from .datasets import fact, feature, props
 
 C = "data/countries.geojson"
 R = "data/region.geojson"
 RT = "data/routes.geojson"
 E = "data/events.geojson"
 S = "seeds/sources.yaml"
-SEED = f"seeds/{synthetic.SEED_FILE}"
+SEED = f"seeds/{datasets.SEED_FILE}"
 
 SEED_FACTS = {"kaz-rebuke", "uzb-aid", "region-summit", "route-oil", "event-meeting"}
 KAZ_FACTS = {"kaz-rebuke", "kaz-un-vote"}
@@ -166,7 +167,7 @@ def _two_regions(d: dict[str, Any]) -> None:
 
 
 def _not_utf8(d: dict[str, Any]) -> None:
-    d[synthetic.SEED_FILE] = synthetic.SEED_TEXT.encode("cp1252")
+    d[datasets.SEED_FILE] = datasets.SEED_TEXT.encode("cp1252")
 
 
 def _bad_yaml(d: dict[str, Any]) -> None:
@@ -184,7 +185,7 @@ def _duplicate_source(d: dict[str, Any]) -> None:
 
 
 def _missing_seed_file(d: dict[str, Any]) -> None:
-    del d[synthetic.SEED_FILE]
+    del d[datasets.SEED_FILE]
 
 
 def _unknown_part_of(d: dict[str, Any]) -> None:
@@ -214,7 +215,7 @@ def _noop(d: dict[str, Any]) -> None:
     pass
 
 
-ROUTE_OIL_START = synthetic.SEED_TEXT.index("A pipeline carries oil")
+ROUTE_OIL_START = datasets.SEED_TEXT.index("A pipeline carries oil")
 ROUTE_OIL_END = ROUTE_OIL_START + len("A pipeline carries oil across the steppe.")
 
 CASES: list[Case] = [
@@ -244,7 +245,7 @@ CASES: list[Case] = [
         lambda d: d.update({"countries.geojson": '{"type": "FeatureCollection", "features": [}'}),
         (Expect(C, None, None, None, "malformed JSON at line 1, column 44"),),
         lost_facts=frozenset({"kaz-rebuke", "kaz-un-vote", "uzb-aid"}),
-        lost_countries=synthetic.ALL_COUNTRIES,
+        lost_countries=datasets.ALL_COUNTRIES,
     ),
     Case(
         "wrong geometry type (country)",
@@ -555,8 +556,8 @@ CASES: list[Case] = [
         "sources.yaml malformed",
         _bad_yaml,
         (Expect(S, None, None, None, "not valid YAML"),),
-        lost_facts=synthetic.ALL_FACTS,
-        lost_sources=synthetic.ALL_SOURCES,
+        lost_facts=datasets.ALL_FACTS,
+        lost_sources=datasets.ALL_SOURCES,
         extra={"exact": False},
     ),
     Case(
@@ -629,8 +630,8 @@ CASES: list[Case] = [
         "seeds directory missing",
         _noop,
         (Expect("<seeds>", None, None, None, "seeds directory not found"),),
-        lost_facts=synthetic.ALL_FACTS,
-        lost_sources=synthetic.ALL_SOURCES,
+        lost_facts=datasets.ALL_FACTS,
+        lost_sources=datasets.ALL_SOURCES,
         after=_rm("seeds"),
         extra={"exact": False},
     ),
@@ -638,8 +639,8 @@ CASES: list[Case] = [
         "data directory missing",
         _noop,
         (Expect("<data>", None, None, None, "data directory not found"),),
-        lost_facts=synthetic.ALL_FACTS,
-        lost_countries=synthetic.ALL_COUNTRIES,
+        lost_facts=datasets.ALL_FACTS,
+        lost_countries=datasets.ALL_COUNTRIES,
         lost_routes=1,
         lost_events=1,
         after=_rm("data"),
@@ -649,9 +650,9 @@ CASES: list[Case] = [
 
 def build(root: Path, case: Case) -> tuple[Path, Path]:
     """Write the synthetic dataset under `root`, broken as `case` says."""
-    d = synthetic.docs()
+    d = datasets.docs()
     case.mutate(d)
-    data, seeds = synthetic.write(root, d)
+    data, seeds = datasets.write(root, d)
     if case.after is not None:
         case.after(data, seeds)
     return data, seeds
