@@ -123,6 +123,39 @@ def _relation(text: str) -> dict[str, str]:
     return {"kind": kind.strip(), "fact": fact.strip(), "note": note.strip()}
 
 
+def _translation(text: str) -> tuple[str, str, str]:
+    lang, _sep, rest = text.partition(":")
+    field, _sep, words = rest.partition(":")
+    if not (lang.strip() and field.strip() and words.strip()):
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: give lang:field:text (e.g. ru:summary:Токаев посетил Брюссель.)"
+        )
+    return lang.strip(), field.strip(), words.strip()
+
+
+def _i18n(pairs: list[tuple[str, str, str]]) -> dict[str, dict[str, str]]:
+    """--translation's texts by language, except a relation's note (`relation=<fact id>`)."""
+    out: dict[str, dict[str, str]] = {}
+    for lang, field, words in pairs:
+        if not field.startswith("relation="):
+            out.setdefault(lang, {})[field] = words
+    return out
+
+
+def _relations_i18n(
+    relations: list[dict[str, Any]], pairs: list[tuple[str, str, str]]
+) -> list[dict[str, Any]]:
+    """The relations, each with the --translation given for it (`LANG:relation=ID:TEXT`)."""
+    out = [dict(r) for r in relations]
+    for lang, field, words in pairs:
+        if field.startswith("relation="):
+            other = field.partition("=")[2]
+            for rel in out:
+                if rel["fact"] == other:
+                    rel.setdefault("i18n", {}).setdefault(lang, {})["note"] = words
+    return out
+
+
 def _yes_no(text: str) -> bool:
     if text.lower() not in ("yes", "no"):
         raise argparse.ArgumentTypeError(f"{text!r}: give yes or no")
@@ -188,6 +221,16 @@ def _fact_options(p: argparse.ArgumentParser, prefix: str = "", required: bool =
         help="a relation to another fact (repeatable)",
     )
     p.add_argument(f"{o}note", help="longer context, in our words")
+    p.add_argument(
+        f"{o}translation",
+        type=_translation,
+        action="append",
+        default=[],
+        metavar="LANG:FIELD:TEXT",
+        help="the summary, date note or note in another language (repeatable), e.g. "
+        "ru:summary:...; a relation's note: ru:relation=FACT-ID:... (validate requires each "
+        "of the catalogue's languages)",
+    )
     p.add_argument(f"{o}excerpt", help="the source's own words (a document kept in seeds/)")
     p.add_argument(
         f"{o}start",
@@ -211,8 +254,9 @@ def _fact_fields(args: argparse.Namespace, prefix: str = "") -> dict[str, Any]:
         "countries": a[f"{p}countries"] or [],
         "actors": a[f"{p}actors"],
         "signals": a[f"{p}signals"],
-        "relations": a[f"{p}relation"],
+        "relations": _relations_i18n(a[f"{p}relation"], a[f"{p}translation"]),
         "note": a[f"{p}note"],
+        "i18n": _i18n(a[f"{p}translation"]) or None,
     }
 
 
@@ -297,6 +341,7 @@ def _add_event(args: argparse.Namespace) -> int:
         "place": args.place,
         "place_source": args.place_source,
         "countries": args.countries or [],
+        "i18n": _i18n(args.translation) or None,
     }
     fact = _fact_fields(args, "fact-")
     fact["date"] = fact["date"] or args.date
@@ -316,6 +361,7 @@ def _add_value(args: argparse.Namespace) -> int:
         "statistics": args.statistics,
         "computed": args.computed or None,
         "note": args.note,
+        "i18n": _i18n(args.translation) or None,
     }
     return _curate(args, lambda wc, a: add_value(wc, a.country.upper(), a.indicator, value))
 
@@ -338,6 +384,7 @@ def _add_route(args: argparse.Namespace) -> int:
         "geometry_note": args.geometry_note,
         "geometry_sources": args.geometry_sources,
         "attribution": args.attribution,
+        "i18n": _i18n(args.translation) or None,
     }
     geometry = {"type": "LineString", "coordinates": args.coords}
     return _curate(args, lambda wc, a: add_route(wc, route, geometry))
@@ -382,6 +429,7 @@ def _edit_fact(args: argparse.Namespace) -> int:
         "summary": args.summary,
         "source": args.source,
         "note": args.note,
+        "i18n": _i18n(args.translation) or None,
     }
     given = any(v is not None for v in fields.values())
     if not (given or args.signals is not None or args.add_signal or args.drop_signal) and (
@@ -398,7 +446,7 @@ def _edit_fact(args: argparse.Namespace) -> int:
             signals=a.signals,
             add_signals=a.add_signal,
             drop_signals=a.drop_signal,
-            add_relations=a.add_relation,
+            add_relations=_relations_i18n(a.add_relation, a.translation),
             drop_relations=a.drop_relation,
         ),
     )
@@ -504,6 +552,14 @@ def _add_parsers(sub: Any) -> None:
     ev.add_argument("--lat", type=float, required=True, help="latitude, degrees north")
     ev.add_argument("--place-source", required=True, help="source of the coordinates (geonames)")
     ev.add_argument("--countries", type=_codes, default=[])
+    ev.add_argument(
+        "--translation",
+        type=_translation,
+        action="append",
+        default=[],
+        metavar="LANG:FIELD:TEXT",
+        help="the event's name or place in another language (repeatable), e.g. ru:name:...",
+    )
     _fact_options(ev, "fact-")
 
     val = sub.add_parser("add-value", help="add a value to a country's indicator history")
@@ -520,6 +576,14 @@ def _add_parsers(sub: Any) -> None:
         help="a number we computed from two published ones (cite both facts; say how in --note)",
     )
     val.add_argument("--note")
+    val.add_argument(
+        "--translation",
+        type=_translation,
+        action="append",
+        default=[],
+        metavar="LANG:FIELD:TEXT",
+        help="the note in another language, e.g. ru:note:...",
+    )
 
     rt = sub.add_parser("add-route", help="add an export route (a LineString)")
     rt.add_argument("--id", required=True)
@@ -537,6 +601,15 @@ def _add_parsers(sub: Any) -> None:
     rt.add_argument("--geometry-sources", type=_ids, required=True)
     rt.add_argument("--attribution", required=True)
     rt.add_argument("--coords", type=_coords, required=True, help='"lon,lat;lon,lat;..."')
+    rt.add_argument(
+        "--translation",
+        type=_translation,
+        action="append",
+        default=[],
+        metavar="LANG:FIELD:TEXT",
+        help="the route's name, operator, capacity, geometry note or attribution in another "
+        "language (repeatable), e.g. ru:name:...",
+    )
 
 
 def _edit_parsers(sub: Any) -> None:
@@ -549,6 +622,14 @@ def _edit_parsers(sub: Any) -> None:
     ef.add_argument("--summary", help="one line, in our words")
     ef.add_argument("--source", help="a source id (its excerpt, if any, must stand in it)")
     ef.add_argument("--note", help='longer context, in our words ("" removes it)')
+    ef.add_argument(
+        "--translation",
+        type=_translation,
+        action="append",
+        default=[],
+        metavar="LANG:FIELD:TEXT",
+        help="set a field's text in another language (repeatable), e.g. ru:summary:...",
+    )
     ef.add_argument("--signals", type=_ids, help="the whole list, comma-separated")
     ef.add_argument("--add-signal", action="append", default=[], metavar="SIGNAL")
     ef.add_argument("--drop-signal", action="append", default=[], metavar="SIGNAL")

@@ -10,6 +10,7 @@ in the same words.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
@@ -179,6 +180,7 @@ KNOWN_SITES: dict[str, frozenset[str]] = {
         "carnegieendowment": ["carnegieendowment.org"],
         "xinhuanet": ["xinhuanet.com"],
         "globaltimes": ["globaltimes.cn"],
+        "rambler": ["rambler.ru"],
     }.items()
 }
 # Words that name no site of their own (news.az, times.kz): never a look-alike's tell.
@@ -230,6 +232,19 @@ def source_host(url: str, sites: Mapping[str, Collection[str]] = KNOWN_SITES) ->
             "readers reach (and the copy's differences, if any, in the note)"
         )
     name = next((label for label in below if own not in sites.get(label, (own,))), None)
+    if name is None:  # a newsroom's name joined to another by a hyphen: finance-rambler.ru
+        own_name = own.split(".")[0]
+        name = next(
+            (
+                known
+                for known, domains in sites.items()
+                if len(known) > 3
+                and own not in domains
+                and re.search(rf"(^|-){re.escape(known)}(-|$)", own_name)
+                and own_name != known
+            ),
+            None,
+        )
     if name is not None:
         return (
             f"{host} puts the name {name!r} on another site ({own}): a look-alike, not the "
@@ -683,6 +698,14 @@ def _catalogue_texts(catalogue: Catalogue) -> Iterator[tuple[str, Any, str]]:
             yield f"chart {chart.id}", series, f"series.{i}."
 
 
+def _stray(obj: Any) -> Iterator[tuple[str, str]]:
+    """(language, field) of a translation whose English text is not there (removed since)."""
+    for lang, fields in obj.i18n.items():
+        for name in fields:
+            if not object.__getattribute__(obj, name):
+                yield lang, name
+
+
 def _untranslated(obj: Any, lang: str) -> Iterator[str]:
     given = obj.i18n.get(lang, {})
     for name in obj.TRANSLATABLE:  # the fields the data gives (a default is the interface's)
@@ -694,6 +717,10 @@ def translations(ds: Dataset, files: Mapping[Kind, str], catalogue_file: str) ->
     """Every reader-facing text of the data in each of the catalogue's `languages`."""
     from babel import Locale
 
+    for file, feature, fact, obj, prefix in _texts(ds, files):
+        for lang, field in _stray(obj):
+            message = f"a {lang} text for {prefix}{field}, which has no English text: remove it"
+            yield Problem(file, message, feature, fact, f"{prefix}i18n.{lang}.{field}")
     for lang in ds.catalogue.languages:
         name = Locale.parse(lang).english_name or lang
         for file, feature, fact, obj, prefix in _texts(ds, files):

@@ -1119,6 +1119,7 @@ EDITABLE_FACT_FIELDS = (
     "summary",
     "source",
     "note",
+    "i18n",
 )
 OPTIONAL_FACT_FIELDS = ("date_note", "note")  # an empty value removes them
 EDITABLE_SOURCE_FIELDS = (
@@ -1235,6 +1236,11 @@ def edit_fact(
             raise Refused(f"{where}, field {key}: cannot be empty")
         if key == "source":
             _resource_fact(wc, fact, str(new), where)
+        if key == "i18n":  # the given languages' given fields; the others as they were
+            merged = {lang: dict(texts) for lang, texts in (fact.get("i18n") or {}).items()}
+            for lang, texts in dict(new).items():
+                merged.setdefault(lang, {}).update(texts)
+            new = merged
         setf(key, new)
     current = [s for s in fact.get("signals") or []]
     wanted = list(signals) if signals is not None else list(current)

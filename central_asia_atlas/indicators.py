@@ -190,11 +190,23 @@ def series(
 
 
 def map_year(found: Mapping[str, Sequence[tuple[IndicatorValue, Reading]]]) -> int | None:
-    """The year a numeric colouring shows: the latest full year any of the five has a value
-    for (known on the day). It follows the "as of" day: a year's figures count once the facts
-    that state them are known. None: no full year at all (then each country's latest)."""
-    years = [r.period.start.year for rs in found.values() for _value, r in rs if r.period.is_year]
-    return max(years) if years else None
+    """The year a numeric colouring shows: the latest full year for which more than half of
+    the countries that have any value have one (known on the day; so one country's early
+    figures do not pull the map to a year the others have not reached), else the year most of
+    them have. It follows the "as of" day: a year's figures count once the facts that state
+    them are known. None: no full year at all (then each country's latest)."""
+    having: dict[int, set[str]] = {}
+    for iso3, rs in found.items():
+        for _value, r in rs:
+            if r.period.is_year:
+                having.setdefault(r.period.start.year, set()).add(iso3)
+    if not having:
+        return None
+    valued = sum(1 for rs in found.values() if rs)
+    majority = [y for y, who in having.items() if len(who) * 2 > valued]
+    if majority:
+        return max(majority)
+    return max(having, key=lambda y: (len(having[y]), y))
 
 
 def _pick(

@@ -3,12 +3,11 @@ workers `-n auto` starts."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
-from tests.support.paths import DATA, SEEDS
+from tests.support.shipped import copy_shipped
 
 
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
@@ -24,8 +23,4 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
 @pytest.fixture
 def data_copy(tmp_path: Path) -> tuple[Path, Path]:
     """A copy of data/ and seeds/ that a test may break; returns (data_dir, seeds_dir)."""
-    data = tmp_path / "data"
-    seeds = tmp_path / "seeds"
-    shutil.copytree(DATA, data)
-    shutil.copytree(SEEDS, seeds)
-    return data, seeds
+    return copy_shipped(tmp_path)

@@ -25,8 +25,21 @@ from playwright.sync_api import Browser, Page, expect
 from central_asia_atlas import reconnect
 from central_asia_atlas.model import FIVE
 from scripts import cluster as cl
-from tests.e2e.conftest import ARTIFACTS, ROOT, Offline, free_port, offline_page
-from tests.e2e.test_map import DS, click_where, country_points, map_of, obstacles, panel
+from tests.support.browser import (
+    ARTIFACTS,
+    Offline,
+    click_where,
+    country_points,
+    free_port,
+    map_of,
+    obstacles,
+    offline_page,
+    panel,
+)
+from tests.support.paths import ROOT
+from tests.support.shipped import shipped
+
+DS = shipped()
 
 pytestmark = pytest.mark.e2e
 

@@ -24,6 +24,7 @@ from central_asia_atlas import store
 from central_asia_atlas.curation import LOCK_FILE, dump_collection, nearest_passage
 from tests.support.cli import Run, clean_env, remember_loads, run_cli
 from tests.support.paths import ROOT
+from tests.support.shipped import copy_shipped
 
 EURO = "2023-06-09_euobserver_could-the-central-asian-stan-states-turn-away-from-moscow.txt"
 EURO_ID = "euobserver-2023-06-09-de-ruyt"
@@ -43,6 +44,13 @@ def cli(dirs: tuple[Path, Path], *args: str) -> Run:
     run = run_cli("--data", str(data), "--seeds", str(seeds), *args)
     assert "Traceback" not in run.stdout + run.stderr, run.stderr
     return run
+
+
+@pytest.fixture
+def data_copy(tmp_path: Path) -> tuple[Path, Path]:
+    """The shipped data with a catalogue that requires no other language: these tests are of
+    what each command does; the translations a change must carry are tested apart (below)."""
+    return copy_shipped(tmp_path, english_only=True)
 
 
 def sums(dirs: tuple[Path, Path]) -> dict[str, str]:
@@ -813,7 +821,10 @@ def _doc_commands() -> tuple[list[list[str]], dict[str, str]]:
     return commands, files
 
 
-def test_the_examples_in_the_docs_run(data_copy: tuple[Path, Path], tmp_path: Path) -> None:
+def test_the_examples_in_the_docs_run(tmp_path: Path) -> None:
+    """Every documented command, in order, on a copy of the shipped data as it is (its
+    catalogue's languages required: the examples give their Russian)."""
+    data_copy = copy_shipped(tmp_path / "shipped")
     commands, files = _doc_commands()
     assert len(commands) >= 8
     try_dir = tmp_path / "try"
@@ -1228,3 +1239,44 @@ def test_remove_value_refusals(data_copy: tuple[Path, Path], args: list[str], me
     assert run.returncode == 1
     assert message in run.stderr, run.stderr
     assert sums(data_copy) == before
+
+
+def test_a_fact_without_the_catalogues_languages_is_refused_and_with_them_lands(
+    tmp_path: Path,
+) -> None:
+    """The shipped catalogue requires Russian for every reader-facing text: add-fact without
+    it is refused with validate's located problem and writes nothing; with --translation for
+    each text the fact has, it lands, and edit-fact changes one language's text alone."""
+    dirs = copy_shipped(tmp_path)
+    assert cli(dirs, *SOURCE).returncode == 0  # a source's title is never translated
+    before = sums(dirs)
+    run = cli(dirs, *ref_fact(), "--note", "Context in our words.")
+    assert run.returncode == 1
+    where = "data/countries.geojson, feature TKM, fact ref-tkm-test-fact, field i18n.ru."
+    assert where + "summary: no Russian (ru) text for summary" in run.stderr
+    assert where + "note: no Russian (ru) text for note" in run.stderr
+    assert sums(dirs) == before
+    run = cli(
+        dirs,
+        *ref_fact(),
+        "--note",
+        "Context in our words.",
+        "--translation",
+        "ru:summary:Тестовое резюме нашими словами.",
+        "--translation",
+        "ru:note:Контекст нашими словами.",
+    )
+    assert run.returncode == 0, run.stderr
+    fact = fact_in(dirs[0], "countries.geojson", "TKM", "ref-tkm-test-fact")
+    assert list(fact)[-1] == "i18n"  # the translations after the fact's own fields
+    assert fact["i18n"] == {
+        "ru": {"summary": "Тестовое резюме нашими словами.", "note": "Контекст нашими словами."}
+    }
+    run = cli(dirs, "edit-fact", "ref-tkm-test-fact", "--translation", "ru:note:Новый контекст.")
+    assert run.returncode == 0, run.stderr
+    fact = fact_in(dirs[0], "countries.geojson", "TKM", "ref-tkm-test-fact")
+    assert fact["i18n"]["ru"] == {
+        "summary": "Тестовое резюме нашими словами.",
+        "note": "Новый контекст.",
+    }
+    assert_valid(dirs)

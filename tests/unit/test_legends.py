@@ -12,7 +12,7 @@ import pytest
 
 from central_asia_atlas import images, indicators, legends, panel, standalone
 from central_asia_atlas import selection as sel
-from tests.unit.atlas_samples import INDICATORS, shipped
+from tests.support.shipped import INDICATORS, shipped
 
 DAY = dt.date(2026, 12, 1)
 SVG_NS = "{http://www.w3.org/2000/svg}"

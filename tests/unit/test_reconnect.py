@@ -20,7 +20,7 @@ from streamlit.runtime.runtime import Runtime
 from streamlit.runtime.scriptrunner_utils.script_run_context import ScriptRunContext
 
 from central_asia_atlas import reconnect
-from tests import fresh_python
+from tests.support import fresh_python
 
 
 def client_state(fragment_id: str = "", auto: bool = False) -> ClientState:
