@@ -478,6 +478,25 @@ def _edit_source(args: argparse.Namespace) -> int:
     return _curate(args, lambda wc, a: edit_source(wc, a.id, fields))
 
 
+def _edit_value(args: argparse.Namespace) -> int:
+    from .curation import edit_value
+
+    fields = {
+        "value": args.value,
+        "facts": args.facts,
+        "computed": args.computed,
+        "note": args.note,
+        "i18n": _i18n(args.translation) or None,
+    }
+    if all(v is None for v in fields.values()):
+        print("edit-value: nothing to change: give at least one option", file=sys.stderr)
+        return 2
+    return _curate(
+        args,
+        lambda wc, a: edit_value(wc, a.country.upper(), a.indicator, a.index, fields),
+    )
+
+
 def _edit_event(args: argparse.Namespace) -> int:
     from .curation import edit_event
 
@@ -661,6 +680,25 @@ def _edit_parsers(sub: Any) -> None:
     es.add_argument("--attribution", help='a licence\'s credit line ("" removes it)')
     es.add_argument("--note", help='"" removes it')
 
+    evl = sub.add_parser("edit-value", help="change a stored value's number, facts, mark or note")
+    evl.add_argument("--country", required=True, help="ISO3")
+    evl.add_argument("--indicator", required=True)
+    evl.add_argument("--index", type=_non_negative, default=0, help="its place in the history")
+    evl.add_argument("--value", help="a number (21.3) or a class value")
+    evl.add_argument("--facts", type=_ids, help="the whole list of facts that state it")
+    evl.add_argument(
+        "--computed", action=argparse.BooleanOptionalAction, help="computed by us from two figures"
+    )
+    evl.add_argument("--note", help='"" removes it')
+    evl.add_argument(
+        "--translation",
+        type=_translation,
+        action="append",
+        default=[],
+        metavar="LANG:FIELD:TEXT",
+        help="the note in another language, e.g. ru:note:...",
+    )
+
     ee = sub.add_parser("edit-event", help="change an event's name, date, end date or place")
     ee.add_argument("id", help="the event's id")
     ee.add_argument("--name")
@@ -730,6 +768,7 @@ def main(argv: list[str] | None = None) -> int:
         "remove-fact": _remove_fact,
         "edit-source": _edit_source,
         "edit-event": _edit_event,
+        "edit-value": _edit_value,
         "remove-source": _remove_source,
         "remove-value": _remove_value,
     }

@@ -801,6 +801,7 @@ IMPORT_SECTIONS = (
     "edit_sources",
     "edit_events",
     "edit_facts",
+    "edit_values",
 )
 
 
@@ -1002,6 +1003,14 @@ def _import_edits(
     `edit_sources`, `edit_events` and `edit_facts`, each an `id` with the fields to change
     (as the edit-* commands take them; an edit_facts item may also give `add_relations` and
     `drop_relations`)."""
+    for i, item in enumerate(items["edit_values"]):
+        where = f"edit_values #{i} ({item.get('country')} {item.get('indicator')})"
+        country, indicator = item.pop("country", None), item.pop("indicator", None)
+        index = item.pop("index", 0)
+        if not isinstance(country, str) or not isinstance(indicator, str):
+            errors.append(f"{label}, {where}: give `country:`, `indicator:` (and `index:`)")
+            continue
+        attempt(where, edit_value, wc, country, indicator, int(index), item)
     for section, edit in (
         ("edit_sources", edit_source),
         ("edit_events", edit_event),
@@ -1504,6 +1513,46 @@ def remove_source(wc: WorkingCopy, sid: str) -> None:
     wc.sources_text = new_text
     wc.changed.add(SOURCES_FILE)
     wc.log.append(f"{where}: removed")
+
+
+EDITABLE_VALUE_FIELDS = ("value", "facts", "computed", "note", "i18n")
+
+
+def edit_value(
+    wc: WorkingCopy, country: str, indicator: str, index: int, fields: dict[str, Any]
+) -> None:
+    """Change fields of the value at `index` of a country's indicator history (0 for a single
+    value): its number, facts, `computed` mark, note and the note's translations (merged per
+    language). Its period, statistics and since say which value it is: remove it and add
+    another to change them."""
+    label, feat = _country_feature(wc, country)
+    where = f"{label}, feature {country}, field indicators.{indicator}"
+    indicators = feat["properties"].get("indicators") or {}
+    held = indicators.get(indicator) if isinstance(indicators, dict) else None
+    history = held if isinstance(held, list) else [held] if held is not None else []
+    if not 0 <= index < len(history) or not isinstance(history[index], dict):
+        raise Refused(f"{where}: no value at index {index} ({len(history)} value(s))")
+    value = dict(history[index])
+    for key, new in as_text(fields).items():
+        if key not in EDITABLE_VALUE_FIELDS:
+            raise Refused(f"{where}.{index}.{key}: not editable (edit: {EDITABLE_VALUE_FIELDS})")
+        if new is None:
+            continue
+        if key == "i18n":
+            merged = {lang: dict(t) for lang, t in (value.get("i18n") or {}).items()}
+            for lang, texts in dict(new).items():
+                merged.setdefault(lang, {}).update(texts)
+            new = merged
+        if key == "value":
+            new = parse_value(new)
+        if new == "" and key == "note":
+            value.pop("note", None)
+        else:
+            value[key] = new
+        wc.log.append(f"{where}.{index}: {key} -> {_shown(new)}")
+    history[index] = ordered(value, VALUE_KEYS)
+    indicators[indicator] = history if isinstance(held, list) else history[0]
+    wc.touch(Kind.country)
 
 
 def remove_value(

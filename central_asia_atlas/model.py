@@ -302,8 +302,9 @@ class IndicatorValue(Translated):
     value an indicator takes is the catalogue's to say; the loader checks it.
 
     A number we computed from two published ones (a share: partner trade over total trade, both
-    of one office and one period) says so: `computed: true`, both inputs' facts cited, and the
-    `note` saying how ("computed: 12.4 / 65.9, both Uzbekistan's statistics, 2024").
+    of one office and one period) says so: `computed: true`, the facts stating both inputs
+    cited, and the `note` saying how ("computed: 12.4 / 65.9, both Uzbekistan's statistics,
+    2024").
     """
 
     TRANSLATABLE = ("note",)
@@ -318,12 +319,11 @@ class IndicatorValue(Translated):
 
     @model_validator(mode="after")
     def _computed_names_its_inputs(self) -> IndicatorValue:
-        if self.computed and len(set(self.facts)) < 2:
+        if self.computed and not (self.note and any(ch.isdigit() for ch in self.note)):
             raise ValueError(
-                "a computed value cites the facts of both its inputs (at least two facts)"
+                "a computed value says in its note how it was computed and from which figures "
+                "(e.g. 'computed: 12.4 / 65.9, both Uzbekistan's statistics, 2024')"
             )
-        if self.computed and not self.note:
-            raise ValueError("a computed value says in its note how it was computed, from what")
         return self
 
     @field_validator("value", mode="before")
