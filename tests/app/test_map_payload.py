@@ -155,20 +155,3 @@ def test_a_click_rerun_does_not_build_the_share_dialog(stand_in: MapStandIn) -> 
     assert sorted(labels) == ["CSV data", "HTML map", "PNG", "SVG"], labels
     link = next(c.proto.code_text for c in at.get("code") if "country=" in c.proto.code_text)
     assert f"country={DS.countries[0].props.iso3}" in link  # the view as it is
-
-
-def test_the_packages_html_reaches_the_page_as_it_is() -> None:
-    """markup.Html goes through st.html's `_repr_html_` path, which skips the dedent and strip
-    of a plain string (0.3 ms on a country's panel, at every click's rerun). Pinned both ways:
-    if Streamlit stopped dedenting strings, or stopped taking `_repr_html_` first, this fails."""
-
-    def app() -> None:
-        import streamlit as st
-
-        from central_asia_atlas.markup import Html
-
-        st.html(Html("  <p>x</p>\n  <p>y</p>  "))
-        st.html("  <p>x</p>\n  <p>y</p>  ")
-
-    at = AppTest.from_function(app).run()
-    assert [h.value for h in at.html] == ["  <p>x</p>\n  <p>y</p>  ", "<p>x</p>\n<p>y</p>"]

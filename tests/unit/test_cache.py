@@ -10,7 +10,6 @@ import pytest
 
 from central_asia_atlas import cache, runtime
 from tests.support import fresh_python
-from tests.support.paths import ROOT
 
 
 def test_page_runs_beyond_the_limit_wait_their_turn_and_all_finish() -> None:
@@ -171,13 +170,3 @@ def test_a_page_run_waits_for_a_warm_up_under_way() -> None:
     runtime._warmed.set()
     t.join(5)
     assert waited.is_set()
-
-
-def test_streamlit_run_serves_the_entry_point_as_an_st_app() -> None:
-    """`streamlit run streamlit_app.py` finds the st.App (which runs the warm-up and serves
-    app_frame.py) by reading the file: pins streamlit.web.server.app_discovery."""
-    from streamlit.web.server.app_discovery import discover_asgi_app
-
-    found = discover_asgi_app(ROOT / "streamlit_app.py")
-    assert found.is_asgi_app
-    assert found.import_string == "streamlit_app:app"

@@ -9,10 +9,9 @@ from typing import Any
 import branca
 import folium
 import folium.elements
-import pytest
 from streamlit_folium import _get_feature_group_string, _get_map_string, generate_js_hash
 
-from central_asia_atlas import component, dataset, indicators, mapview
+from central_asia_atlas import dataset, indicators, mapview
 from central_asia_atlas.model import FIVE, GeometryQuality, RouteStatus
 from central_asia_atlas.selection import Selection
 from tests.support.datasets import HOSTILE, sample
@@ -197,46 +196,6 @@ def test_labels_are_computed_inside_the_view() -> None:
         assert south - 2 <= lat <= north + 2 and west - 2 <= lon <= east + 2
 
 
-def test_the_cached_map_component_sends_what_st_folium_would(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """The page calls st_folium's component with cached pieces; they must be st_folium's own."""
-    import streamlit_folium as sf
-
-    from central_asia_atlas import cache
-
-    calls: list[dict[str, Any]] = []
-    monkeypatch.setattr(sf, "_component_func", lambda **kw: calls.append(kw))
-    ds = cache.dataset()
-    route = ds.routes[0].props.id
-    for key, selection, routes, tiles in (
-        ("distance_signals", None, True, False),
-        ("un_es11_1", Selection("country", "KAZ"), True, False),
-        ("governance", Selection("route", route), False, True),
-    ):
-        m, groups = build(ds, key, selection, routes, tiles, shapes=True)  # as component.map_base
-        sf.st_folium(
-            m,
-            key=component.MAP_KEY,
-            height=mapview.HEIGHT,
-            use_container_width=True,
-            returned_objects=list(component.MAP_RETURNS),
-            feature_group_to_add=groups,
-        )
-        picked = (selection.kind, selection.id) if selection else None
-        layers = component.map_layers(key, None, None, picked, routes, tiles)
-        component.map_component(layers, height=mapview.HEIGHT, on_change=lambda: None)
-        expected, got = calls[-2], calls[-1]
-        assert set(expected) == set(got)
-        for name in expected:
-            if name in ("on_change", "default"):
-                continue
-            assert json.dumps(got[name]) == json.dumps(expected[name]), name
-        # the default, on purpose: the component's own starting value, so a pan sends nothing
-        assert list(got["default"]) == list(expected["default"]) == list(component.MAP_RETURNS)
-        assert got["default"] == {"last_object_clicked_count": 0, "last_active_drawing": None}
-
-
 def test_the_basemap_loader_keeps_what_it_can_read(tmp_path: Path) -> None:
     assert mapview.load_basemap(tmp_path / "missing.geojson")["features"] == []
     bad = tmp_path / "bad.geojson"
@@ -281,108 +240,6 @@ def test_fast_click_is_in_the_base_map_with_the_returned_keys() -> None:
     script = mapview.base_map(BASEMAP, ds).get_root().render()
     assert 'map.on("click"' in script
     assert json.dumps(list(mapview.MAP_RETURNS)) in script
-
-
-def test_streamlit_folium_bundle_still_has_what_fast_click_relies_on() -> None:
-    """FastClick reuses streamlit-folium's frontend state; pin the bundle it was written for."""
-    import streamlit_folium
-
-    bundle_dir = Path(streamlit_folium.__file__).parent / "frontend" / "build" / "static" / "js"
-    (bundle,) = [p for p in bundle_dir.glob("main.*.js")]
-    js = bundle.read_text(encoding="utf-8")
-    assert "window.Streamlit=" in js
-    assert "(updateComponentValue,250)" in js  # the debounce FastClick goes around
-    # the value it posts: the returned keys, under their own names in __GLOBAL_DATA__, in order
-    built = js[js.index("let c={last_clicked:") :]
-    built = built[: built.index("};")]
-    fields = [f"{k}:e.{k}" for k in mapview.MAP_RETURNS]
-    positions = [built.index(f) for f in fields]
-    assert positions == sorted(positions)
-    # and the de-duplication it feeds: previous_data compared as JSON before posting
-    assert "JSON.stringify(n)!==JSON.stringify(u)&&(e.previous_data=u," in js
-
-
-def test_streamlit_folium_bundle_still_has_what_click_select_relies_on() -> None:
-    """ClickSelect reads the click count and the clicked feature that streamlit-folium stores,
-    and relies on the component redrawing the layers only when their code changes."""
-    import streamlit_folium
-
-    bundle_dir = Path(streamlit_folium.__file__).parent / "frontend" / "build" / "static" / "js"
-    (bundle,) = [p for p in bundle_dir.glob("main.*.js")]
-    js = bundle.read_text(encoding="utf-8")
-    assert "e.last_object_clicked_count+=1;" in js
-    assert "t.layer.toGeoJSON&&(e.last_active_drawing=t.layer.toGeoJSON())" in js
-    assert "feature_group!==window.__GLOBAL_DATA__.last_feature_group" in js
-    assert "eval(feature_group+layer_control)" in js
-
-
-def test_streamlit_sends_an_unchanged_map_element_as_a_reference() -> None:
-    """The map element of a click's rerun is byte-identical to the one before; Streamlit's
-    forward-message cache then sends its hash, not the element (pinned here)."""
-    from streamlit import config
-    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
-    from streamlit.runtime.forward_msg_cache import create_reference_msg, populate_hash_if_needed
-
-    def element(path: int) -> ForwardMsg:
-        msg = ForwardMsg()
-        msg.metadata.delta_path[:] = [0, path]
-        ci = msg.delta.new_element.component_instance
-        ci.component_name = "streamlit_folium.st_folium"
-        ci.json_args = json.dumps({"feature_group": "x" * 20_000})
-        populate_hash_if_needed(msg)
-        return msg
-
-    a, b = element(3), element(4)
-    assert a.hash == b.hash and a.metadata.cacheable  # metadata (its place) is not hashed
-    assert float(config.get_option("global.minCachedMessageSize")) <= 20_000
-    assert len(create_reference_msg(a).SerializeToString()) < 200
-
-
-def test_the_unchanged_small_elements_of_a_click_go_as_references() -> None:
-    """The project lowers Streamlit's hidden threshold (.streamlit/config.toml), so that the
-    legends, select boxes and style block a click's rerun resends unchanged (0.15 to 4 KB)
-    go out as references too (issue 12); pinned: the option still exists and does that."""
-    import tomllib
-
-    from streamlit import config
-    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
-    from streamlit.runtime.forward_msg_cache import populate_hash_if_needed
-
-    toml = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
-    threshold = toml["global"]["minCachedMessageSize"]
-    assert threshold <= 500
-    assert "global.minCachedMessageSize" in config._config_options  # type: ignore[attr-defined]
-
-    def legend_sized() -> ForwardMsg:
-        msg = ForwardMsg()
-        msg.delta.new_element.html.body = "x" * 600  # the routes legend, without its style
-        return msg
-
-    old = config.get_option("global.minCachedMessageSize")
-    try:
-        config.set_option("global.minCachedMessageSize", threshold)
-        msg = legend_sized()
-        populate_hash_if_needed(msg)
-        assert msg.metadata.cacheable
-    finally:
-        config.set_option("global.minCachedMessageSize", old)
-
-
-def test_no_full_garbage_collection_after_every_run() -> None:
-    """Streamlit's hidden runner.postScriptGC (a full gc.collect after every script run) is
-    off (.streamlit/config.toml; see cache.dataset for what is frozen instead); pinned: the
-    option still exists, and the script runner still reads it before collecting."""
-    import inspect
-    import tomllib
-
-    from streamlit import config
-    from streamlit.runtime.scriptrunner import script_runner
-
-    toml = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
-    assert toml["runner"]["postScriptGC"] is False
-    assert "runner.postScriptGC" in config._config_options  # type: ignore[attr-defined]
-    source = inspect.getsource(script_runner.ScriptRunner._on_script_finished)
-    assert 'if config.get_option("runner.postScriptGC"):' in source and "gc.collect" in source
 
 
 def test_the_static_basemap_is_current_and_served() -> None:

@@ -371,28 +371,3 @@ def test_the_map_page_imports_no_map_or_chart_library_before_it_draws_the_map() 
     code = "\n".join([*imports, "import sys", f"print([m for m in {heavy!r} if m in sys.modules])"])
     out = fresh_python.run(code)
     assert out.stdout.strip() == "[]", out.stdout + out.stderr
-
-
-def test_the_tab_icon_is_a_local_svg_that_streamlit_passes_through_as_it_is() -> None:
-    """The favicon is an SVG data: URL (no request), which Streamlit hands to the browser
-    unchanged and without importing its emoji catalogue (47 ms at a server's first view, what
-    the emoji icon cost). Pins streamlit.commands.page_config._get_favicon_string: a Streamlit
-    that treats such a string otherwise fails here."""
-    import urllib.parse
-    import xml.etree.ElementTree as ET
-
-    from central_asia_atlas.mapstyle import FAVICON
-
-    head, _, body = FAVICON.partition(",")
-    assert head == "data:image/svg+xml"
-    svg = ET.fromstring(urllib.parse.unquote(body))
-    assert svg.tag == "{http://www.w3.org/2000/svg}svg"
-    assert svg.find("{http://www.w3.org/2000/svg}circle") is not None
-    code = (
-        "import sys\n"
-        "from streamlit.commands.page_config import _get_favicon_string\n"
-        "from central_asia_atlas.mapstyle import FAVICON\n"
-        "print(_get_favicon_string(FAVICON) == FAVICON, 'streamlit.emojis' in sys.modules)"
-    )
-    out = fresh_python.run(code)
-    assert out.stdout.split() == ["True", "False"], out.stdout + out.stderr

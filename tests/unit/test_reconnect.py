@@ -7,20 +7,13 @@ an upgrade that changes one fails here, by name, rather than as a lost click in 
 
 from __future__ import annotations
 
-import inspect
-from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
-import streamlit
 from streamlit.proto.ClientState_pb2 import ClientState
-from streamlit.runtime.app_session import AppSession
-from streamlit.runtime.runtime import Runtime
-from streamlit.runtime.scriptrunner_utils.script_run_context import ScriptRunContext
 
 from central_asia_atlas import reconnect
-from tests.support import fresh_python
 
 
 def client_state(fragment_id: str = "", auto: bool = False) -> ClientState:
@@ -135,71 +128,4 @@ def test_a_first_run_that_ended_early_is_run_again_for_a_click() -> None:
     assert len(ran) == 2 and ran[-1][1] is not None and ran[-1][1].fragment_id == ""
 
 
-def test_the_map_component_registered_at_start_is_the_one_streamlit_folium_declares() -> None:
-    code = """
-import streamlit_folium
-from central_asia_atlas import reconnect
-ours = reconnect.map_component()
-print(ours == streamlit_folium._component_func, ours.abspath)
-"""
-    out = fresh_python.run(code)
-    equal, path = out.stdout.split()
-    assert equal == "True", out.stdout + out.stderr
-    assert (Path(path) / "index.html").is_file()
-
-
 # --- the Streamlit internals it leans on ----------------------------------------------------
-
-
-def test_streamlit_drops_a_fragment_rerun_the_session_does_not_hold() -> None:
-    """AppSession.request_rerun returns early for a fragment the session does not hold: the
-    behaviour the first-request change works around (should Streamlit run the page instead
-    one day, the change can go)."""
-    source = inspect.getsource(AppSession.request_rerun)
-    assert "if fragment_id and not self.has_fragment(fragment_id):" in source
-    assert "does not exist anymore" in source
-    assert list(inspect.signature(AppSession.request_rerun).parameters) == ["self", "client_state"]
-    assert callable(AppSession.has_fragment)
-    init = inspect.getsource(AppSession.__init__)
-    assert "self.id = " in init
-    # a run under way has a runner; the session drops it when the run has ended
-    assert "self._scriptrunner: ScriptRunner | None = None" in init
-    ended = inspect.getsource(AppSession._handle_scriptrunner_event_on_event_loop)
-    assert "self._scriptrunner = None" in ended
-    # Streamlit itself calls request_rerun off the event loop (a changed source file)
-    assert "self.request_rerun(self._client_state)" in inspect.getsource(AppSession)
-
-
-def test_the_websocket_connects_through_runtime_connect_session_with_the_old_id() -> None:
-    from streamlit.web.server.starlette import starlette_websocket
-
-    params = list(inspect.signature(Runtime.connect_session).parameters)
-    assert params == ["self", "client", "user_info", "existing_session_id", "session_id_override"]
-    source = inspect.getsource(starlette_websocket)
-    assert "session_id = runtime.connect_session(" in source
-    assert "existing_session_id=existing_session_id," in source
-    assert "def write_forward_msg(self, msg: ForwardMsg) -> None:" in source
-
-
-def test_a_script_run_knows_its_session() -> None:
-    fields = ScriptRunContext.__dataclass_fields__
-    assert "session_id" in fields and "script_requests" in fields
-
-
-def frontend_bundle() -> str:
-    js = Path(streamlit.__file__).parent / "static" / "static" / "js"
-    bundles = [p.read_text(encoding="utf-8") for p in js.glob("index.*.js")]
-    return next(b for b in bundles if "handleConnectionStateChanged" in b)
-
-
-def test_the_browser_answers_an_auto_rerun_with_its_state_and_stops_at_a_full_run() -> None:
-    """Streamlit's frontend (1.67.0's bundle): an auto_rerun message sets a timer that sends
-    a rerun of that fragment (all widget values, the URL); a full run's new session clears
-    the timers; at a reconnect it asks for a run only after a fragment's run."""
-    assert streamlit.__version__ == "1.67.0"
-    js = frontend_bundle()
-    assert "this.handleAutoRerun=e=>{let{fragmentId:t}=e;" in js
-    assert "setInterval(()=>{this.widgetMgr.sendUpdateWidgetsMessage(t,!0)},n*1e3)" in js
-    assert "if(u.length)this.setState({fragmentIdsThisRun:u," in js
-    assert "else{this.cleanupAutoReruns();" in js
-    assert "!this.sessionInfo.last||e||t||this.state.fragmentIdsThisRun.length>0" in js
