@@ -211,6 +211,31 @@ def _rm(name: str) -> Callable[[Path, Path], None]:
     return run
 
 
+def _source_url(sid: str, url: str, **more: Any) -> Callable[[dict[str, Any]], None]:
+    def run(d: dict[str, Any]) -> None:
+        src = next(s for s in d["sources.yaml"]["sources"] if s["id"] == sid)
+        src["url"] = url
+        src.update(more)
+
+    return run
+
+
+def _value(iso3: str, key: str, **fields: Any) -> Callable[[dict[str, Any]], None]:
+    """A numeric value on `iso3`'s `key`, backed by its first fact, with `fields` over it."""
+
+    def run(d: dict[str, Any]) -> None:
+        country = props(d, "countries.geojson", iso3)
+        backing = country["facts"][0]["id"]
+        value = {"value": 21.3, "period": "2023", "statistics": "national", "facts": [backing]}
+        country.setdefault("indicators", {})[key] = {**value, **fields}
+
+    return run
+
+
+def _catalogue_languages(d: dict[str, Any]) -> None:
+    d["indicators.yaml"]["languages"] = ["ru"]
+
+
 def _noop(d: dict[str, Any]) -> None:
     pass
 
@@ -644,6 +669,74 @@ CASES: list[Case] = [
         lost_routes=1,
         lost_events=1,
         after=_rm("data"),
+    ),
+    Case(
+        "a fact without its date precision",
+        _del(("kaz-un-vote",), "date_precision"),
+        (
+            Expect(C, "KAZ", "kaz-un-vote", "date_precision", "required field is missing"),
+            Expect(C, "KAZ", None, "indicators.un_es11_1.facts", "no such fact(s): kaz-un-vote"),
+        ),
+        lost_facts=frozenset({"kaz-un-vote"}),
+        extra={"indicators": {"KAZ": {"kremlin_rebuke"}}},
+    ),
+    Case(
+        "a date known to the month not written as its first day",
+        _set(("kaz-un-vote",), "date_precision", "month"),
+        (
+            Expect(C, "KAZ", "kaz-un-vote", "date_precision", "written as the month's first day"),
+            Expect(C, "KAZ", None, "indicators.un_es11_1.facts", "no such fact(s): kaz-un-vote"),
+        ),
+        lost_facts=frozenset({"kaz-un-vote"}),
+        extra={"indicators": {"KAZ": {"kremlin_rebuke"}}},
+    ),
+    Case(
+        "a staging host",
+        _source_url("ref-un", "https://staging.example.org/votes"),
+        (Expect(S, "source ref-un", None, "url", "'staging' host, not the publisher's"),),
+    ),
+    Case(
+        "a host with a trailing dot",
+        _source_url("ref-un", "https://example.org./votes"),
+        (Expect(S, "source ref-un", None, "url", "ends in a dot"),),
+    ),
+    Case(
+        "a newsroom's name on another site",
+        _source_url("ref-un", "https://www.reuters.com.example.net/votes"),
+        (Expect(S, "source ref-un", None, "url", "puts the name 'reuters' on another site"),),
+    ),
+    Case(
+        "a repost without via",
+        _source_url("ref-un", "https://menafn.com/1107682129/Votes"),
+        (Expect(S, "source ref-un", None, "url", "republishes other outlets' stories"),),
+    ),
+    Case(
+        "a computed value that does not say how",
+        _value("KAZ", "trade_share_eu", computed=True),
+        (
+            Expect(
+                C,
+                "KAZ",
+                None,
+                "indicators.trade_share_eu",
+                "a computed value says in its note how it was computed",
+            ),
+        ),
+    ),
+    Case(
+        "a text without its translation in a language the catalogue requires",
+        _catalogue_languages,
+        (Expect(C, "KAZ", None, "i18n.ru.name", "no Russian (ru) text for name"),),
+        extra={"exact": False},
+    ),
+    Case(
+        "a translation of a text that is not there",
+        _set(("kaz-un-vote",), "i18n", {"ru": {"date_note": "Пояснение без английского."}}),
+        (
+            Expect(
+                C, "KAZ", "kaz-un-vote", "i18n.ru.date_note", "which has no English text: remove"
+            ),
+        ),
     ),
 ]
 

@@ -352,3 +352,24 @@ def test_shared_layers_rendered_by_folium_alone_keep_their_shapes() -> None:
     page = m.get_root().render()
     assert "atlasShapes" not in page
     assert page.count('"coordinates"') >= len(FIVE) + 3 * len(ds.routes)
+
+
+def test_a_value_of_another_period_is_outlined_and_its_tooltip_says_so() -> None:
+    """A colouring whose countries' periods differ: the tooltip gives each value with its
+    period and says when it is not the map's year; the shape is outlined, dashed."""
+    ds = shipped()
+    key = next(
+        k
+        for k in ds.catalogue.indicators
+        if any(r.other_period for r in indicators.compute(ds, k).values())
+    )
+    shown = indicators.compute(ds, key)
+    feats = mapview.country_features(ds, shown, INDICATORS[key].label)["features"]
+    for f in feats:
+        res = shown[f["properties"]["id"]]
+        style = mapview._country_style(f)
+        said = "Another period than the map&#x27;s" in f["properties"]["tip"]
+        assert said == res.other_period == bool(style.get("dashArray")), f["properties"]["id"]
+        if res.reading is not None:  # the value's own period is in the tooltip
+            assert res.reading.period.label in f["properties"]["tip"]
+    assert any(f["properties"]["other"] for f in feats)
