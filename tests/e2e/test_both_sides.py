@@ -10,10 +10,21 @@ from playwright.sync_api import Page, expect
 
 from central_asia_atlas import indicators
 from central_asia_atlas.catalogue import NumericSpec
-from tests.support.browser import STEP_MS, Offline, Server, container_point, map_of, panel
+from central_asia_atlas.model import FIVE
+from tests.support.browser import (
+    STEP_MS,
+    Offline,
+    Server,
+    container_point,
+    country_points,
+    map_of,
+    obstacles,
+    panel,
+)
 from tests.support.shipped import shipped
 
 DS = shipped()
+names = {c.props.iso3: c.props.name for c in DS.countries}
 SHARE = next(  # the catalogue's China trade share, found by what it is, not by its key
     k
     for k, s in DS.catalogue.indicators.items()
@@ -126,4 +137,39 @@ def test_compare_groups_its_columns_by_side_and_counts_each(
     counts = table.locator('td.cmp-count[data-side="towards_moscow"]')
     expect(counts).to_have_count(5)
     assert any(int(t) > 0 for t in counts.all_inner_texts())  # ties to Moscow are cited
+    assert offline.blocked == []
+
+
+def test_the_china_customs_colouring_reads_five_values_of_one_year(
+    page: Page, server: Server, offline: Offline
+) -> None:
+    """Trade with China in US$ bn, China's customs for all five: picked from the list, the
+    map's legend names its year and the tooltip of each of the five gives its value with that
+    year and China's customs as the statistics."""
+    key = next(
+        k
+        for k, s in DS.catalogue.indicators.items()
+        if isinstance(s, NumericSpec) and s.prefer[:1] == ["china-customs"]
+    )
+    spec = DS.catalogue.indicators[key]
+    results = indicators.compute(DS, key)
+    year = next(iter(results.values())).map_year
+    assert year is not None and all(r.reading is not None for r in results.values())
+    page.goto(server.url)
+    frame, fl = map_of(page)
+    page.get_by_role("combobox", name="Colour the map by").click()
+    page.get_by_role("option", name=spec.label).click()
+    expect(page).to_have_url(re.compile(f"indicator={key}"), timeout=STEP_MS)
+    legend = page.locator(".atlas-legend", has_text=spec.label)
+    expect(legend).to_contain_text(f"Values for {year}", timeout=STEP_MS)
+    avoid = obstacles()
+    for iso3 in FIVE:
+        res = results[iso3]
+        assert res.reading is not None and not res.other_period
+        where = country_points(iso3, avoid)[0]
+        fl.locator("#map_div").hover(position=container_point(frame, where.y, where.x))
+        tip = fl.locator(".leaflet-tooltip.foliumtooltip", has_text=names[iso3])
+        expect(tip).to_contain_text(spec.label, timeout=STEP_MS)
+        expect(tip).to_contain_text(f"({year}, China's customs")
+        expect(tip).to_contain_text(res.label.split(" (")[0])  # e.g. "48.6 US$ bn"
     assert offline.blocked == []
