@@ -23,7 +23,9 @@ from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
 
 from central_asia_atlas import store  # noqa: E402
 from central_asia_atlas.catalogue import NumericSpec  # noqa: E402
-from tests.e2e.conftest import (  # noqa: E402
+from tests.support.browser import (  # noqa: E402
+    ARTIFACTS,
+    IFRAME,
     Offline,
     launch,
     offline_page,
@@ -31,7 +33,6 @@ from tests.e2e.conftest import (  # noqa: E402
     stop_server,
 )
 
-IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
 OUT = ROOT / "docs" / "img"
 CATALOGUE = store.load().catalogue
 NUMERIC = next(k for k, s in CATALOGUE.indicators.items() if isinstance(s, NumericSpec))
@@ -62,7 +63,7 @@ def main() -> int:
     parser.add_argument("--url", help="an app already running (default: start one)")
     parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args()
-    server = None if args.url else start_server(ROOT / "tests/e2e/artifacts/screenshots.log")
+    server = None if args.url else start_server(ARTIFACTS / "screenshots.log")
     base = args.url.rstrip("/") if args.url else server.url  # type: ignore[union-attr]
     offline = Offline()
     try:
