@@ -395,3 +395,11 @@ def test_the_tab_icon_is_a_local_svg_that_streamlit_passes_through_as_it_is() ->
     )
     out = fresh_python.run(code)
     assert out.stdout.split() == ["True", "False"], out.stdout + out.stderr
+
+
+def test_the_focusable_box_script_escapes_what_it_is_given() -> None:
+    """The embedded panel's box (pages/map.py): made a named region the keyboard reaches."""
+    script = panel.focusable_box_script(".st-key-box", HOSTILE)
+    assert script.startswith("<script>") and script.count("</script>") == 1
+    assert "<script>alert" not in script and "\\u003cscript\\u003e" in script
+    assert "tabIndex=0" in script and "'role','region'" in script
