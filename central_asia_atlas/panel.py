@@ -71,6 +71,9 @@ STYLE = """<style>
 .atlas-chart-keys .atlas-part-key { display: inline-block; width: 6px; height: 6px;
   border: 2px solid currentColor; border-radius: 50%; margin-right: .35rem; }
 .atlas-chart figcaption { font-size: .8rem; opacity: .7; margin-top: .2rem; }
+.atlas-words { font-size: .9rem; }
+.atlas-words > div > p:first-child { font-weight: 600; margin: .9rem 0 .2rem 0; }
+.atlas-words p { margin: 0 0 .4rem 0; }
 </style>"""
 
 

@@ -10,7 +10,7 @@ import streamlit as st
 
 from central_asia_atlas import cache, component, mapstyle, markup, panel, publish, runtime, timeline
 from central_asia_atlas import viewstate as vs
-from central_asia_atlas.i18n import _
+from central_asia_atlas.i18n import _, current
 from central_asia_atlas.model import FIVE
 from central_asia_atlas.selection import View
 
@@ -225,6 +225,9 @@ def _map_and_panel() -> None:
             st.markdown(f"[Open this view in the full app]({link})")
         else:
             legend(key, as_of, signals, routes, note=foot)
+        # the map's text alternative, for every reader (mapview.Accessible names it in the map)
+        with st.expander(_("The map in words")):
+            st.html(cache.map_in_words(key, as_of, signals, current()))
     if want := vs.url_update(ss, st.query_params.to_dict(), ds.catalogue.signals):
         st.query_params.from_dict(want)
 
