@@ -30,8 +30,9 @@ from tests.e2e.conftest import (  # noqa: E402
     start_server,
     stop_server,
 )
+from tests.support.browser import MAP_IFRAME  # noqa: E402
 
-IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+IFRAME = MAP_IFRAME
 OUT = ROOT / "docs" / "img"
 CATALOGUE = store.load().catalogue
 NUMERIC = next(k for k, s in CATALOGUE.indicators.items() if isinstance(s, NumericSpec))

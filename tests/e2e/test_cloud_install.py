@@ -13,8 +13,7 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from tests.e2e.conftest import ARTIFACTS, ROOT, Offline, offline_page, start_server, stop_server
-
-MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+from tests.support.browser import MAP_IFRAME
 
 
 def _run(

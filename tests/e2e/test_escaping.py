@@ -34,8 +34,8 @@ from tests.e2e.conftest import (
     start_server,
     stop_server,
 )
+from tests.support.browser import MAP_IFRAME
 
-MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
 # One payload for every context: HTML text, a double- or single-quoted attribute or JS
 # string, an inline <script> (where "</script>" would end it), and Streamlit markdown.
 PAYLOAD = (

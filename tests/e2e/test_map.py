@@ -21,10 +21,11 @@ from shapely.ops import unary_union
 from central_asia_atlas import store
 from central_asia_atlas.model import FIVE
 from tests.e2e.conftest import Offline, Server, offline_page
+from tests.support.browser import MAP_IFRAME
 
 pytestmark = pytest.mark.e2e
 
-IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+IFRAME = MAP_IFRAME  # (the frame's title is the map's own: see mapview.Accessible)
 LOAD_MS = 60_000
 STEP_MS = 20_000
 DS = store.load()
