@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 import streamlit as st
 
-from . import charts, images, indicators, panel, publish, standalone, store, viewstate
+from . import charts, images, indicators, panel, publish, standalone, store, summary, viewstate
 from .dataset import Dataset
 from .indicators import IndicatorResult
 from .markup import Html
@@ -166,6 +166,20 @@ def legends(
     if note:
         parts.append(f'<p class="atlas-note">{html.escape(note)}</p>')
     return Html("".join(parts)) if parts else None
+
+
+@looked_up_first(64)
+@st.cache_resource(show_spinner=False, max_entries=64)
+def map_in_words(
+    key: str, as_of: dt.date | None, signals: tuple[str, ...] | None, lang: str
+) -> Html:
+    """The map of a view in words (`summary.map_in_words`), the map page's text alternative.
+    Made in the page's language, `lang` (i18n.current(), passed to key the cache by it)."""
+    ds = dataset()
+    spec = ds.catalogue.indicators.get(key)
+    table = indicator_table_at(as_of, signals).get(key, {})
+    label = spec.label if spec else key
+    return Html(summary.map_in_words(ds, table, label, as_of, signals))
 
 
 # --- the session's view (see viewstate: its one owner) -----------------------------------

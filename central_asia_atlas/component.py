@@ -108,7 +108,7 @@ def map_base() -> MapBase:
 
     neighbours = basemap()
     url = mapview.basemap_url(neighbours)
-    base = base_payload(mapview.base_map(neighbours, dataset(), url, shapes=True))
+    base = base_payload(mapview.base_map(neighbours, dataset(), url, shapes=True, frame=True))
     # folium, branca, jinja2, pandas and pyarrow were imported just now (see mapstyle), after
     # the dataset was frozen: kept for the life of the process, they are frozen too, or every
     # full collection walks them again, during other sessions' clicks (benchmarks/results.md).

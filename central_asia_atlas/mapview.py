@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,9 +29,9 @@ from shapely.geometry import box, mapping, shape
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import polylabel
 
-from . import words
+from . import summary, words
 from .dataset import BASEMAP_FILE, ROOT, Dataset, current_data_dir
-from .i18n import _
+from .i18n import _, current
 from .indicators import IndicatorResult
 from .legends import OTHER_PERIOD_COLOR
 from .mapstyle import (
@@ -87,6 +88,9 @@ CLS_ROUTE = "atlas-route"
 CLS_ROUTE_CASING = "atlas-route-casing"
 CLS_ROUTE_HIT = "atlas-route-hit"
 CLS_EVENT = "atlas-event"
+CLS_KEYED = "atlas-keyed"  # a feature the keyboard reaches (see Accessible)
+
+SR_ONLY = "atlas-sr"  # read by screen readers, not drawn: the frame's heading and description
 
 # Layer names (the FeatureGroups passed to st_folium).
 CHOROPLETH = "Choropleth"
@@ -106,10 +110,19 @@ _CSS = f"""<style>
   text-shadow: 0 0 3px {LAND}, 0 0 3px {LAND}; }}
 .leaflet-tooltip.atlas-capital {{ color: #222; font: 11px/1.2 sans-serif; margin-left: 2px;
   text-shadow: 0 0 3px #fff, 0 0 3px #fff; }}
-/* A clicked shape takes the focus (the browser's default), and the browser drew a rectangle
-   around it, over the map's own highlight. The shapes are not in the tab order (the select
-   boxes are the keyboard's way in), so the ring only ever followed a mouse. */
+/* Countries, routes and events take the focus (Accessible). A mouse click focuses a shape too,
+   and the browser drew a rectangle around it, over the map's own highlight: no ring for that.
+   Reached by the keyboard, the shape is ringed along its own outline: a black line in a white
+   halo, seen on every fill, the water and the basemap; a route's wide hit area shows as a
+   band along it. */
 .leaflet-container path.leaflet-interactive:focus {{ outline: none; }}
+.leaflet-container path.leaflet-interactive:focus-visible {{ stroke: #000; stroke-opacity: 1;
+  stroke-width: 4px; stroke-dasharray: none;
+  filter: drop-shadow(0 0 1.5px #fff) drop-shadow(0 0 1.5px #fff) drop-shadow(0 0 1px #fff); }}
+.leaflet-container path.{CLS_ROUTE_HIT}:focus-visible {{ stroke-opacity: .45;
+  stroke-width: 14px; }}
+.{SR_ONLY} {{ position: absolute; width: 1px; height: 1px; margin: -1px; padding: 0;
+  overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; border: 0; }}
 </style>"""
 
 
@@ -286,19 +299,47 @@ def _credit(dataset: Dataset) -> str:
     return html.escape((source.attribution or source.outlet) if source else "Natural Earth")
 
 
+VIEWPORT = '<meta name="viewport" content="width=device-width, initial-scale=1.0" />'
+_FOLIUM_VIEWPORT = re.compile(r'<meta name="viewport"[^>]*>')
+
+
+class ZoomableMap(folium.Map):
+    """folium's Map, whose page lets the reader zoom.
+
+    folium's template (0.20) writes `<meta name="viewport" content="width=device-width,
+    initial-scale=1.0, maximum-scale=1.0, user-scalable=no">` into the page's head, and
+    streamlit-folium copies that head into the component's frame: on a phone, a reader could not
+    pinch to enlarge the map's labels or the tooltips (WCAG 1.4.4; axe: meta-viewport). The
+    header it renders is written again with `VIEWPORT`, which sets no limit.
+    """
+
+    def render(self, **kwargs: Any) -> None:  # type: ignore[override]  # folium's returns None
+        super().render(**kwargs)  # type: ignore[no-untyped-call]
+        root: Any = self.get_root()
+        header = root.header
+        name = self.get_name()
+        element = header._children.get(name)
+        if element is not None:
+            text = _FOLIUM_VIEWPORT.sub(VIEWPORT, element.render())
+            header.add_child(folium.Element(text), name=name)  # same name: same place
+
+
 def base_map(
     basemap: Mapping[str, Any],
     dataset: Dataset,
     basemap_src: str | None = None,
     shapes: bool = False,
+    frame: bool = False,
 ) -> folium.Map:
     """The part of the map that never changes. Same inputs, same generated code.
 
     With `basemap_src` (see `basemap_url`) the browser fetches the neighbours from that URL;
     without it they are inlined in the map's code. With `shapes`, it holds the five states'
-    and the routes' shapes, which the layers then send without (`SharedShapes`).
+    and the routes' shapes, which the layers then send without (`SharedShapes`). With
+    `frame`, the map is the page of streamlit-folium's frame, which it makes a main landmark
+    with a heading (`Accessible`).
     """
-    m = folium.Map(
+    m = ZoomableMap(
         location=[45.0, 66.0],
         zoom_start=4,
         tiles=None,
@@ -353,6 +394,7 @@ def base_map(
     if shapes:
         SharedShapes(dataset).add_to(m)
     FocusInPlace().add_to(m)
+    Accessible(frame).add_to(m)
     FastClick(MAP_RETURNS).add_to(m)
     ClickSelect().add_to(m)
     return m
@@ -384,6 +426,161 @@ class FocusInPlace(MacroElement):
     def __init__(self) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         self._name = "FocusInPlace"
+
+
+# The browser-side name of the function that gives the map its words (see Accessible, Words).
+WORDS_JS = "atlasWords"
+
+
+class Accessible(MacroElement):
+    """The map for a keyboard and a screen reader.
+
+    Leaflet's vector shapes take no focus. Each country, route (its wide hit area) and event
+    marker is given, as it is drawn, `tabindex=0`, the role of a button and a name: its
+    tooltip's text (a country and the indicator's value; a route's name, kind and status; an
+    event's date and name). Tab, or the arrow keys once on one, go from one to the next (in the
+    order drawn: the countries, the routes, the events; Home and End to the first and last);
+    Escape goes back to the map itself, where Leaflet's arrow keys pan and + and - zoom. A
+    focused feature shows its tooltip and its highlight as under a pointer, and is panned
+    into view. Enter or Space clicks it: a click event on its shape, which Leaflet hands to
+    streamlit-folium, FastClick and ClickSelect exactly as a mouse's, so the server gets the
+    same component value; ClickSelect then moves the focus to the panel's heading.
+
+    The map is a region named by its words (`Words`, sent with the layers in the reader's
+    language): a title, and a description (each country's value, and the keys). In the map
+    component's frame (`frame`), streamlit-folium's page becomes a main landmark headed by the
+    title, and the frame element in the app's page is titled with it.
+    """
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+(function (map, o) {
+  var doc = document, box = map.getContainer();
+  var root = o.frame ? doc.getElementById(o.frame) : null, title = null;
+  var desc = doc.createElement("p");
+  desc.id = "atlas-map-desc";
+  desc.className = o.sr;
+  box.insertBefore(desc, box.firstChild);
+  box.setAttribute("role", "region");
+  box.setAttribute("aria-describedby", desc.id);
+  if (root) {
+    title = doc.createElement("h1");
+    title.id = "atlas-map-title";
+    title.className = o.sr;
+    root.insertBefore(title, root.firstChild);
+    root.setAttribute("role", "main");
+    root.setAttribute("aria-labelledby", title.id);
+  }
+  window[o.words] = function (w) {
+    if (w.lang) doc.documentElement.lang = w.lang;
+    if (title) title.textContent = w.title;
+    box.setAttribute("aria-label", w.title);
+    box.setAttribute("aria-roledescription", w.map);
+    desc.textContent = w.desc;
+    try { if (root && window.frameElement) window.frameElement.title = w.title; } catch (e) {}
+  };
+  // The tooltip's lines, as one text; a heading line that the next repeats ("name", then
+  // "date: name", an event's) is said once.
+  function name(tip) {
+    var t = doc.createElement("template");
+    t.innerHTML = String(tip || "").replace(/<br\\s*\\/?>/gi, "\\n");
+    var lines = t.content.textContent.split("\\n").map(function (x) { return x.trim(); })
+      .filter(Boolean);
+    if (lines.length > 1 && lines[1].slice(-lines[0].length - 2) === ": " + lines[0]) {
+      lines.shift();
+    }
+    return lines.join(", ");
+  }
+  function at(l) { return l.getLatLng ? l.getLatLng() : l.getCenter(); }
+  function all() { return Array.prototype.slice.call(box.querySelectorAll("path." + o.keyed)); }
+  function click(l) {
+    var p = map.latLngToContainerPoint(at(l)), r = box.getBoundingClientRect();
+    l._path.dispatchEvent(new MouseEvent("click", {bubbles: true, cancelable: true, view: window,
+      detail: 0, clientX: r.left + p.x, clientY: r.top + p.y}));
+  }
+  // Pan the map until the feature is in view, whole if it fits, else its centre.
+  function show(l) {
+    var r = l._path.getBoundingClientRect(), m = box.getBoundingClientRect(), pad = 12;
+    if (r.width > m.width - 2 * pad || r.height > m.height - 2 * pad) {
+      if (!map.getBounds().contains(at(l))) map.panTo(at(l), {animate: false});
+      return;
+    }
+    var dx = Math.min(0, r.left - m.left - pad) || Math.max(0, r.right - m.right + pad);
+    var dy = Math.min(0, r.top - m.top - pad) || Math.max(0, r.bottom - m.bottom + pad);
+    if (dx || dy) map.panBy([dx, dy], {animate: false});
+  }
+  function go(from, step) {
+    var list = all(), i = list.indexOf(from);
+    var next = step === "first" ? list[0] : step === "last" ? list[list.length - 1]
+      : list[Math.max(0, Math.min(list.length - 1, i + step))];
+    if (next && next !== from) next.focus({preventScroll: true});
+  }
+  var keys = {ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1, Home: "first",
+    End: "last"};
+  map.on("layeradd", function (e) {
+    var l = e.layer, c = l.options && l.options.className, p = l._path;
+    if (!p || !l.feature || o.kinds.indexOf(c) < 0 || !l.options.interactive) return;
+    p.setAttribute("tabindex", "0");
+    p.setAttribute("role", "button");
+    p.setAttribute("aria-label", name(l.feature.properties.tip));
+    p.classList.add(o.keyed);
+    var keyed = false;
+    p.addEventListener("focus", function () {
+      if (!p.matches(":focus-visible")) return;  // a mouse's press: the pointer is on it
+      keyed = true;
+      show(l);
+      l.fire("mouseover", {latlng: at(l)}, true);  // highlight and tooltip, as under a pointer
+    });
+    p.addEventListener("blur", function () {
+      if (keyed) l.fire("mouseout", {latlng: at(l)}, true);
+      keyed = false;
+    });
+    p.addEventListener("keydown", function (ev) {
+      if (ev.key === "Enter" && !ev.repeat) { ev.preventDefault(); click(l); }
+      else if (ev.key === " ") ev.preventDefault();  // a button acts when Space is released
+      else if (ev.key === "Escape") box.focus({preventScroll: true});
+      else if (keys[ev.key] !== undefined) { ev.preventDefault(); go(p, keys[ev.key]); }
+    });
+    p.addEventListener("keyup", function (ev) {
+      if (ev.key === " ") { ev.preventDefault(); click(l); }
+    });
+  });
+})({{ this._parent.get_name() }}, {{ this.options }});
+{% endmacro %}"""
+    )
+
+    def __init__(self, frame: bool = False) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "Accessible"
+        self.options = json.dumps(
+            {
+                "frame": "root" if frame else None,  # streamlit-folium's page: <div id="root">
+                "words": WORDS_JS,
+                "sr": SR_ONLY,
+                "kinds": [CLS_COUNTRY, CLS_ROUTE_HIT, CLS_EVENT],
+                "keyed": CLS_KEYED,
+            }
+        )
+
+
+class Words(MacroElement):
+    """The map's words for the view, in the reader's language (see Accessible): its title, its
+    role's name, and a description of what it shows, with the keys."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+window.{{ this.fn }} && window.{{ this.fn }}({{ this.words }});
+{% endmacro %}"""
+    )
+
+    def __init__(self, title: str, desc: str) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "Words"
+        self.fn = WORDS_JS
+        self.title = title
+        self.desc = desc
+        words = {"title": title, "map": _("map"), "desc": desc, "lang": current()}
+        self.words = _js_json(words)
 
 
 SHAPES = "atlasShapes"  # the key that marks a layer's data as "shapes from the base map"
@@ -533,6 +730,10 @@ class ClickSelect(MacroElement):
     var shape = null;
     each(function (l, p, c) {
       var on = p.kind === kind && (p.id === id || (p.ids || "").split(",").indexOf(id) >= 0);
+      if (l._path && l._path.getAttribute("role") === "button") {  // reached by the keyboard
+        if (on) l._path.setAttribute("aria-current", "true");
+        else l._path.removeAttribute("aria-current");
+      }
       if (c === o.country) { if (on) shape = l.feature.geometry; }
       else if (c === o.route) l.setStyle({weight: o.routeW[+on]});
       else if (c === o.casing) l.setStyle({weight: o.casingW[+on]});
@@ -548,19 +749,24 @@ class ClickSelect(MacroElement):
   // the session. The server reads only the properties, so the layers report just those.
   function lite() { return {type: "Feature", properties: this.feature.properties, geometry: null}; }
   map.on("layeradd", function (e) { if (e.layer.feature) e.layer.toGeoJSON = lite; });
-  map.on("click", function () {
+  map.on("click", function (e) {
     var gd = window.__GLOBAL_DATA__;
     if (!gd || gd.last_object_clicked_count === seen) return;  // not a click on a feature
     seen = gd.last_object_clicked_count;
     var p = gd.last_active_drawing && gd.last_active_drawing.properties;
+    // a click with no pointer behind it (detail 0): Enter or Space (Accessible), or a screen
+    // reader's click
+    var keyed = !!(e && e.originalEvent && e.originalEvent.detail === 0);
     if (p && o.kinds.indexOf(p.kind) >= 0 && typeof p.id === "string") {
       window[o.fn](p.kind, p.id);
-      reveal(p.kind, p.id);
+      reveal(p.kind, p.id, keyed);
     }
   });
   // Where the panel stacks below the map (a phone), a click would change nothing in view: once
   // the clicked feature's panel arrives, scroll the page to it. Beside the map, nothing moves.
-  function reveal(kind, id) {
+  // Chosen by the keyboard, the panel's heading takes the focus: the reader goes on from the
+  // panel, and a screen reader says where they are.
+  function reveal(kind, id, keyed) {
     var top, doc, frame = window.frameElement;
     try { top = window.parent; doc = top.document; } catch (e) { return; }
     if (!frame || top === window) return;
@@ -571,7 +777,11 @@ class ClickSelect(MacroElement):
       var el = doc.querySelector(sel);
       if (!el && Date.now() < until) return false;
       if (watch) watch.disconnect();
-      if (el && el.getBoundingClientRect().top >= frame.getBoundingClientRect().bottom - 1) {
+      var heading = el && keyed ? el.querySelector(o.heading) : null;
+      if (heading) {
+        if (!heading.hasAttribute("tabindex")) heading.setAttribute("tabindex", "-1");
+        heading.focus();
+      } else if (el && el.getBoundingClientRect().top >= frame.getBoundingClientRect().bottom - 1) {
         el.scrollIntoView({behavior: "smooth", block: "start"});
       }
       return true;
@@ -605,6 +815,7 @@ class ClickSelect(MacroElement):
                 "front": [CLS_ROUTE_CASING, CLS_ROUTE, CLS_ROUTE_HIT, CLS_EVENT],
                 # the top of a panel (panel.py): a country's header, a route's or event's section
                 "panel": ["header.atlas-panel-head", "section.atlas-panel"],
+                "heading": "h3",  # the panel's heading in it, focused after a keyboard's choice
             }
         )
 
@@ -707,6 +918,21 @@ def country_features(
             }
         )
     return {"type": "FeatureCollection", "features": feats}
+
+
+def map_words(
+    dataset: Dataset, results: Mapping[str, IndicatorResult], indicator_label: str
+) -> tuple[str, str]:
+    """The map's title and description for a screen reader (see Words): what it is coloured by,
+    each country's value as its tooltip gives it, and the keys that work on it."""
+    title = _("Map of the five Central Asian states, coloured by {indicator}").format(
+        indicator=indicator_label
+    )
+    keys = _(
+        "Tab or the arrow keys go from one country, route or event to the next, and Enter "
+        "opens its panel; on the map itself, the arrow keys pan and + and − zoom."
+    )
+    return title, f"{summary.colouring(dataset, results, indicator_label)} {keys}"
 
 
 def route_color(transits_russia: bool) -> str:
@@ -884,6 +1110,7 @@ def layers(
 
     # Last, so that the routes and events it emphasises are drawn (see ClickSelect).
     selected = folium.FeatureGroup(name=SELECTED)
+    Words(*map_words(dataset, results, indicator_label)).add_to(selected)
     Select(selection, token).add_to(selected)
     groups.append(selected)
     return groups

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from html import escape
@@ -50,7 +51,7 @@ STYLE = """<style>
   vertical-align: middle; border-top-width: 4px; }
 .atlas-legend { font-size: .85rem; line-height: 1.5; }
 .atlas-legend + .atlas-legend { margin-top: 1rem; }
-.atlas-note { font-size: .875rem; opacity: .6; margin: .5rem 0 0 0; }
+.atlas-note { font-size: .875rem; opacity: .75; margin: .5rem 0 0 0; }
 .atlas-chart { margin: .6rem 0 .4rem 0; }
 .atlas-chart-title { font-weight: 600; font-size: .9rem; }
 .atlas-chart-keys { display: flex; flex-wrap: wrap; gap: 0 .9rem; font-size: .8rem; }
@@ -70,7 +71,31 @@ STYLE = """<style>
 .atlas-chart-keys .atlas-part-key { display: inline-block; width: 6px; height: 6px;
   border: 2px solid currentColor; border-radius: 50%; margin-right: .35rem; }
 .atlas-chart figcaption { font-size: .8rem; opacity: .7; margin-top: .2rem; }
+.atlas-words { font-size: .9rem; }
+.atlas-words > div > p:first-child { font-weight: 600; margin: .9rem 0 .2rem 0; }
+.atlas-words p { margin: 0 0 .4rem 0; }
 </style>"""
+
+
+def focusable_box_script(selector: str, label: str) -> str:
+    """A script that makes the box `selector` (a panel that scrolls in a box of its own) a
+    named region the keyboard can reach and scroll: tabindex 0, role region, `label`.
+
+    A box whose content overflows must take the focus when nothing in it can (WCAG 2.1.1;
+    axe's scrollable-region-focusable), or a keyboard cannot scroll it."""
+    sel, name = _js_string(selector), _js_string(label)
+    return (
+        "<script>(function(){var n=0;function go(){"
+        f"var box=document.querySelector({sel});"
+        "if(box){box.tabIndex=0;box.setAttribute('role','region');"
+        f"box.setAttribute('aria-label',{name});return;}}"
+        "if(100>++n){setTimeout(go,100);}}go();})();</script>"
+    )
+
+
+def _js_string(text: str) -> str:
+    """A JavaScript string literal that no text can end the script element with."""
+    return json.dumps(text).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 def _style(style: bool) -> str:

@@ -4,12 +4,13 @@ screen readers, and the licences and attributions of everything the app draws on
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from html import escape
 from typing import TYPE_CHECKING
 
 from .catalogue import CategoricalSpec, ComputedSpec, NumericSpec
-from .indicators import NO_DATA, compute, legend_entries, signals_by_side
+from .i18n import _
+from .indicators import NO_DATA, IndicatorResult, compute, legend_entries, signals_by_side
 from .markup import and_list, dated, day
 from .model import SourceKind
 
@@ -171,3 +172,32 @@ def licence_rows(ds: Dataset) -> list[dict[str, str]]:
     ]
     rows += [{"what": w, "licence": lic, "attribution": a, "url": ""} for w, lic, a in SOFTWARE]
     return rows
+
+
+# --- The map page's text alternative ------------------------------------------------------
+
+
+def colouring(ds: Dataset, results: Mapping[str, IndicatorResult], indicator_label: str) -> str:
+    """What the map is coloured by and each country's value, as its tooltip gives it."""
+    values = "; ".join(
+        f"{c.props.name}: {r.label if (r := results.get(c.props.iso3)) else _('No data')}"
+        for c in ds.countries
+    )
+    return _("Coloured by {indicator}: {values}.").format(indicator=indicator_label, values=values)
+
+
+def map_in_words(
+    ds: Dataset,
+    results: Mapping[str, IndicatorResult],
+    indicator_label: str,
+    as_of: dt.date | None = None,
+    signals: Iterable[str] | None = None,
+) -> str:
+    """The map of a view in words, as HTML: its colouring, then each country's summary as of
+    the day (`country_summary`). The map page shows it under the map, for every reader; it is
+    the map's text alternative for a screen reader."""
+    chosen = None if signals is None else list(signals)
+    parts = [f"<p>{escape(colouring(ds, results, indicator_label))}</p>"]
+    for c in ds.countries:
+        parts.append(f"<div>{as_html(country_summary(ds, c.props.iso3, as_of, chosen))}</div>")
+    return f'<div class="atlas-words">{"".join(parts)}</div>'  # (styled in panel.STYLE)

@@ -10,6 +10,7 @@ import streamlit as st
 
 from central_asia_atlas import cache, component, mapstyle, markup, panel, publish, runtime, timeline
 from central_asia_atlas import viewstate as vs
+from central_asia_atlas.i18n import _, current
 from central_asia_atlas.model import FIVE
 from central_asia_atlas.selection import View
 
@@ -31,6 +32,7 @@ days = vs.day_range(*timeline.date_range(ds, dt.date.today()))
 view = vs.sync_widgets(ss, days)  # widgets show the canonical view
 as_of, signals = vs.as_of(ss), vs.signals(ss, ds.catalogue.signals)
 embedded = st.context.is_embedded  # ?embed=true: map and panel only, for an iframe
+PANEL_BOX = "atlas_panel_box"  # embedded, the legend and the panel scroll in this box
 
 
 @st.dialog("Share this view", width="medium")
@@ -146,8 +148,17 @@ def _map_and_panel() -> None:
     # it resends unchanged (the columns keep their places on the page whatever the order).
     # Embedded, the panel scrolls in a box as high as the map; otherwise it is the column
     # itself (a container there would be one more block to send at every click).
-    with right, st.container(height=publish.EMBED_HEIGHT - 70) if embedded else nullcontext():
-        if embedded:
+    with (
+        right,
+        st.container(height=publish.EMBED_HEIGHT - 70, key=PANEL_BOX)
+        if embedded
+        else nullcontext(),
+    ):
+        if embedded:  # the box scrolls: the keyboard must reach it (panel.focusable_box_script)
+            st.html(
+                panel.focusable_box_script(f".st-key-{PANEL_BOX}", _("Legend and panel")),
+                unsafe_allow_javascript=True,
+            )
             legend(key, as_of, signals, routes)
         else:
             st.selectbox(
@@ -214,6 +225,9 @@ def _map_and_panel() -> None:
             st.markdown(f"[Open this view in the full app]({link})")
         else:
             legend(key, as_of, signals, routes, note=foot)
+        # the map's text alternative, for every reader (mapview.Accessible names it in the map)
+        with st.expander(_("The map in words")):
+            st.html(cache.map_in_words(key, as_of, signals, current()))
     if want := vs.url_update(ss, st.query_params.to_dict(), ds.catalogue.signals):
         st.query_params.from_dict(want)
 

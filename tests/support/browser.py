@@ -36,6 +36,8 @@ from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import unary_union
 
+from central_asia_atlas import i18n
+
 from .paths import ROOT
 from .shipped import shipped
 
@@ -52,7 +54,8 @@ CHROMIUM_ARGS = [
 LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
 STARTUP_SECONDS = 60
 
-IFRAME = 'iframe[title="streamlit_folium.st_folium"]'  # the map's component iframe
+# The map component's iframe, by its address: its title is the map's own (mapview.Words).
+IFRAME = 'iframe[src*="/component/streamlit_folium.st_folium/"]'
 LOAD_MS = 60_000  # a page's first load, the map drawn
 STEP_MS = 20_000  # one step after it (a click's rerun, a toggle)
 
@@ -264,3 +267,18 @@ def container_point(frame: Frame, lat: float, lng: float) -> dict[str, float]:
 
 def click_at(frame_locator: FrameLocator, frame: Frame, lat: float, lng: float) -> None:
     frame_locator.locator("#map_div").click(position=container_point(frame, lat, lng))
+
+
+# --- a page's language and its script run ----------------------------------------------------
+
+
+def lang_query(lang: str) -> list[str]:
+    """The query parameter that asks for `lang` (none for the source language, English)."""
+    return [] if lang == i18n.SOURCE else [f"lang={lang}"]
+
+
+def settle(page: Page, timeout: float = LOAD_MS) -> None:
+    """Wait until Streamlit's script run is over."""
+    expect(page.locator('[data-testid="stApp"]')).to_have_attribute(
+        "data-test-script-state", "notRunning", timeout=timeout
+    )

@@ -30,7 +30,7 @@ def build(
     shapes: bool = False,
 ) -> tuple[folium.Map, list[folium.FeatureGroup]]:
     results = indicators.compute(ds, key)
-    m = mapview.base_map(BASEMAP, ds, mapview.basemap_url(BASEMAP), shapes=shapes)
+    m = mapview.base_map(BASEMAP, ds, mapview.basemap_url(BASEMAP), shapes=shapes, frame=shapes)
     groups = mapview.layers(ds, results, INDICATORS[key].label, selection, routes, tiles)
     return m, groups
 
@@ -373,3 +373,52 @@ def test_a_value_of_another_period_is_outlined_and_its_tooltip_says_so() -> None
         if res.reading is not None:  # the value's own period is in the tooltip
             assert res.reading.period.label in f["properties"]["tip"]
     assert any(f["properties"]["other"] for f in feats)
+
+
+def test_the_map_page_lets_the_reader_zoom() -> None:
+    """folium's template forbids zooming (maximum-scale=1.0, user-scalable=no); the map's
+    header, which streamlit-folium copies into its frame, and a saved page set no limit."""
+    import streamlit_folium as sf
+
+    ds = shipped()
+    for frame in (False, True):
+        m = mapview.base_map(BASEMAP, ds, frame=frame)
+        page = m.get_root().render()
+        header = sf._get_header(m)
+        for text in (page, header):
+            assert "maximum-scale" not in text and "user-scalable" not in text
+            assert text.count('<meta name="viewport"') == 1
+            assert mapview.VIEWPORT in text
+
+
+def test_the_map_is_reached_and_named_for_the_keyboard_and_screen_readers() -> None:
+    """Accessible in the base map (a landmark and heading only in the component's frame), the
+    features it reaches by their classes, and the view's words with the layers."""
+    ds = shipped()
+    page = mapview.base_map(BASEMAP, ds).get_root().render()
+    framed = mapview.base_map(BASEMAP, ds, frame=True).get_root().render()
+    assert '"frame": null' in page and '"frame": "root"' in framed
+    for cls in (mapview.CLS_COUNTRY, mapview.CLS_ROUTE_HIT, mapview.CLS_EVENT):
+        assert f'"{cls}"' in page
+    key = ds.catalogue.default_key()
+    assert key is not None
+    results = indicators.compute(ds, key)
+    label = ds.catalogue.indicators[key].label
+    title, desc = mapview.map_words(ds, results, label)
+    assert label in title
+    for c in ds.countries:  # each country's value, as its tooltip gives it
+        assert f"{c.props.name}: {results[c.props.iso3].label}" in desc
+    assert "Enter" in desc
+    groups = mapview.layers(ds, results, label, None, True)
+    words = [c for g in groups for c in g._children.values() if isinstance(c, mapview.Words)]
+    assert [(w.title, w.desc) for w in words] == [(title, desc)]
+    script = "".join(_get_feature_group_string(g, folium.Map(), i) for i, g in enumerate(groups))
+    assert f"window.{mapview.WORDS_JS}(" in script
+
+
+def test_the_map_words_escape_data_text() -> None:
+    ds = sample(HOSTILE)
+    results = indicators.compute(ds, "distance_signals")
+    groups = mapview.layers(ds, results, HOSTILE, None, True)
+    script = "".join(_get_feature_group_string(g, folium.Map(), i) for i, g in enumerate(groups))
+    assert "<script" not in script and "\\u003cscript\\u003e" in script

@@ -371,3 +371,11 @@ def test_the_map_page_imports_no_map_or_chart_library_before_it_draws_the_map() 
     code = "\n".join([*imports, "import sys", f"print([m for m in {heavy!r} if m in sys.modules])"])
     out = fresh_python.run(code)
     assert out.stdout.strip() == "[]", out.stdout + out.stderr
+
+
+def test_the_focusable_box_script_escapes_what_it_is_given() -> None:
+    """The embedded panel's box (pages/map.py): made a named region the keyboard reaches."""
+    script = panel.focusable_box_script(".st-key-box", HOSTILE)
+    assert script.startswith("<script>") and script.count("</script>") == 1
+    assert "<script>alert" not in script and "\\u003cscript\\u003e" in script
+    assert "tabIndex=0" in script and "'role','region'" in script

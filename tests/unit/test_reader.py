@@ -138,7 +138,10 @@ def test_coverage_counts_body_sentences_that_a_fact_quotes(ds: dataset.Dataset) 
     assert (cov.sentences, cov.cited_sentences) == (5, 4)
     assert cov.share == pytest.approx(0.8)
     assert reader.uncited_sentences(ds.texts["doc"], spans) == ["Nobody quotes this sentence."]
-    assert 'class="src-uncited"' in reader.render(ds.texts["doc"], spans).main
+    main = reader.render(ds.texts["doc"], spans).main
+    assert 'class="src-uncited"' in main
+    # the facts beside a paragraph: a note, not one complementary landmark per paragraph
+    assert "<aside" not in main and 'role="note" aria-label="1 fact quotes this paragraph"' in main
     assert reader.coverage(ds.texts["doc"], []).cited_sentences == 0
 
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 
-from central_asia_atlas import dataset, summary
+from central_asia_atlas import dataset, indicators, summary
 from central_asia_atlas.model import FIVE
 from tests.support import shipped as shipped_data
+from tests.support.datasets import HOSTILE, sample
 
 
 def test_kazakhstan_in_words(ds: dataset.Dataset) -> None:
@@ -68,3 +70,25 @@ def test_every_shipped_country_has_a_summary() -> None:
     for iso3 in FIVE:
         text = summary.country_summary(ds, iso3)
         assert len(text) >= 3 and all(text)
+
+
+def test_the_map_in_words_gives_the_colouring_and_each_country(ds: dataset.Dataset) -> None:
+    key = "distance_signals"
+    results = indicators.compute(ds, key)
+    label = ds.catalogue.indicators[key].label
+    text = summary.map_in_words(ds, results, label)
+    line = summary.colouring(ds, results, label)
+    assert line.startswith(f"Coloured by {label}: ")
+    assert html.escape(line) in text
+    for c in ds.countries:
+        assert f"{c.props.name}: {results[c.props.iso3].label}" in line
+        assert html.escape(summary.country_summary(ds, c.props.iso3)[0]) in text
+    early = summary.map_in_words(ds, results, label, as_of=dt.date(2020, 3, 1))
+    assert early != text  # as of the day
+
+
+def test_the_map_in_words_is_escaped() -> None:
+    ds = sample(HOSTILE)
+    results = indicators.compute(ds, "distance_signals")
+    text = summary.map_in_words(ds, results, HOSTILE)
+    assert "<script" not in text and "&lt;script&gt;" in text

@@ -48,7 +48,7 @@ def test_the_cached_map_component_sends_what_st_folium_would(
         ("governance", Selection("route", route), False, True),
     ):
         # the base map and layers as component.map_base and map_layers make them
-        m = mapview.base_map(BASEMAP, ds, mapview.basemap_url(BASEMAP), shapes=True)
+        m = mapview.base_map(BASEMAP, ds, mapview.basemap_url(BASEMAP), shapes=True, frame=True)
         results = indicators.compute(ds, key)
         groups = mapview.layers(ds, results, INDICATORS[key].label, selection, routes, tiles)
         sf.st_folium(
