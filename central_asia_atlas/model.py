@@ -210,8 +210,11 @@ class Source(Strict):
 
     @property
     def credit(self) -> str:
-        """Who published it, and through whom it was read: "Trend, via MENAFN"."""
-        return f"{self.outlet}, via {self.via}" if self.via else self.outlet
+        """Who published it, and through whom it was read: "Trend, via MENAFN" (in the
+        reader's language)."""
+        if not self.via:
+            return self.outlet
+        return self.outlet + ", " + i18n._("via {outlet}").format(outlet=self.via)
 
     @field_validator("url")
     @classmethod
