@@ -647,6 +647,9 @@ def _texts(
     for c in ds.countries:
         yield files[Kind.country], c.props.iso3, None, c.props, ""
         yield files[Kind.country], c.props.iso3, None, c.props.capital, "capital."
+        for key, history in c.props.indicators.items():
+            for i, value in enumerate(history):
+                yield files[Kind.country], c.props.iso3, None, value, f"indicators.{key}.{i}."
     if ds.region is not None:
         yield files[Kind.region], ds.region.id, None, ds.region, ""
     for r in ds.routes:

@@ -297,13 +297,16 @@ class Fact(Translated):
 Period = Annotated[str, StringConstraints(pattern=r"^\d{4}(-\d{2}/\d{4}-\d{2})?$")]
 
 
-class IndicatorValue(Strict):
+class IndicatorValue(Translated):
     """A stored value: a class value (categorical) or a number (numeric), with its facts.
 
     A numeric value also gives its `period` ("2023", or a part-year "2023-01/2023-09") and its
     `statistics` (an id from the catalogue's statistics: who produced the number). Which kind of
-    value an indicator takes is the catalogue's to say; the loader checks it.
+    value an indicator takes is the catalogue's to say; the loader checks it. Its `note` is the
+    reader's to see (the panel, the CSV), so the data gives it in every language too.
     """
+
+    TRANSLATABLE = ("note",)
 
     value: str | int | float
     facts: Annotated[list[Id], Field(min_length=1)]
