@@ -925,13 +925,14 @@ def _merge_i18n(raw: dict[str, Any], lang: str, texts: dict[str, Any]) -> list[s
 
 def translate(wc: WorkingCopy, lang: str, texts: Any) -> None:
     """The data's texts in another language (an import batch's `translations: {lang: ...}`):
-    `facts: {id: {summary, date_note, note, relations: {fact id: note}}}` and
-    `features: {id or ISO3: {name, place, operator, ..., capital: name}}`. The loader checks
-    that each field can be translated."""
+    `facts: {id: {summary, date_note, note, relations: {fact id: note}}}`,
+    `features: {id or ISO3: {name, place, operator, ..., capital: name}}` and
+    `values: {ISO3: {indicator: {index: {note}}}}` (a stored value, by its number, as
+    remove-value counts them). The loader checks that each field can be translated."""
     if not re.fullmatch(r"[a-z]{2,3}", lang) or lang == "en":
         raise Refused(f"translations: {lang!r} is not a language code (ru, kk, uz)")
-    if not isinstance(texts, dict) or set(texts) - {"facts", "features"}:
-        raise Refused(f"translations {lang}: expected `facts:` and `features:` mappings")
+    if not isinstance(texts, dict) or set(texts) - {"facts", "features", "values"}:
+        raise Refused(f"translations {lang}: expected `facts:`, `features:` and `values:` mappings")
     for fid, fields in (texts.get("facts") or {}).items():
         kind, feat, facts, i = find_fact(wc, str(fid))
         fact = facts[i]
@@ -962,6 +963,31 @@ def translate(wc: WorkingCopy, lang: str, texts: Any) -> None:
         wc.touch(kind)
         if changed:
             wc.log.append(f"feature {name}: {lang} text for {', '.join(changed)}")
+    for iso3, indicators in (texts.get("values") or {}).items():
+        _translate_values(wc, lang, str(iso3), indicators)
+
+
+def _translate_values(wc: WorkingCopy, lang: str, iso3: str, indicators: Any) -> None:
+    """A country's stored values' texts in `lang`: {indicator: {index: {note: ...}}}."""
+    found = wc.find_feature(iso3)
+    if found is None or found[0] is not Kind.country:
+        raise Refused(f"translations {lang}, values: no country {iso3!r}")
+    kind, feat = found
+    stored = feat["properties"].get("indicators") or {}
+    for key, by_index in (indicators or {}).items():
+        history = stored.get(key)
+        values = history if isinstance(history, list) else [history] if history else []
+        for index, fields in (by_index or {}).items():
+            i = int(index) if str(index).isdigit() else -1
+            if not 0 <= i < len(values):
+                raise Refused(
+                    f"translations {lang}, values {iso3} {key}: no value number {index!r} "
+                    f"(it has {len(values)})"
+                )
+            changed = _merge_i18n(values[i], lang, dict(fields or {}))
+            wc.touch(kind)
+            if changed:
+                wc.log.append(f"value {iso3} {key} #{i}: {lang} text for {', '.join(changed)}")
 
 
 def _import_edits(
