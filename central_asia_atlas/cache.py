@@ -18,7 +18,18 @@ from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 import streamlit as st
 
-from . import charts, images, indicators, panel, publish, standalone, store, summary, viewstate
+from . import (
+    charts,
+    i18n,
+    images,
+    indicators,
+    panel,
+    publish,
+    standalone,
+    store,
+    summary,
+    viewstate,
+)
 from .dataset import Dataset
 from .indicators import IndicatorResult
 from .markup import Html
@@ -99,70 +110,85 @@ def basemap() -> dict[str, Any]:
 @looked_up_first(64)
 @st.cache_resource(show_spinner=False, max_entries=64)
 def indicator_table_at(
-    as_of: dt.date | None, signals: tuple[str, ...] | None
+    as_of: dt.date | None, signals: tuple[str, ...] | None, lang: str
 ) -> dict[str, dict[str, IndicatorResult]]:
     """Every indicator's value for each of the five, {indicator key: {iso3: result}}, as of a
-    day (None: today) and counting only the chosen signals (None: all).
+    day (None: today) and counting only the chosen signals (None: all), its labels and notes
+    in `lang`.
 
-    The Timeline page keeps its day in `st.session_state["as_of"]` (a date; absent: today) and
-    the Compare page its choice in `st.session_state["signals"]` (signal ids; absent: all).
+    Every cached view here takes the language as its last argument: what it holds is made in
+    that language (`i18n.use`), and two readers in two languages never share an entry.
     """
     ds = dataset()
-    return {
-        key: indicators.compute(ds, key, as_of=as_of, signals=signals)
-        for key in ds.catalogue.indicators
-    }
+    with i18n.use(lang):
+        return {
+            key: indicators.compute(ds, key, as_of=as_of, signals=signals)
+            for key in ds.catalogue.indicators
+        }
 
 
 @looked_up_first(256)
 @st.cache_resource(show_spinner=False, max_entries=256)
-def fact_groups(iso3: str, as_of: dt.date | None) -> Mapping[str, str]:
+def fact_groups(iso3: str, as_of: dt.date | None, lang: str) -> Mapping[str, str]:
     """The panel's groups of facts for a country and day (`panel.fact_groups`: it counts the
     country's facts, so it grows with the data), read-only since sessions share it."""
-    return MappingProxyType(panel.fact_groups(dataset(), iso3, as_of))
+    with i18n.use(lang):
+        return MappingProxyType(panel.fact_groups(dataset(), iso3, as_of))
 
 
 @looked_up_first(256)
 @st.cache_resource(show_spinner=False, max_entries=256)
 def country_panel(
-    iso3: str, as_of: dt.date | None, signals: tuple[str, ...] | None, view: panel.FactsView
+    iso3: str,
+    as_of: dt.date | None,
+    signals: tuple[str, ...] | None,
+    view: panel.FactsView,
+    lang: str,
 ) -> tuple[Html, Html, bool]:
     """A country's panel as the map page shows it: (header HTML with the catalogue's charts,
     body HTML, whether the view holds more facts than it shows), built once per country, day,
     signals and view of the facts, and shared by sessions (a click's rerun then only looks it
     up: with 20 sessions clicking at once, every millisecond counts 20 times)."""
     ds = dataset()
-    head = panel.country_head_html(ds, iso3, as_of, style=False) + "".join(
-        charts.chart_html(c) for c in charts.country_charts(ds, iso3, as_of)
-    )
-    table = indicator_table_at(as_of, signals)
-    body = panel.country_html(ds, iso3, table, as_of, head=False, view=view, style=False)
+    table = indicator_table_at(as_of, signals, lang)
+    with i18n.use(lang):
+        head = panel.country_head_html(ds, iso3, as_of, style=False) + "".join(
+            charts.chart_html(c) for c in charts.country_charts(ds, iso3, as_of)
+        )
+        body = panel.country_html(ds, iso3, table, as_of, head=False, view=view, style=False)
     return Html(head), Html(body), panel.facts_in_view(ds, iso3, as_of, view)[1] > 0
 
 
 @looked_up_first(64)
 @st.cache_resource(show_spinner=False, max_entries=64)
-def line_panel(kind: str, ident: str) -> Html:
+def line_panel(kind: str, ident: str, lang: str) -> Html:
     """A route's or an event's panel (`kind` "route" or "event"), built once per process."""
     build = panel.route_html if kind == "route" else panel.event_html
-    return Html(build(dataset(), ident, style=False))
+    with i18n.use(lang):
+        return Html(build(dataset(), ident, style=False))
 
 
 @looked_up_first(256)
 @st.cache_resource(show_spinner=False, max_entries=256)
 def legends(
-    key: str, as_of: dt.date | None, signals: tuple[str, ...] | None, routes: bool, note: str
+    key: str,
+    as_of: dt.date | None,
+    signals: tuple[str, ...] | None,
+    routes: bool,
+    note: str,
+    lang: str,
 ) -> Html | None:
     """The indicator's legend and the routes' (if shown), with `note` (plain text, escaped)
     under them, as one element: each element costs something in every click's rerun of every
     session. None if there is nothing to show."""
     spec = dataset().catalogue.indicators.get(key)
     parts = []
-    if spec is not None:
-        table = indicator_table_at(as_of, signals)[key]
-        parts.append(panel.legend_html(spec, table, style=False, names=dataset().names()))
-    if routes:
-        parts.append(panel.routes_legend_html(style=False))
+    with i18n.use(lang):
+        if spec is not None:
+            table = indicator_table_at(as_of, signals, lang)[key]
+            parts.append(panel.legend_html(spec, table, style=False, names=dataset().names()))
+        if routes:
+            parts.append(panel.routes_legend_html(style=False))
     if note:
         parts.append(f'<p class="atlas-note">{html.escape(note)}</p>')
     return Html("".join(parts)) if parts else None
@@ -174,12 +200,13 @@ def map_in_words(
     key: str, as_of: dt.date | None, signals: tuple[str, ...] | None, lang: str
 ) -> Html:
     """The map of a view in words (`summary.map_in_words`), the map page's text alternative.
-    Made in the page's language, `lang` (i18n.current(), passed to key the cache by it)."""
+    Made in `lang`, the page's language."""
     ds = dataset()
-    spec = ds.catalogue.indicators.get(key)
-    table = indicator_table_at(as_of, signals).get(key, {})
-    label = spec.label if spec else key
-    return Html(summary.map_in_words(ds, table, label, as_of, signals))
+    table = indicator_table_at(as_of, signals, lang).get(key, {})
+    with i18n.use(lang):
+        spec = ds.catalogue.indicators.get(key)
+        label = spec.label if spec else key
+        return Html(summary.map_in_words(ds, table, label, as_of, signals))
 
 
 # --- the session's view (see viewstate: its one owner) -----------------------------------
@@ -205,7 +232,9 @@ def keep_url(ss: Any) -> None:
 
 
 # --- publishing a view (images, standalone HTML, CSV) -------------------------------------
-# Built on demand (a download button's callable), once per view and day, shared by sessions.
+# Built on demand (a download button's callable), once per view and day, shared by sessions;
+# the view holds its language (`View.lang`), so the cache is keyed by it, and the builders
+# make each file in it.
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

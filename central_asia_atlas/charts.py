@@ -284,7 +284,8 @@ def chart_html(chart: CountryChart) -> str:
         for line in chart.lines
     )
     if any(not p.full_year for line in chart.lines for p in line.points):
-        keys += f'<span><span class="atlas-part-key"></span>{e(_("part of a year"))}</span>'
+        part = e(_("part of a year"))
+        keys += f'<span><span class="atlas-part-key"></span>{part}</span>'
     return (
         f'<figure class="atlas-chart" data-chart="{e(chart.spec.id)}">'
         f'<div class="atlas-chart-title">{e(chart.spec.title)}</div>'

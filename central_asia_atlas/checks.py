@@ -664,8 +664,7 @@ def _texts(
         yield files[Kind.country], c.props.iso3, None, c.props.capital, "capital."
         for key, history in c.props.indicators.items():
             for i, value in enumerate(history):
-                at = f"indicators.{key}." if len(history) == 1 else f"indicators.{key}.{i}."
-                yield files[Kind.country], c.props.iso3, None, value, at
+                yield files[Kind.country], c.props.iso3, None, value, f"indicators.{key}.{i}."
     if ds.region is not None:
         yield files[Kind.region], ds.region.id, None, ds.region, ""
     for r in ds.routes:

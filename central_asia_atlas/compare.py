@@ -13,9 +13,11 @@ from typing import TYPE_CHECKING
 
 from .catalogue import Side, SignalSpec
 from .dataset import Dataset
+from .i18n import _, ngettext
 from .indicators import signal_facts
 from .markup import dated
 from .model import FIVE
+from .reader import reader_link
 
 if TYPE_CHECKING:
     import altair as alt
@@ -88,21 +90,21 @@ def chart(ds: Dataset, m: Matrix, signals: Iterable[str] | None = None) -> alt.C
     labels = [ds.catalogue.side_label(s) for s in sides]
     colors = [ds.catalogue.sides[s].color if s in ds.catalogue.sides else "#999999" for s in sides]
     spec: alt.Chart = (
-        alt.Chart(frame, title="Kinds of signal cited, per country and side")
+        alt.Chart(frame, title=_("Kinds of signal cited, per country and side"))
         .mark_bar()
         .encode(
-            x=alt.X("kinds:Q", title="Kinds of signal cited", axis=alt.Axis(tickMinStep=1)),
+            x=alt.X("kinds:Q", title=_("Kinds of signal cited"), axis=alt.Axis(tickMinStep=1)),
             y=alt.Y("side:N", title=None, sort=labels, axis=None),
             row=alt.Row("country:N", title=None, sort=names, header=alt.Header(labelAngle=0)),
             color=alt.Color(
                 "side:N",
                 scale=alt.Scale(domain=labels, range=colors),
-                legend=alt.Legend(title="Side", orient="bottom", columns=2, labelLimit=400),
+                legend=alt.Legend(title=_("Side"), orient="bottom", columns=2, labelLimit=400),
             ),
             tooltip=[
-                alt.Tooltip("country:N", title="Country"),
-                alt.Tooltip("side:N", title="Side"),
-                alt.Tooltip("kinds:Q", title="Kinds of signal cited"),
+                alt.Tooltip("country:N", title=_("Country")),
+                alt.Tooltip("side:N", title=_("Side")),
+                alt.Tooltip("kinds:Q", title=_("Kinds of signal cited")),
             ],
         )
     )
@@ -130,7 +132,8 @@ CELL_LINKS = 3  # the latest facts linked in a cell; the others are counted
 
 def _cell(ds: Dataset, ids: tuple[str, ...], off: bool) -> str:
     if not ids:
-        return '<td><span aria-label="not cited">—</span></td>'
+        not_cited = escape(_("not cited"), quote=True)
+        return f'<td><span aria-label="{not_cited}">—</span></td>'
     latest = sorted(
         ids, key=lambda i: (f.date, i) if (f := ds.fact(i)) else (dt.date.min, i), reverse=True
     )
@@ -140,14 +143,15 @@ def _cell(ds: Dataset, ids: tuple[str, ...], off: bool) -> str:
         title = f"{fact.summary} ({fid})" if fact else fid
         text = dated(fact.date, fact.date_precision) if fact else fid
         links.append(
-            f'<a href="sources?fact={escape(fid, quote=True)}" '
+            f'<a href="{escape(reader_link(fid), quote=True)}" '
             f'title="{escape(title, quote=True)}" '
             f'aria-label="{escape(f"{text}: {title}", quote=True)}">{escape(text)}</a>'
         )
     if len(ids) > CELL_LINKS:
-        links.append(f"and {len(ids) - CELL_LINKS} more")
+        more = len(ids) - CELL_LINKS
+        links.append(escape(ngettext("and {n} more", "and {n} more", more).format(n=more)))
     cls = "cmp-off" if off else "cmp-yes"
-    label = f"cited by {len(ids)} fact{'s' if len(ids) != 1 else ''}"
+    label = ngettext("cited by {n} fact", "cited by {n} facts", len(ids)).format(n=len(ids))
     return f'<td class="{cls}">✓ {escape(label)}<br>{"<br>".join(links)}</td>'
 
 
@@ -158,7 +162,7 @@ def matrix_html(ds: Dataset, m: Matrix, signals: Iterable[str] | None = None) ->
     groups = by_side(ds)
     per = side_counts(ds, m, chosen)
     cat = ds.catalogue
-    top = ['<th scope="col" rowspan="2">Country</th>']
+    top = [f'<th scope="col" rowspan="2">{escape(_("Country"))}</th>']
     head = []
     for side, sigs in groups.items():
         colour = cat.sides[side].color if side in cat.sides else "#999999"
@@ -171,11 +175,13 @@ def matrix_html(ds: Dataset, m: Matrix, signals: Iterable[str] | None = None) ->
         for s in sigs:
             off = chosen is not None and s.id not in chosen
             cls = ' class="cmp-off"' if off else ""
+            label = _("{signal} (not counted)").format(signal=s.label) if off else s.label
             head.append(
                 f'<th scope="col"{cls} data-signal="{escape(s.id, quote=True)}">'
-                f"{escape(s.label + (' (not counted)' if off else ''))}</th>"
+                f"{escape(label)}</th>"
             )
-        head.append(f'<th scope="col">{escape(cat.side_label(side))}: counted</th>')
+        counted = _("{side}: counted").format(side=cat.side_label(side))
+        head.append(f'<th scope="col">{escape(counted)}</th>')
     body = []
     for iso3 in FIVE:
         cells = [f'<th scope="row">{escape(names.get(iso3, iso3))}</th>']
@@ -191,9 +197,14 @@ def matrix_html(ds: Dataset, m: Matrix, signals: Iterable[str] | None = None) ->
     return (
         STYLE
         + '<div style="overflow-x:auto"><table class="cmp">'
-        + '<caption style="caption-side:top;text-align:left">The signals the sources cite for '
-        "each country, grouped by side: ties to Moscow, signals of distance from it, ties to "
-        "the EU and to China (links open the facts)</caption>"
+        + '<caption style="caption-side:top;text-align:left">'
+        + escape(
+            _(
+                "The signals the sources cite for each country, grouped by side: ties to Moscow, "
+                "signals of distance from it, ties to the EU and to China (links open the facts)"
+            )
+        )
+        + "</caption>"
         + "<thead><tr>"
         + "".join(top)
         + "</tr><tr>"

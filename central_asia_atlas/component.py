@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import streamlit as st
 
-from . import mapstyle
+from . import i18n, mapstyle
 from .cache import basemap, dataset, indicator_table_at, looked_up_first
 from .selection import Selection
 
@@ -101,14 +101,17 @@ def layers_payload(
 
 
 @st.cache_resource(show_spinner=False)
-def map_base() -> MapBase:
-    """The base map's part of the arguments; the neighbours come from static/ when it holds
-    the same basemap (mapview.basemap_url), else they are inlined."""
+def map_base(lang: str) -> MapBase:
+    """The base map's part of the arguments, its names (capitals, neighbours) in `lang`; the
+    neighbours come from static/ when it holds the same basemap (mapview.basemap_url), else
+    they are inlined. Another language is another base map (the component remounts once, at
+    the language switch)."""
     from . import mapview
 
     neighbours = basemap()
     url = mapview.basemap_url(neighbours)
-    base = base_payload(mapview.base_map(neighbours, dataset(), url, shapes=True, frame=True))
+    with i18n.use(lang):
+        base = base_payload(mapview.base_map(neighbours, dataset(), url, shapes=True, frame=True))
     # folium, branca, jinja2, pandas and pyarrow were imported just now (see mapstyle), after
     # the dataset was frozen: kept for the life of the process, they are frozen too, or every
     # full collection walks them again, during other sessions' clicks (benchmarks/results.md).
@@ -127,8 +130,10 @@ def map_layers(
     selection: tuple[str, str] | None,
     routes: bool,
     tiles: bool,
+    lang: str,
 ) -> str:
-    """The changing layers' script for one view (indicator, day, signals, selection, toggles).
+    """The changing layers' script for one view (indicator, day, signals, selection, toggles,
+    language: the tooltips').
 
     After a click on the map, the layers the map has already (it drew the highlight itself):
     the map element stays byte-identical, so the rerun resends no map. See
@@ -138,15 +143,15 @@ def map_layers(
     from . import mapview
 
     ss = st.session_state
-    mounted = map_base().hash_key in ss
+    mounted = map_base(lang).hash_key in ss
     drawn = ss.get(MAP_DRAWN) if mounted else None
     clicked = ss.get(MAP_CLICKED) if mounted else None
-    view = (key, as_of, signals, routes, tiles)
+    view = (key, as_of, signals, routes, tiles, lang)
     new = mapview.layers_to_draw(view, selection, drawn, clicked)
     if new is not drawn:
         ss[MAP_CLICKED] = None
     ss[MAP_DRAWN] = new
-    return _map_layers(key, as_of, signals, new.selection, routes, tiles, new.token)
+    return _map_layers(key, as_of, signals, new.selection, routes, tiles, new.token, lang)
 
 
 @looked_up_first(256)
@@ -159,22 +164,23 @@ def _map_layers(
     routes: bool,
     tiles: bool,
     token: int,
+    lang: str,
 ) -> str:
     from . import mapview
 
-    results = indicator_table_at(as_of, signals).get(key, {})  # {}: no catalogue, no colours
+    results = indicator_table_at(as_of, signals, lang).get(key, {})  # {}: no catalogue
     spec = dataset().catalogue.indicators.get(key)
     chosen = Selection(selection[0], selection[1]) if selection else None  # type: ignore[arg-type]
-    groups = mapview.layers(
-        dataset(), results, spec.label if spec else "No indicator", chosen, routes, tiles, token
-    )
+    with i18n.use(lang):
+        label = spec.label if spec else i18n._("No indicator")
+        groups = mapview.layers(dataset(), results, label, chosen, routes, tiles, token)
     script, js, css = layers_payload(groups)
     if js or css:  # a layer that needs other assets would break the offline promise
         raise RuntimeError(f"map layers need assets beyond Leaflet: {js + css}")
     return script
 
 
-def map_component(layers: str, height: int, on_change: Callable[[], None]) -> None:
+def map_component(layers: str, height: int, on_change: Callable[[], None], lang: str) -> None:
     """Show the map: the cached base map plus `layers`, with st_folium's own component.
 
     As with st_folium(key=MAP_KEY, returned_objects=MAP_RETURNS, use_container_width=True),
@@ -185,7 +191,7 @@ def map_component(layers: str, height: int, on_change: Callable[[], None]) -> No
 
     from . import mapview
 
-    base = map_base()
+    base = map_base(lang)
 
     def _changed() -> None:
         value = st.session_state.get(base.hash_key, {})

@@ -925,7 +925,8 @@ def _merge_i18n(raw: dict[str, Any], lang: str, texts: dict[str, Any]) -> list[s
 
 
 def _translate_values(wc: WorkingCopy, lang: str, values: Any) -> None:
-    """`values: {ISO3: {indicator: note}}`, or `{indicator: {position: note}}` for a history."""
+    """`values: {ISO3: {indicator: note}}`, or `{indicator: {position: note}}` for a history
+    (a note also as `{note: ...}`)."""
     label = wc.data_label(FILES[Kind.country])
     for iso3, by_key in values.items():
         _, feat = _country_feature(wc, str(iso3))
@@ -935,12 +936,20 @@ def _translate_values(wc: WorkingCopy, lang: str, values: Any) -> None:
             history = held if isinstance(held, list) else [held] if held else []
             notes = given if isinstance(given, dict) else {0: given}
             for pos, note in notes.items():
-                if not 0 <= int(pos) < len(history):
+                note = note.get("note") if isinstance(note, dict) else note
+                i = int(pos) if str(pos).isdigit() else -1
+                if not 0 <= i < len(history):
                     raise Refused(
-                        f"{label}, feature {iso3}, field indicators.{key}.{pos}: no such value"
+                        f"{label}, feature {iso3}, field indicators.{key}.{pos}: no such value "
+                        f"(it has {len(history)})"
                     )
-                _merge_i18n(history[int(pos)], lang, {"note": note})
-                history[int(pos)] = ordered(history[int(pos)], VALUE_KEYS)
+                if not isinstance(note, str) or not note.strip():
+                    raise Refused(
+                        f"{label}, feature {iso3}, field indicators.{key}.{pos}: "
+                        f"no {lang} note given"
+                    )
+                _merge_i18n(history[i], lang, {"note": note})
+                history[i] = ordered(history[i], VALUE_KEYS)
             if isinstance(held, list):
                 indicators[key] = history
             elif history:
@@ -952,9 +961,10 @@ def _translate_values(wc: WorkingCopy, lang: str, values: Any) -> None:
 
 def translate(wc: WorkingCopy, lang: str, texts: Any) -> None:
     """The data's texts in another language (an import batch's `translations: {lang: ...}`):
-    `facts: {id: {summary, date_note, note, relations: {fact id: note}}}` and
-    `features: {id or ISO3: {name, place, operator, ..., capital: name}}`. The loader checks
-    that each field can be translated."""
+    `facts: {id: {summary, date_note, note, relations: {fact id: note}}}`,
+    `features: {id or ISO3: {name, place, operator, ..., capital: name}}` and
+    `values: {ISO3: {indicator: {index: {note}}}}` (a stored value, by its number, as
+    remove-value counts them). The loader checks that each field can be translated."""
     if not re.fullmatch(r"[a-z]{2,3}", lang) or lang == "en":
         raise Refused(f"translations: {lang!r} is not a language code (ru, kk, uz)")
     if not isinstance(texts, dict) or set(texts) - {"facts", "features", "values"}:

@@ -10,7 +10,18 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-from .model import Source, SourceKind
+from . import words
+from .i18n import _
+from .model import (
+    Category,
+    Commodity,
+    DatePrecision,
+    GeometryQuality,
+    RouteStatus,
+    Source,
+    SourceKind,
+)
+from .reader import reader_link
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -327,10 +338,14 @@ def csl_item(src: Source) -> dict[str, Any]:
         item["URL"] = src.url
     if src.kind is SourceKind.opinion:
         item["genre"] = "opinion"
-    notes = [n for n in (src.licence and f"Licence: {src.licence}", src.attribution) if n]
+    notes = [n for n in (src.licence and _licence(src.licence), src.attribution) if n]
     if notes:
         item["note"] = "; ".join(notes)
     return item
+
+
+def _licence(licence: str) -> str:
+    return _("Licence: {licence}").format(licence=licence)
 
 
 def sources_csl_json(ds: Dataset) -> str:
@@ -368,7 +383,7 @@ def sources_bibtex(ds: Dataset) -> str:
             fields.append(("year", str(s.published.year)))
         if s.url:
             fields.append(("url", s.url))
-        notes = [n for n in (s.licence and f"Licence: {s.licence}", s.attribution) if n]
+        notes = [n for n in (s.licence and _licence(s.licence), s.attribution) if n]
         if notes:
             fields.append(("note", _bib("; ".join(notes))))
         body = ",\n".join(f"  {k} = {{{v}}}" for k, v in fields)
@@ -388,5 +403,27 @@ def with_passage_links(frame: pd.DataFrame) -> pd.DataFrame:
     """The facts table with a relative link to each quoted passage on the Sources page."""
     out = frame.copy()
     has_text = out["excerpt"].astype(bool)
-    out.insert(1, "passage", out["id"].map(lambda i: f"sources?fact={i}").where(has_text, None))
+    out.insert(1, "passage", out["id"].map(reader_link).where(has_text, None))
+    return out
+
+
+# The columns that hold one of the data's kinds: on screen, their words (see `readable`).
+_WORDS: dict[str, Any] = {
+    "category": lambda v: words.category(Category(v)),
+    "date_precision": lambda v: words.precision(DatePrecision(v)),
+    "source_kind": lambda v: words.source_kind(SourceKind(v)),
+    "commodity": lambda v: words.commodity(Commodity(v)),
+    "status": lambda v: words.status(RouteStatus(v)),
+    "geometry_quality": lambda v: words.quality(GeometryQuality(v)),
+}
+
+
+def readable(frame: pd.DataFrame) -> pd.DataFrame:
+    """A table as the page shows it: the data's kinds (category, kind of source, route status,
+    ...) in the reader's words. Filter before (the kinds' values are the filters' keys); the
+    CSV files keep the values, as stable keys."""
+    out = frame.copy()
+    for col, word in _WORDS.items():
+        if col in out.columns:
+            out[col] = out[col].map(lambda v, word=word: word(v) if v else v)
     return out

@@ -3,7 +3,8 @@
 `python -m central_asia_atlas build-geometry` fetches world-atlas@2.0.2 with `npm pack`
 (into .cache/, outside git), clips the neighbourhood, simplifies all shapes as one coverage
 (shared borders stay shared: no gaps, no overlaps), replaces the geometry of each feature in
-data/countries.geojson and leaves its properties untouched, and writes data/basemap.geojson.
+data/countries.geojson and leaves its properties untouched, and writes data/basemap.geojson
+(keeping the names each neighbour has in other languages: `i18n`, the data's, not Natural Earth's).
 """
 
 from __future__ import annotations
@@ -80,13 +81,21 @@ def build(data_dir: Path, tolerance: float = 0.02) -> list[str]:
             f"{feat['properties']['iso3']}: {len(shapely.get_coordinates(shapes[n3]))} pts"
         )
     write_collection(path, doc)
+    # The neighbours' names in other languages are the data's, not Natural Earth's: kept.
+    old = data_dir / "basemap.geojson"
+    kept = {
+        f["properties"].get("iso_n3") or f["properties"].get("name"): f["properties"]["i18n"]
+        for f in (json.loads(old.read_text(encoding="utf-8"))["features"] if old.exists() else [])
+        if f.get("properties", {}).get("i18n")
+    }
     base = {
         "type": "FeatureCollection",
         "attribution": "Natural Earth 4.1.0 (public domain) via world-atlas 2.0.2 (ISC)",
         "features": [
             {
                 "type": "Feature",
-                "properties": {"name": row.name, "iso_n3": row.id},
+                "properties": {"name": row.name, "iso_n3": row.id}
+                | ({"i18n": kept[key]} if (key := row.id or row.name) in kept else {}),
                 "geometry": _geojson_geometry(row.geometry),
             }
             for row in gdf.itertuples()

@@ -100,6 +100,20 @@ def text(obj: Any, field: str) -> str:
     return translated.get(current(), {}).get(field) or own
 
 
+def name(code: str) -> str:
+    """A language's name as its readers write it: "English", "Русский"."""
+    from babel import Locale
+
+    own = Locale.parse(code).get_display_name(code) or code
+    return own[:1].upper() + own[1:]
+
+
+def in_every_language(message: str) -> str:
+    """`message` in every language, each once ("Language · Язык"): a label that its reader
+    finds whichever language the page is in (the language switch's)."""
+    return " · ".join(dict.fromkeys(catalog(code).gettext(message) for code in languages()))
+
+
 def locale() -> str:
     """The current language as a Babel locale identifier (for dates and numbers)."""
     return current()

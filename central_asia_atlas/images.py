@@ -25,7 +25,7 @@ from shapely.geometry import box, shape
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import polylabel
 
-from . import indicators
+from . import i18n, indicators
 from . import selection as sel
 from .i18n import _
 from .legends import OTHER_PERIOD_COLOR, Entry, Legend, indicator_legend, routes_legend
@@ -465,8 +465,10 @@ def map_png(
     basemap: Mapping[str, Any] | None = None,
     today: dt.date | None = None,
 ) -> bytes:
-    """The view as a PNG, 1800 px wide: map, legend with "no data", title, day, sources."""
-    return _render(ds, view, "png", basemap, today)
+    """The view as a PNG, 1800 px wide: map, legend with "no data", title, day, sources, in
+    the view's language."""
+    with i18n.use(view.lang):
+        return _render(ds, view, "png", basemap, today)
 
 
 def map_svg(
@@ -475,5 +477,7 @@ def map_svg(
     basemap: Mapping[str, Any] | None = None,
     today: dt.date | None = None,
 ) -> bytes:
-    """The view as an SVG (text as text, every data string XML-escaped by matplotlib)."""
-    return _render(ds, view, "svg", basemap, today)
+    """The view as an SVG (text as text, every data string XML-escaped by matplotlib), in the
+    view's language."""
+    with i18n.use(view.lang):
+        return _render(ds, view, "svg", basemap, today)

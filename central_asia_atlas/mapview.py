@@ -29,7 +29,7 @@ from shapely.geometry import box, mapping, shape
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import polylabel
 
-from . import summary, words
+from . import i18n, summary, words
 from .dataset import BASEMAP_FILE, ROOT, Dataset, current_data_dir
 from .i18n import _, current
 from .indicators import IndicatorResult
@@ -154,20 +154,36 @@ def load_basemap(path: Path | None = None, grid: float = BASEMAP_GRID) -> dict[s
         props: dict[str, Any] = f.get("properties") or {}
         if not isinstance(props, dict):
             props = {}
-        features.append(
-            {
-                "type": "Feature",
-                "properties": {"name": str(props.get("name", ""))},
-                "geometry": dict(mapping(geom)),
-            }
-        )
+        kept: dict[str, Any] = {"name": str(props.get("name", ""))}
+        names = _translated_names(props.get("i18n"))
+        if names:
+            kept["i18n"] = names
+        features.append({"type": "Feature", "properties": kept, "geometry": dict(mapping(geom))})
     return {"type": "FeatureCollection", "features": features}
+
+
+def _translated_names(value: Any) -> dict[str, dict[str, str]]:
+    """A neighbour's name in other languages, as the data gives it (``i18n: {ru: {name:}}``)."""
+    if not isinstance(value, dict):
+        return {}
+    return {
+        str(lang): {"name": fields["name"]}
+        for lang, fields in value.items()
+        if isinstance(fields, dict) and isinstance(fields.get("name"), str) and fields["name"]
+    }
+
+
+def neighbour_name(props: Mapping[str, Any]) -> str:
+    """A neighbour's name in the reader's language (its English name where none is given)."""
+    translated = props.get("i18n", {}).get(i18n.current(), {}).get("name")
+    return str(translated or props.get("name", ""))
 
 
 def label_points(
     basemap: Mapping[str, Any], min_area: float = 8.0
 ) -> list[tuple[str, float, float]]:
-    """(name, lat, lon) for labelling the larger neighbours inside the view.
+    """(name, lat, lon) for labelling the larger neighbours inside the view, each name in the
+    reader's language.
 
     Each point is the pole of inaccessibility of the neighbour's largest part in view,
     computed from the shapes; no coordinate is typed in by hand.
@@ -182,7 +198,7 @@ def label_points(
         polys = list(getattr(part, "geoms", [part]))
         largest = max((p for p in polys if p.geom_type == "Polygon"), key=lambda p: p.area)
         pt = polylabel(largest, tolerance=0.1)
-        out.append((str(f["properties"]["name"]), round(pt.y, 2), round(pt.x, 2)))
+        out.append((neighbour_name(f["properties"]), round(pt.y, 2), round(pt.x, 2)))
     return sorted(out)
 
 
@@ -230,8 +246,16 @@ def _geojson_geometry(geom: BaseGeometry | None) -> dict[str, Any]:
 
 
 def basemap_json(basemap: Mapping[str, Any]) -> str:
-    """The basemap as the static file holds it (compact JSON)."""
-    return json.dumps(basemap, separators=(",", ":"), ensure_ascii=False)
+    """The basemap as the static file holds it (compact JSON): the shapes and their English
+    names; the labels, in the reader's language, are in the base map's code."""
+    slim = {
+        **basemap,
+        "features": [
+            {**f, "properties": {"name": f["properties"].get("name", "")}}
+            for f in basemap["features"]
+        ],
+    }
+    return json.dumps(slim, separators=(",", ":"), ensure_ascii=False)
 
 
 def write_basemap_static(basemap: Mapping[str, Any], static_dir: Path = STATIC_DIR) -> Path:

@@ -51,6 +51,22 @@ def month_abbr(d: dt.date) -> str:
     return format_date(d, "LLL", locale=i18n.locale())
 
 
+def percent(share: float) -> str:
+    """A share (0..1) as a whole percentage in the reader's language: "80%", "80 %"."""
+    from babel.numbers import format_percent
+
+    return format_percent(share, locale=i18n.locale())
+
+
+def slider_date_format() -> str:
+    """The day sliders' date format (day.js tokens, drawn by the browser, which writes month
+    names in English only): "D MMM YYYY" in English; a language whose month names differ
+    gives a numeric format in its catalog ("DD.MM.YYYY")."""
+    # TRANSLATORS: a date format in day.js tokens (D, DD, MM, MMM, YYYY) for the day sliders.
+    # The browser writes month names (MMM) in English only: use a numeric format, DD.MM.YYYY.
+    return i18n._("D MMM YYYY")
+
+
 def number(x: float) -> str:
     """A number as the reader's language writes it, to one decimal: "1,234.5", "1 234,5"."""
     from babel.numbers import format_decimal
@@ -59,10 +75,10 @@ def number(x: float) -> str:
 
 
 def and_list(items: Sequence[str]) -> str:
-    """Items as prose: "a", "a and b", "a, b and c"."""
+    """Items as prose in the reader's language: "a", "a and b", "a, b and c"."""
     if len(items) <= 1:
         return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
+    return i18n._("{items} and {last}").format(items=", ".join(items[:-1]), last=items[-1])
 
 
 class Html(str):

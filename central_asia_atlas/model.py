@@ -210,8 +210,11 @@ class Source(Strict):
 
     @property
     def credit(self) -> str:
-        """Who published it, and through whom it was read: "Trend, via MENAFN"."""
-        return f"{self.outlet}, via {self.via}" if self.via else self.outlet
+        """Who published it, and through whom it was read: "Trend, via MENAFN" (in the
+        reader's language)."""
+        if not self.via:
+            return self.outlet
+        return self.outlet + ", " + i18n._("via {outlet}").format(outlet=self.via)
 
     @field_validator("url")
     @classmethod
@@ -299,7 +302,8 @@ class IndicatorValue(Translated):
 
     A numeric value also gives its `period` ("2023", or a part-year "2023-01/2023-09") and its
     `statistics` (an id from the catalogue's statistics: who produced the number). Which kind of
-    value an indicator takes is the catalogue's to say; the loader checks it.
+    value an indicator takes is the catalogue's to say; the loader checks it. Its `note` is the
+    reader's to see (the panel, the CSV), so the data gives it in every language too.
 
     A number we computed from two published ones (a share: partner trade over total trade, both
     of one office and one period) says so: `computed: true`, the facts stating both inputs

@@ -7,7 +7,6 @@ import json
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from html import escape
-from urllib.parse import quote
 
 from . import words
 from .catalogue import AnySpec, ComputedSpec
@@ -18,9 +17,8 @@ from .legends import Legend, indicator_legend, routes_legend
 from .mapstyle import events_at_same_place
 from .markup import dated, day, month_abbr, number
 from .model import Category, EventProps, Fact, Kind, Source, SourceKind
-
-READER_PAGE = "sources"  # the sources reader page, relative to the app's root
-
+from .reader import READER_PAGE as READER_PAGE  # re-exported: the page a passage opens in
+from .reader import reader_link
 
 STYLE = """<style>
 .atlas-panel h3, .atlas-panel-head h3 { margin: 0 0 .2rem 0; }
@@ -108,11 +106,6 @@ def _date(d: dt.date | None) -> str:
     return day(d) if d else _("undated")
 
 
-def reader_link(fact_id: str) -> str:
-    """Relative link to the highlighted passage in the sources reader."""
-    return f"{READER_PAGE}?fact={quote(fact_id, safe='')}"
-
-
 def _source_line(src: Source | None, source_id: str) -> str:
     if src is None:
         missing = _("Source {id} (not in the sources list)").format(id=source_id)
@@ -180,15 +173,16 @@ def fact_html(ref: FactRef, dataset: Dataset) -> str:
         body = f'<blockquote lang="{lang}">{escape(f.excerpt)}</blockquote>'
         reader = (
             f' · <a href="{escape(reader_link(f.id), quote=True)}">'
-            f"{escape(_('passage in the source'))}</a>"
+            + escape(_("passage in the source"))
+            + "</a>"
         )
         badge = ""
     else:
         body = ""
         reader = ""
-        badge = f'<span class="atlas-badge">{escape(_("reference"))}</span> '
+        badge = '<span class="atlas-badge">' + escape(_("reference")) + "</span> "
     note = (
-        f'<div class="atlas-meta">{escape(_("Note: {note}").format(note=f.note))}</div>'
+        '<div class="atlas-meta">' + escape(_("Note: {note}").format(note=f.note)) + "</div>"
         if f.note
         else ""
     )
@@ -228,7 +222,7 @@ def facts_html(refs: Iterable[FactRef], dataset: Dataset) -> str:
     for ref in sorted(refs, key=lambda r: (r.fact.date, r.fact.id)):
         groups.setdefault(ref.fact.category, []).append(ref)
     if not groups:
-        return f'<p class="atlas-meta">{escape(_("No sourced facts yet."))}</p>'
+        return '<p class="atlas-meta">' + escape(_("No sourced facts yet.")) + "</p>"
     out = []
     for cat in Category:
         if cat in groups:
@@ -263,8 +257,9 @@ def indicator_rows(
         shown_note = res.note and not res.others and not isinstance(spec, ComputedSpec)
         note = f'<div class="atlas-meta">{escape(res.note or "")}</div>' if shown_note else ""
         others = "".join(
-            f'<div class="atlas-relation" data-relation="disagrees_with">'
-            f"<b>{escape(_('Other statistics, same period:'))}</b> {escape(o.text)}</div>"
+            '<div class="atlas-relation" data-relation="disagrees_with"><b>'
+            + escape(_("Other statistics, same period:"))
+            + f"</b> {escape(o.text)}</div>"
             for o in res.others
         )
         rows.append(
@@ -324,7 +319,7 @@ def ties_html(
             ]
             body = f"<ul>{''.join(items)}</ul>"
         else:
-            body = f'<p class="atlas-meta">{escape(_("None cited in the sources here."))}</p>'
+            body = '<p class="atlas-meta">' + escape(_("None cited in the sources here.")) + "</p>"
         blocks.append(
             f'<div data-side="{escape(side.value, quote=True)}"><h4 style="border-color:'
             f'{escape(colour, quote=True)}">{escape(cat.side_label(side))} ({len(cited)})</h4>'
@@ -409,7 +404,7 @@ def country_html(
         refs = dataset.facts_for_country(iso3, as_of)
         region = dataset.region_only_facts(as_of)
         region_part = (
-            f"<h4>{escape(_('Central Asia as a whole'))}</h4>{facts_html(region, dataset)}"
+            "<h4>" + escape(_("Central Asia as a whole")) + f"</h4>{facts_html(region, dataset)}"
             if region
             else ""
         )
@@ -432,7 +427,7 @@ def country_html(
             else ""
         )
         body = "".join(fact_html(r, dataset) for r in picked) or (
-            f'<p class="atlas-meta">{escape(_("No sourced facts yet."))}</p>'
+            '<p class="atlas-meta">' + escape(_("No sourced facts yet.")) + "</p>"
         )
         heading = _("Facts: {group}, newest first").format(group=label)
         facts_part = (
@@ -441,8 +436,11 @@ def country_html(
         shown = {r.fact.id for r in picked}
     inner = (
         (_head(dataset, iso3, as_of) if head else "")
-        + f"<h4>{escape(_('Ties on each side'))}</h4>{ties_html(dataset, iso3, as_of, shown)}"
-        f"<h4>{escape(_('Indicators'))}</h4>{indicator_rows(dataset, iso3, table)}"
+        + "<h4>"
+        + escape(_("Ties on each side"))
+        + f"</h4>{ties_html(dataset, iso3, as_of, shown)}<h4>"
+        + escape(_("Indicators"))
+        + f"</h4>{indicator_rows(dataset, iso3, table)}"
         f"{facts_part}"
     )
     return _panel("country", iso3, inner, style)
@@ -539,7 +537,7 @@ def event_html(dataset: Dataset, event_id: str, style: bool = True) -> str:
         f"{escape(o.name)}</summary>{_event_body(dataset, o)}</details>"
         for o in more
     )
-    also_part = f"<h4>{escape(_('Also at this place'))}</h4>{also}" if more else ""
+    also_part = "<h4>" + escape(_("Also at this place")) + f"</h4>{also}" if more else ""
     inner = f"<h3>{escape(p.name)}</h3>{_event_body(dataset, p)}{also_part}"
     return _panel("event", p.id, inner, style)
 

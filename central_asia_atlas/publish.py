@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, NamedTuple
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
-from . import indicators
+from . import i18n, indicators
 from . import selection as sel
 from .exports import csv_safe
 from .i18n import N_, _, ngettext
@@ -85,10 +85,14 @@ def embed_code(
     view: sel.View,
     width: int | str = "100%",
     height: int | str = EMBED_HEIGHT,
-    title: str = APP_TITLE,
+    title: str | None = None,
 ) -> str:
-    """Copy-paste iframe code: ``?embed=true`` plus the view; every attribute value escaped."""
+    """Copy-paste iframe code: ``?embed=true`` plus the view; every attribute value escaped.
+    The frame's title (for screen readers) is the atlas's name in the view's language."""
     src = share_url(base_url, view, embed="true")
+    if title is None:
+        with i18n.use(view.lang):
+            title = app_title()
 
     def attr(value: object) -> str:
         return html.escape(str(value), quote=True)
@@ -106,7 +110,12 @@ def shown_day(view: sel.View, today: dt.date | None) -> dt.date:
 
 
 def citation(ds: Dataset, view: sel.View, url: str, accessed: dt.date) -> str:
-    """One line to cite the view: title, URL, data version, day accessed."""
+    """One line to cite the view, in its language: title, URL, data version, day accessed."""
+    with i18n.use(view.lang):
+        return _citation(ds, view, url, accessed)
+
+
+def _citation(ds: Dataset, view: sel.View, url: str, accessed: dt.date) -> str:
     label = _spec(ds, indicator_key(ds, view)).label
     return _("{title}: “{label}”, map as of {day}. {version}. {url} (accessed {accessed}).").format(
         title=app_title(),
@@ -234,9 +243,11 @@ def shown_rows(
 
 
 def shown_csv(ds: Dataset, view: sel.View, today: dt.date | None = None) -> str:
-    """CSV of exactly what the map shows (formula-like cells neutralised, see `csv_safe`)."""
+    """CSV of exactly what the map shows (formula-like cells neutralised, see `csv_safe`), its
+    values in the view's language (its column names are stable English keys)."""
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=list(SHOWN_COLUMNS), lineterminator="\n")
     writer.writeheader()
-    writer.writerows(csv_safe(shown_rows(ds, view, today)))
+    with i18n.use(view.lang):
+        writer.writerows(csv_safe(shown_rows(ds, view, today)))
     return out.getvalue()

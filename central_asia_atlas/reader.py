@@ -18,8 +18,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
+from urllib.parse import quote
 
-from .i18n import ngettext
+from . import i18n, words
+from .i18n import _, ngettext
 from .model import Source
 
 if TYPE_CHECKING:
@@ -358,13 +360,14 @@ def _render_block(
                 parts.append(f'<mark id="fact-{html.escape(s.fact)}" class="src-anchor"></mark>')
             cls = "src-hl src-target" if target in ids else "src-hl"
             id_attr = f' id="fact-{html.escape(new[0].fact)}"' if new else ""
-            title = html.escape("Quoted by: " + ", ".join(ids))
+            title = html.escape(_("Quoted by: {ids}").format(ids=", ".join(ids)))
             parts.append(
                 f'<mark{id_attr} class="{cls}" data-facts="{html.escape(" ".join(ids))}"'
                 f' title="{title}">{body}</mark>'
             )
         elif key[0] == "uncited":
-            parts.append(f'<span class="src-uncited" title="No fact quotes this">{body}</span>')
+            uncited_title = html.escape(_("No fact quotes this"), quote=True)
+            parts.append(f'<span class="src-uncited" title="{uncited_title}">{body}</span>')
         else:
             parts.append(body)
     return "".join(parts), anchors_here
@@ -375,7 +378,7 @@ def _aside(anchors_here: Sequence[Span]) -> str:
         return ""
     items = []
     for s in anchors_here:
-        where = ", ".join(s.countries) or "region"
+        where = ", ".join(s.countries) or _("region")
         items.append(
             f"<li>{_fact_link(s.fact)} <span>({html.escape(where)})</span>"
             f"<br><span>{html.escape(s.summary)}</span></li>"
@@ -383,8 +386,13 @@ def _aside(anchors_here: Sequence[Span]) -> str:
     return '<ul style="margin:0;padding-left:1rem">' + "".join(items) + "</ul>"
 
 
-def render(text: str, spans_: Sequence[Span], target: str | None = None) -> Rendered:
-    """The document as HTML: the readable text with marks and margin notes, and the furniture."""
+def render(
+    text: str, spans_: Sequence[Span], target: str | None = None, lang: str | None = None
+) -> Rendered:
+    """The document as HTML: the readable text with marks and margin notes, and the furniture.
+
+    `lang` is the document's own language (its `lang` attribute: a screen reader reads it in
+    that language, whatever the interface's); the margin notes are in the reader's."""
     anchored: set[str] = set()
     main: list[str] = []
     furniture: list[str] = []
@@ -395,10 +403,8 @@ def render(text: str, spans_: Sequence[Span], target: str | None = None) -> Rend
             furniture.append(f'<p class="src-furniture">{inner}</p>')
             continue
         if b.kind is BlockKind.teaser and not teaser_heading_done:
-            main.append(
-                '<p class="src-meta">Also on the page: teasers of other articles, '
-                "cited as their own sources</p>"
-            )
+            also = _("Also on the page: teasers of other articles, cited as their own sources")
+            main.append(f'<p class="src-meta">{html.escape(also)}</p>')
             teaser_heading_done = True
         tag = "p"
         aside = _aside(anchors_here)
@@ -408,16 +414,48 @@ def render(text: str, spans_: Sequence[Span], target: str | None = None) -> Rend
         label = ngettext("{n} fact quotes this paragraph", "{n} facts quote this paragraph", n)
         note = f' role="note" aria-label="{html.escape(label.format(n=n))}"' if aside else ""
         main.append(
-            f'<div class="src-row"><{tag} class="src-text src-{b.kind.value}">{inner}</{tag}>'
-            f'<div class="src-aside"{note}>{aside}</div></div>'
+            f'<div class="src-row"><{tag} class="src-text src-{b.kind.value}"{own_lang(lang)}>'
+            f"{inner}"
+            f'</{tag}><div class="src-aside"{note}>{aside}</div></div>'
         )
     return Rendered(
         main=STYLE + '<div class="src-doc">' + "".join(main) + "</div>",
-        furniture=STYLE + '<div class="src-doc">' + "".join(furniture) + "</div>",
+        furniture=f'{STYLE}<div class="src-doc"{own_lang(lang)}>{"".join(furniture)}</div>',
         furniture_blocks=len(furniture),
         coverage=coverage(text, spans_),
         anchors=tuple(sorted(anchored)),
     )
+
+
+def own_lang(lang: str | None) -> str:
+    """A `lang` attribute for text in its own language (empty without one)."""
+    return f' lang="{html.escape(lang, quote=True)}"' if lang else ""
+
+
+def note_html(src: Source) -> str:
+    """A source's note (the curators', written in the language of the document it describes),
+    as a caption marked with that language."""
+    return (
+        f'<p class="src-caption"{own_lang(src.language)} style="font-size:.875rem;opacity:.8">'
+        f"{html.escape(src.note or '')}</p>"
+    )
+
+
+def sentences_html(sentences_: Sequence[str], src: Source) -> str:
+    """Sentences of a document, one per line, escaped and marked with its language."""
+    items = "".join(f"<li>{html.escape(s)}</li>" for s in sentences_)
+    return f'<ul class="src-sentences"{own_lang(src.language)}>{items}</ul>'
+
+
+READER_PAGE = "sources"  # the sources reader page, relative to the app's root
+
+
+def reader_link(fact_id: str) -> str:
+    """Relative link to the highlighted passage in the sources reader, in the reader's
+    language (the link opens a new session, which takes its language from the link)."""
+    link = f"{READER_PAGE}?fact={quote(fact_id, safe='')}"
+    lang = i18n.current()
+    return link if lang == i18n.SOURCE else f"{link}&lang={quote(lang, safe='')}"
 
 
 def scroll_script(fact_id: str) -> str:
@@ -472,20 +510,21 @@ def follow(ds: Dataset, fact_id: str | None) -> Link:
         return Link()
     ref = ds.fact_ref(fact_id)
     if ref is None:
-        return Link(problem="The linked fact is not in the data (it may have been renamed).")
+        return Link(problem=_("The linked fact is not in the data (it may have been renamed)."))
     doc = document_of(ds, ref.fact.source)
     if doc is None:
         src = ds.sources.get(ref.fact.source)
         title = src.title if src else ref.fact.source
-        return Link(
-            fact=ref.fact.id,
-            note=f"Fact {ref.fact.id}: {ref.fact.summary} Source (no stored text): {title}.",
+        note = _("Fact {id}: {summary} Source (no stored text): {title}.").format(
+            id=ref.fact.id, summary=ref.fact.summary, title=title
         )
+        return Link(fact=ref.fact.id, note=note)
     return Link(fact=ref.fact.id, document=doc)
 
 
 def byline(src: Source) -> str:
     """One line naming a source: outlet, author, date, kind, the day it was read (plain text)."""
-    parts = [src.outlet, src.author or "no author named", str(src.published or "undated")]
-    read = [f"read {src.accessed}"] if src.accessed else []
-    return " · ".join([*parts, src.kind.value, *read])
+    published = src.published.isoformat() if src.published else _("undated")
+    parts = [src.outlet, src.author or _("no author named"), published]
+    read = [_("read {day}").format(day=src.accessed.isoformat())] if src.accessed else []
+    return " · ".join([*parts, words.source_kind(src.kind), *read])

@@ -4,12 +4,14 @@ the guard that sends a deep link on a fresh server through the app's frame."""
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import threading
 from collections.abc import Iterator
 
 import streamlit as st
 
+from . import i18n
 from .cache import basemap, dataset, indicator_table_at
 
 _warmed = threading.Event()  # set when the warm-up has ended (or was never started)
@@ -38,7 +40,7 @@ def _warm_up() -> None:
 
         dataset()
         basemap()
-        indicator_table_at(None, None)  # the map's first view: today, every signal
+        indicator_table_at(None, None, i18n.SOURCE)  # the map's first view: today, every signal
     except Exception:  # the first run makes it again, and shows the error to the reader
         logging.getLogger(__name__).exception("warm-up failed; the first run retries")
     finally:
@@ -48,6 +50,20 @@ def _warm_up() -> None:
 def wait_for_warm_up(timeout: float = 60.0) -> None:
     """Before a page's run (app_frame.py): let a warm-up still under way end first."""
     _warmed.wait(timeout)
+
+
+def declare_language(lang: str) -> None:
+    """Declare the page's language on its root element (`<html lang>`), for screen readers,
+    braille displays, hyphenation and the browser's offer to translate.
+
+    Streamlit's page shell says `lang="en"` whatever the page shows, and has no option for it
+    (1.67: `st.set_page_config` takes none; streamlit/streamlit#15726 asks for one), so a
+    script sets it, at every full run (a language switch reruns the page). The element shows
+    nothing; the app's frame puts it in the sidebar, out of the page's flow."""
+    st.html(
+        f"<script>document.documentElement.lang = {json.dumps(lang)};</script>",
+        unsafe_allow_javascript=True,
+    )
 
 
 def run_through_entrypoint() -> None:

@@ -9,7 +9,9 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from . import i18n
 from .compare import parse_signals
+from .i18n import N_, _
 from .model import FIVE
 from .timeline import parse_as_of
 
@@ -37,6 +39,7 @@ class View:
     routes: bool = True
     as_of: dt.date | None = None  # None: today (every fact)
     signals: tuple[str, ...] | None = None  # the signals that count (None: all of them)
+    lang: str = i18n.SOURCE  # the reader's language: the interface's and every export's
 
 
 def valid(sel: Selection, known: Mapping[str, Collection[str]] | None = None) -> bool:
@@ -96,6 +99,14 @@ def _shown(value: str) -> str:
     return "".join(ch if ch.isalnum() or ch in " -_.…" else "?" for ch in short)
 
 
+# A kind of selection as a notice names it.
+_KIND_WORDS = {"country": N_("country"), "route": N_("route"), "event": N_("event")}
+_NO_SUCH_ID = {
+    "route": N_("no route has that id"),
+    "event": N_("no event has that id"),
+}
+
+
 def from_query_params(
     params: Mapping[str, Any],
     indicators: Collection[str],
@@ -105,7 +116,8 @@ def from_query_params(
     """The view a deep link asks for, e.g. `?country=KAZ&indicator=un_es11_1&routes=1`.
 
     Also `route=<id>` and `event=<id>` select a route or an event, `as_of=YYYY-MM-DD` the day,
-    and `signals=a,b` (or `none`) the signals that count, when `signal_ids` are given. An
+    `signals=a,b` (or `none`) the signals that count, when `signal_ids` are given, and
+    `lang=ru` the reader's language (one of `i18n.languages()`; absent: English). An
     invalid value is ignored and explained in a short notice; this never raises. Unknown
     parameters are left alone (other pages use their own).
     """
@@ -118,15 +130,22 @@ def from_query_params(
         candidate = Selection(kind, raw.upper() if kind == "country" else raw)
         if len(raw) > _MAX_PARAM or not valid(candidate, known):
             if kind == "country":
-                hint = f"use one of {', '.join(FIVE)}"
+                hint = _("use one of {list}").format(list=", ".join(FIVE))
             else:
-                hint = f"no {kind} has that id"
-            notices.append(f"Ignored {kind}={_shown(raw)!r} from the link: {hint}.")
+                hint = _(_NO_SUCH_ID[kind])
+            notices.append(
+                _("Ignored {param} from the link: {hint}.").format(
+                    param=f"{kind}={_shown(raw)!r}", hint=hint
+                )
+            )
             continue
         if selection is not None:
             notices.append(
-                f"Ignored {kind}={_shown(raw)!r}: the link already selects "
-                f"{selection.kind} {selection.id}."
+                _("Ignored {param}: the link already selects {kind} {id}.").format(
+                    param=f"{kind}={_shown(raw)!r}",
+                    kind=_(_KIND_WORDS[selection.kind]),
+                    id=selection.id,
+                )
             )
             continue
         selection = candidate
@@ -138,8 +157,9 @@ def from_query_params(
             indicator = raw_ind
         else:
             notices.append(
-                f"Ignored indicator={_shown(raw_ind)!r} from the link: no such indicator; "
-                "showing the default."
+                _("Ignored {param} from the link: no such indicator; showing the default.").format(
+                    param=f"indicator={_shown(raw_ind)!r}"
+                )
             )
 
     routes = True
@@ -152,14 +172,16 @@ def from_query_params(
             routes = False
         else:
             notices.append(
-                f"Ignored routes={_shown(raw_routes)!r} from the link: use routes=1 or routes=0."
+                _("Ignored {param} from the link: use routes=1 or routes=0.").format(
+                    param=f"routes={_shown(raw_routes)!r}"
+                )
             )
     as_of = None
     raw_day = _param(params, "as_of")
     if raw_day:
         as_of = parse_as_of(raw_day)
         if as_of is None:
-            notices.append("Ignored as_of from the link: give a day as YYYY-MM-DD.")
+            notices.append(_("Ignored as_of from the link: give a day as YYYY-MM-DD."))
 
     signals: tuple[str, ...] | None = None
     raw_signals = _param(params, "signals")
@@ -169,10 +191,24 @@ def from_query_params(
         signals = tuple(chosen or ())
         if chosen is not None and len(chosen) < len(wanted):
             notices.append(
-                f"Ignored unknown signal(s) in signals={_shown(raw_signals)!r} from the link."
+                _("Ignored unknown signal(s) in {param} from the link.").format(
+                    param=f"signals={_shown(raw_signals)!r}"
+                )
             )
 
-    return View(selection, indicator, routes, as_of, signals), notices
+    lang = i18n.SOURCE
+    raw_lang = _param(params, "lang")
+    if raw_lang:
+        if (code := i18n.parse(raw_lang)) is not None:
+            lang = code
+        else:
+            notices.append(
+                _("Ignored {param} from the link: use one of {list}.").format(
+                    param=f"lang={_shown(raw_lang)!r}", list=", ".join(i18n.languages())
+                )
+            )
+
+    return View(selection, indicator, routes, as_of, signals, lang), notices
 
 
 def to_query_params(view: View, default_indicator: str | None) -> dict[str, str]:
@@ -187,4 +223,6 @@ def to_query_params(view: View, default_indicator: str | None) -> dict[str, str]
         out["as_of"] = view.as_of.isoformat()
     if view.signals is not None:
         out["signals"] = ",".join(view.signals) or "none"
+    if view.lang != i18n.SOURCE:  # English, the default, is not written
+        out["lang"] = view.lang
     return out

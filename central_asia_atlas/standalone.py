@@ -13,7 +13,7 @@ import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from . import panel
+from . import i18n, panel
 from . import selection as sel
 from .dataset import ROOT
 from .i18n import _
@@ -98,8 +98,20 @@ def standalone_html(
     """One self-contained HTML file of the view (folium, Leaflet inlined, no tiles, no CDN).
 
     Opened from file:// it makes no request at all. Tooltips carry names and values only;
-    the facts' excerpts stay in the app, which the file links back to.
+    the facts' excerpts stay in the app, which the file links back to. In the view's language,
+    which its root element declares.
     """
+    with i18n.use(view.lang):
+        return _standalone_html(ds, view, app_url, basemap, today)
+
+
+def _standalone_html(
+    ds: Dataset,
+    view: sel.View,
+    app_url: str,
+    basemap: Mapping[str, Any] | None,
+    today: dt.date | None,
+) -> str:
     import folium
 
     from . import mapview  # folium: imported when a map is drawn
@@ -114,18 +126,19 @@ def standalone_html(
         group.add_to(m)
     e = html.escape
     link = share_url(app_url, view)
-    as_of_day = day(shown_day(view, today))
+    as_of = _("As of {day}").format(day=day(shown_day(view, today)))
+    open_app = _("Open this view in the app")
+    own_words = _("(every value with its sources’ own words).")
     boxes = (
         f'<div class="atlas-box atlas-title"><h1>{e(spec.label)}</h1>'
-        f'<div class="atlas-meta">{e(_("As of {day}").format(day=as_of_day))} · '
+        f'<div class="atlas-meta">{e(as_of)} · '
         f"{e(app_title())}</div></div>"
         f'<div class="atlas-box atlas-legend-box" id="atlas-legend">'
         f"{_legend_html(ds, view, spec, shown)}</div>"
         f'<div class="atlas-box atlas-foot" id="atlas-foot">{e(source_line(ds, shown))}.<br>'
         f"{e(data_version(ds).text)}. "
         f'<a href="{e(link, quote=True)}" target="_blank" rel="noopener">'
-        f"{e(_('Open this view in the app'))}</a> "
-        f"{e(_('(every value with its sources’ own words).'))}</div>"
+        f"{e(open_app)}</a> {e(own_words)}</div>"
     )
     root: Any = m.get_root()
     root.title = e(f"{spec.label} · {app_title()}")
@@ -134,4 +147,5 @@ def standalone_html(
     root.header.add_child(folium.Element(_PAGE_CSS), name="atlas_page_css")
     root.html.add_child(folium.Element(boxes), name="atlas_boxes")
     text: str = root.render()
-    return text
+    # the file's language, for screen readers (folium writes a bare <html>)
+    return text.replace("<html>", f'<html lang="{e(i18n.current(), quote=True)}">', 1)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import warnings
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -435,9 +435,11 @@ def load_catalogue(data_dir: Path, problems: list[Problem]) -> Catalogue:
     return cat.build(doc, report)
 
 
-def check_basemap(data_dir: Path, problems: list[Problem]) -> None:
-    """The basemap is a readable FeatureCollection of polygons. (The map leaves out what it
-    cannot draw and still shows the five; this says so instead of failing silently.)"""
+def check_basemap(data_dir: Path, problems: list[Problem], languages: tuple[str, ...] = ()) -> None:
+    """The basemap is a readable FeatureCollection of polygons, each neighbour named in every
+    one of the catalogue's `languages` (``i18n: {ru: {name: ...}}``: the map's labels). (The
+    map leaves out what it cannot draw and still shows the five; this says so instead of
+    failing silently.)"""
     label = f"{data_dir.name}/{BASEMAP_FILE}"
     raw = _read_text(data_dir / BASEMAP_FILE, label, problems)
     if raw is None:
@@ -466,6 +468,31 @@ def check_basemap(data_dir: Path, problems: list[Problem]) -> None:
                 "are not drawn",
             )
         )
+    problems.extend(_untranslated_neighbours(label, doc["features"], languages))
+
+
+def _untranslated_neighbours(
+    label: str, features: list[Any], languages: tuple[str, ...]
+) -> Iterator[Problem]:
+    from babel import Locale
+
+    for lang in languages:
+        language = Locale.parse(lang).english_name or lang
+        for f in features:
+            props = f.get("properties") if isinstance(f, dict) else None
+            if not isinstance(props, dict) or not props.get("name"):
+                continue
+            names = props.get("i18n")
+            given = names.get(lang) if isinstance(names, dict) else None
+            name = given.get("name") if isinstance(given, dict) else None
+            if not isinstance(name, str) or not name.strip():
+                yield Problem(
+                    label,
+                    f"no {language} ({lang}) text for name",
+                    str(props["name"]),
+                    None,
+                    f"i18n.{lang}.name",
+                )
 
 
 def _apply(facts: list[Fact], changes: Mapping[int, Fact | None]) -> list[Fact] | None:
@@ -497,7 +524,7 @@ def _read_all(
         for kind in FILES
     }
     if (data_dir / BASEMAP_FILE).exists():  # optional: without it the five stand on water
-        check_basemap(data_dir, problems)
+        check_basemap(data_dir, problems, catalogue.languages)
     return sources, texts, catalogue, loaded
 
 

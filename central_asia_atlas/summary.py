@@ -8,8 +8,9 @@ from collections.abc import Iterable, Mapping
 from html import escape
 from typing import TYPE_CHECKING
 
+from . import words
 from .catalogue import CategoricalSpec, ComputedSpec, NumericSpec
-from .i18n import _
+from .i18n import N_, _, ngettext
 from .indicators import NO_DATA, IndicatorResult, compute, legend_entries, signals_by_side
 from .markup import and_list, dated, day
 from .model import SourceKind
@@ -27,20 +28,32 @@ def country_summary(
     """Sentences that say, in words, what the map shows for `iso3` (one paragraph each)."""
     country = ds.country(iso3)
     if country is None:
-        return [f"{iso3}: no data."]
+        return [_("{id}: no data.").format(id=iso3)]
     p = country.props
     refs = ds.facts_for_country(iso3, as_of)
-    out = [f"{p.name}. Capital: {p.capital.name}."]
+    out = [_("{country}. Capital: {capital}.").format(country=p.name, capital=p.capital.name)]
     if refs:
         sources = {r.fact.source for r in refs}
         first, last = refs[0].fact.date, refs[-1].fact.date
-        out.append(
-            f"The sources cite {len(refs)} fact{'s' if len(refs) != 1 else ''} about "
-            f"{p.name}, dated {day(first)} to {day(last)}, from {len(sources)} "
-            f"source{'s' if len(sources) != 1 else ''}."
+        cite = ngettext(
+            "The sources cite {n} fact about {country}, dated {first} to {last}, {from_sources}.",
+            "The sources cite {n} facts about {country}, dated {first} to {last}, {from_sources}.",
+            len(refs),
         )
+        from_sources = ngettext("from {n} source", "from {n} sources", len(sources))
+        out.append(
+            cite.format(
+                n=len(refs),
+                country=p.name,
+                first=day(first),
+                last=day(last),
+                from_sources=from_sources.format(n=len(sources)),
+            )
+        )
+    elif as_of:
+        out.append(_("No fact about {country} is recorded by then.").format(country=p.name))
     else:
-        out.append(f"No fact about {p.name} is recorded" + (" by then." if as_of else "."))
+        out.append(_("No fact about {country} is recorded.").format(country=p.name))
     known, unknown = [], []
     for key, spec in ds.catalogue.indicators.items():
         if isinstance(spec, ComputedSpec):
@@ -51,9 +64,9 @@ def country_summary(
         else:
             known.append(f"{spec.label}: {res.label}")
     if known:
-        out.append("Indicators. " + "; ".join(known) + ".")
+        out.append(_("Indicators. {list}.").format(list="; ".join(known)))
     if unknown:
-        out.append("No data for: " + "; ".join(unknown) + ".")
+        out.append(_("No data for: {list}.").format(list="; ".join(unknown)))
     cat = ds.catalogue
     chosen = None if signals is None else set(signals)
     for side, cited in signals_by_side(ds, iso3, as_of).items():
@@ -61,28 +74,43 @@ def country_summary(
         total = len([s for s in cat.signals_of([side]) if chosen is None or s in chosen])
         name = cat.side_label(side)
         if counted:
+            cited_line = ngettext(
+                "{side} cited ({n} of {total} kinds): {list}.",
+                "{side} cited ({n} of {total} kinds): {list}.",
+                total,
+            )
             out.append(
-                f"{name} cited ({len(counted)} of {total} kinds): "
-                + "; ".join(cat.signal_label(s) for s in counted)
-                + "."
+                cited_line.format(
+                    side=name,
+                    n=len(counted),
+                    total=total,
+                    list="; ".join(cat.signal_label(s) for s in counted),
+                )
             )
         else:
-            out.append(f"{name}: none cited (of {total} kinds counted).")
+            none_line = ngettext(
+                "{side}: none cited (of {total} kinds counted).",
+                "{side}: none cited (of {total} kinds counted).",
+                total,
+            )
+            out.append(none_line.format(side=name, total=total))
     routes = [r.props for r in ds.routes if iso3 in r.props.countries]
     if routes:
+        via = {True: _("through Russia"), False: _("not through Russia")}
         parts = [
-            f"{r.name} ({r.commodity.value}, {r.status.value}, "
-            f"{'through Russia' if r.transits_russia else 'not through Russia'})"
+            f"{r.name} ({words.commodity(r.commodity)}, {words.status(r.status)}, "
+            f"{via[r.transits_russia]})"
             for r in routes
         ]
-        out.append("Energy export routes: " + "; ".join(parts) + ".")
+        out.append(_("Energy export routes: {list}.").format(list="; ".join(parts)))
     events = [e.props for e in ds.events if iso3 in e.props.countries and e.props.known_on(as_of)]
     if events:
         parts = [f"{e.name} ({e.place}, {day(e.date)})" for e in events]
-        out.append("Events: " + "; ".join(parts) + ".")
+        out.append(_("Events: {list}.").format(list="; ".join(parts)))
     if refs:
         latest = refs[-1].fact
-        out.append(f"Latest fact ({dated(latest.date, latest.date_precision)}): {latest.summary}")
+        when = dated(latest.date, latest.date_precision)
+        out.append(_("Latest fact ({date}): {summary}").format(date=when, summary=latest.summary))
     return out
 
 
@@ -91,35 +119,42 @@ def indicator_notes(ds: Dataset) -> list[tuple[str, str, str]]:
     cat = ds.catalogue
     out = []
     for spec in cat.indicators.values():
-        classes = ", ".join(label for _, label, _ in legend_entries(spec))
+        classes = ", ".join(label for _value, label, _colour in legend_entries(spec))
         if isinstance(spec, ComputedSpec):
-            sides = " and ".join(cat.side_label(s) for s in spec.sides)
-            minus = " and ".join(cat.side_label(s) for s in spec.minus_sides)
-            how = (
-                f"Computed from the facts' signals: the kinds of signal cited on the side "
-                f"'{sides}'"
-                + (f", minus those on the side '{minus}'" if minus else "")
-                + f" (counted per kind, not per fact). Classes: {classes}."
-            )
+            sides = and_list([cat.side_label(s) for s in spec.sides])
+            minus = and_list([cat.side_label(s) for s in spec.minus_sides])
+            if minus:
+                how = _(
+                    "Computed from the facts' signals: the kinds of signal cited on the side "
+                    "'{sides}', minus those on the side '{minus}' (counted per kind, not per "
+                    "fact). Classes: {classes}."
+                ).format(sides=sides, minus=minus, classes=classes)
+            else:
+                how = _(
+                    "Computed from the facts' signals: the kinds of signal cited on the side "
+                    "'{sides}' (counted per kind, not per fact). Classes: {classes}."
+                ).format(sides=sides, classes=classes)
         elif isinstance(spec, NumericSpec):
             prefer = ", ".join(cat.statistics_label(s) or s for s in spec.prefer)
-            how = (
-                f"A number in {spec.unit} stored for the country by period, with its statistics "
-                "and the facts that state it; the map shows the latest period over by the "
-                "'as of' day"
-                + (
-                    f", and where two statistics give the same period, the first of: {prefer}"
-                    if prefer
-                    else ""
-                )
-                + f". Bins: {classes}."
-            )
+            if prefer:
+                how = _(
+                    "A number in {unit} stored for the country by period, with its statistics "
+                    "and the facts that state it; the map shows the latest period over by the "
+                    "'as of' day, and where two statistics give the same period, the first of: "
+                    "{prefer}. Bins: {classes}."
+                ).format(unit=spec.unit, prefer=prefer, classes=classes)
+            else:
+                how = _(
+                    "A number in {unit} stored for the country by period, with its statistics "
+                    "and the facts that state it; the map shows the latest period over by the "
+                    "'as of' day. Bins: {classes}."
+                ).format(unit=spec.unit, classes=classes)
         else:
             assert isinstance(spec, CategoricalSpec)
-            how = (
+            how = _(
                 "Curated: a value stored for the country, backed by the facts it lists; it holds "
-                f"from its earliest fact's date. Classes: {classes}."
-            )
+                "from its earliest fact's date. Classes: {classes}."
+            ).format(classes=classes)
         out.append((spec.label, spec.description, how))
     return out
 
@@ -135,26 +170,38 @@ def seed_caveat(ds: Dataset) -> str:
         (s for s in ds.sources.values() if s.file and s.part_of is None),
         key=lambda s: (s.published is None, s.published),
     )
-    kinds = {SourceKind.opinion: "an opinion piece", SourceKind.newsroom: "a news report"}
     parts = [
-        f"{kinds.get(s.kind, s.kind.value)} ({s.credit}, "
-        f"{day(s.published) if s.published else 'undated'})"
+        _("{kind} ({credit}, {date})").format(
+            kind=_(_DOCUMENT_KINDS[s.kind])
+            if s.kind in _DOCUMENT_KINDS
+            else words.source_kind(s.kind),
+            credit=s.credit,
+            date=day(s.published) if s.published else _("undated"),
+        )
         for s in docs
     ]
-    return f"The stored source documents are {and_list(parts)}." if parts else ""
+    if not parts:
+        return ""
+    return _("The stored source documents are {list}.").format(list=and_list(parts))
+
+
+_DOCUMENT_KINDS = {
+    SourceKind.opinion: N_("an opinion piece"),
+    SourceKind.newsroom: N_("a news report"),
+}
 
 
 # Software the app ships or runs on in the browser; data licences come from sources.yaml.
 SOFTWARE = (
     (
-        "Leaflet 1.9.4 (vendored in static/leaflet)",
+        N_("Leaflet 1.9.4 (vendored in static/leaflet)"),
         "BSD-2-Clause",
         "© Volodymyr Agafonkin, CloudMade",
     ),
     ("Streamlit", "Apache-2.0", "Snowflake Inc"),
-    ("folium", "MIT", "Rob Story and contributors"),
+    ("folium", "MIT", N_("Rob Story and contributors")),
     ("Vega-Altair", "BSD-3-Clause", "Vega-Altair Developers"),
-    ("streamlit-folium", "not stated in the installed package's metadata", "Randy Zwitch"),
+    ("streamlit-folium", N_("not stated in the installed package's metadata"), "Randy Zwitch"),
 )
 
 
@@ -170,7 +217,9 @@ def licence_rows(ds: Dataset) -> list[dict[str, str]]:
         for s in sorted(ds.sources.values(), key=lambda s: s.id)
         if s.licence
     ]
-    rows += [{"what": w, "licence": lic, "attribution": a, "url": ""} for w, lic, a in SOFTWARE]
+    rows += [
+        {"what": _(w), "licence": _(lic), "attribution": _(a), "url": ""} for w, lic, a in SOFTWARE
+    ]
     return rows
 
 

@@ -7,14 +7,18 @@ shared with other pages and the tests:
 - ``as_of``: the day every page shows (a date; absent: today); a link may carry ``?as_of=``.
 - ``signals``: the signals that count, chosen on the Compare page (ids; absent: all); a
   link may carry ``?signals=``.
+- ``lang``: the reader's language (a code of `i18n.languages()`; absent: the link's, else
+  English), chosen with the language switch on every page; a link may carry ``?lang=``.
 - ``atlas_view``: the map's part of the canonical `selection.View` (it survives page
   switches; widgets do not); `view` gives the whole view, day and signals included.
 
 This module is the one owner of these keys: pages read and set them through `start`, `view`,
-`as_of`, `signals`, `set_as_of`, `set_signals` and `url_update`, never by hand.
+`as_of`, `signals`, `language`, `set_as_of`, `set_signals`, `set_language` and `url_update`,
+never by hand.
 - ``atlas_notices``: what was ignored from the link, kept until the reader selects something.
 - ``atlas_map``: the map component's latest value (see component.map_component).
 - ``atlas_share``: the Share button was pressed (the dialog opens in the run that follows).
+- ``w_lang``: the language switch (in the sidebar, on every page).
 - widget keys ``w_indicator``, ``w_routes``, ``w_country``, ``w_line``, ``w_as_of`` (the
   day slider above the map, in step with the Timeline page's), ``w_facts`` (which of a
   country's facts the panel shows) and ``w_tiles``; ``facts_limit``: how many of them.
@@ -27,8 +31,9 @@ from collections.abc import Collection, Mapping, MutableMapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, cast
 
-from . import compare, timeline
+from . import compare, i18n, timeline
 from . import selection as sel
+from .i18n import _
 from .model import FIVE
 from .panel import LATEST, FactsView
 
@@ -53,8 +58,14 @@ def choices(ds: Dataset) -> Choices:
     return Choices(
         names={c.props.iso3: c.props.name for c in ds.countries},
         lines={
-            **{f"route:{r.props.id}": f"Route: {r.props.name}" for r in ds.routes},
-            **{f"event:{e.props.id}": f"Event: {e.props.name}" for e in ds.events},
+            **{
+                f"route:{r.props.id}": _("Route: {name}").format(name=r.props.name)
+                for r in ds.routes
+            },
+            **{
+                f"event:{e.props.id}": _("Event: {name}").format(name=e.props.name)
+                for e in ds.events
+            },
         },
         known={
             "country": set(FIVE),
@@ -86,6 +97,8 @@ def start(
         ss["as_of"] = view.as_of
     if "signals" not in ss and view.signals is not None:
         ss["signals"] = list(view.signals)
+    if LANG not in ss:
+        ss[LANG] = view.lang
     ss["atlas_default"] = default
     ss["atlas_view"] = replace(
         view, indicator=view.indicator or default, as_of=None, signals=None
@@ -96,7 +109,45 @@ def start(
 def view(ss: State, known_signals: Collection[str]) -> sel.View:
     """The session's whole view: the map's part, the day and the signals that count."""
     base: sel.View = ss["atlas_view"]
-    return replace(base, as_of=as_of(ss), signals=signals(ss, known_signals))
+    return replace(
+        base, as_of=as_of(ss), signals=signals(ss, known_signals), lang=current_language(ss)
+    )
+
+
+LANG = "lang"
+
+
+def language(ss: State, params: Mapping[str, Any]) -> str:
+    """The language of this page run: the session's; in a new session, the link's (`?lang=`,
+    if it names one of `i18n.languages()`), else English. The app's frame asks first, before
+    any page has started the view (`start`), since the navigation is in the language too."""
+    if LANG not in ss:
+        ss[LANG] = i18n.parse(params.get(LANG)) or i18n.SOURCE
+    return current_language(ss)
+
+
+def on_language_switch(ss: State) -> None:
+    """The language switch (``w_lang``) moved: every page in its language, the view kept."""
+    set_language(ss, ss.get(LANGUAGE_SWITCH))
+
+
+LANGUAGE_SWITCH = "w_lang"
+
+
+def sync_language_switch(ss: State) -> None:
+    """Set the language switch from the session's language (before the switch is drawn)."""
+    ss[LANGUAGE_SWITCH] = current_language(ss)
+
+
+def current_language(ss: State) -> str:
+    """The session's language (English if none is set, or one without a catalog)."""
+    code = ss.get(LANG)
+    return code if isinstance(code, str) and code in i18n.languages() else i18n.SOURCE
+
+
+def set_language(ss: State, code: object) -> None:
+    """Show every page in `code` (one of `i18n.languages()`; anything else: English)."""
+    ss[LANG] = i18n.parse(code) or i18n.SOURCE
 
 
 def set_as_of(ss: State, day: dt.date | None) -> None:
@@ -135,7 +186,7 @@ def context_caption(day: dt.date | None, chosen: tuple[str, ...] | None) -> str 
     """A line saying that the map follows another page's day or signals; None if it doesn't."""
     if chosen is None:
         return None
-    return "The signal counts use the signals chosen on the Compare page."
+    return _("The signal counts use the signals chosen on the Compare page.")
 
 
 class Callbacks:
@@ -259,7 +310,7 @@ def sync_selection(ss: State) -> sel.View:
     return view
 
 
-SHARED = ("as_of", "signals")  # the query parameters every page carries
+SHARED = ("as_of", "signals", "lang")  # the query parameters every page carries
 
 
 def shared_url_update(
@@ -279,7 +330,7 @@ def url_update(
     """The query parameters that restore the session's whole view, or None if the URL
     (`current`) already says exactly that. Without `known_signals` the link carries the day but
     not the signals."""
-    whole = replace(ss["atlas_view"], as_of=as_of(ss))
+    whole = replace(ss["atlas_view"], as_of=as_of(ss), lang=current_language(ss))
     if known_signals is not None:
         whole = replace(whole, signals=signals(ss, known_signals))
     want = sel.to_query_params(whole, ss.get("atlas_default"))

@@ -7,6 +7,8 @@ with `_` when shown; the data keeps its enum values as they are.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from .i18n import N_, _
 from .model import (
     Category,
@@ -97,3 +99,76 @@ def quality(value: GeometryQuality) -> str:
 
 def precision(value: DatePrecision) -> str:
     return _(_PRECISION.get(value, value.value))
+
+
+# The columns of the tables the pages show. On screen a column's header is its name in the
+# reader's language; in a CSV file it stays the English name (a stable key for scripts).
+# TRANSLATORS: these are the headers of the tables' columns (the English is the CSV's name).
+_COLUMNS = (
+    N_("id"),
+    N_("date"),
+    N_("date_precision"),
+    N_("date_note"),
+    N_("end_date"),
+    N_("category"),
+    N_("summary"),
+    N_("countries"),
+    N_("country"),
+    N_("stored_in"),
+    N_("actors"),
+    N_("signals"),
+    N_("source"),
+    N_("source_title"),
+    N_("outlet"),
+    N_("via"),
+    N_("author"),
+    N_("published"),
+    N_("url"),
+    N_("source_kind"),
+    N_("accessed"),
+    N_("excerpt"),
+    N_("start"),
+    N_("end"),
+    N_("note"),
+    N_("indicator"),
+    N_("label"),
+    N_("value"),
+    N_("number"),
+    N_("unit"),
+    N_("period"),
+    N_("statistics"),
+    N_("since"),
+    N_("facts"),
+    N_("outlets"),
+    N_("urls"),
+    N_("name"),
+    N_("commodity"),
+    N_("status"),
+    N_("transits_russia"),
+    N_("operator"),
+    N_("capacity"),
+    N_("length_km"),
+    N_("geometry_quality"),
+    N_("geometry_note"),
+    N_("geometry_sources"),
+    N_("place"),
+    N_("lon"),
+    N_("lat"),
+    N_("kind"),
+    N_("title"),
+    N_("licence"),
+    N_("attribution"),
+    N_("what"),
+    N_("link"),
+)
+_COLUMN_SET = frozenset(_COLUMNS)
+
+
+def column(name: str) -> str:
+    """A table column's header in the reader's language (its name, if it is not one of ours)."""
+    return _(name) if name in _COLUMN_SET else name
+
+
+def headers(names: Iterable[str]) -> dict[str, str]:
+    """{column: header} for st.dataframe's column_config: every column named for the reader."""
+    return {name: column(str(name)) for name in names}

@@ -10,7 +10,7 @@ import streamlit as st
 
 from central_asia_atlas import cache, component, mapstyle, markup, panel, publish, runtime, timeline
 from central_asia_atlas import viewstate as vs
-from central_asia_atlas.i18n import _, current
+from central_asia_atlas.i18n import _, current, use
 from central_asia_atlas.model import FIVE
 from central_asia_atlas.selection import View
 
@@ -19,6 +19,9 @@ ss = st.session_state
 ds = cache.dataset()
 specs = ds.catalogue.indicators
 opts = vs.choices(ds)
+# What the select boxes show, made now, in the run's language: Streamlit may call a widget's
+# format_func outside the run (AppTest does), where the language is not set.
+labels = {k: spec.label for k, spec in specs.items()}
 cb = vs.Callbacks(ss, opts.known)  # the widgets' and the map's callbacks
 vs.start(
     ss,
@@ -35,7 +38,7 @@ embedded = st.context.is_embedded  # ?embed=true: map and panel only, for an ifr
 PANEL_BOX = "atlas_panel_box"  # embedded, the legend and the panel scroll in this box
 
 
-@st.dialog("Share this view", width="medium")
+@st.dialog(_("Share this view"), width="medium")
 def share_menu(shown: View) -> None:
     """Link, embed code, citation, and the view as PNG, SVG, HTML and CSV (built on click).
 
@@ -43,18 +46,18 @@ def share_menu(shown: View) -> None:
     none of its 14 elements), and modal, so the view it shares cannot change under it."""
     base, today = st.context.url or "http://localhost:8501/", dt.date.today()
     link = publish.share_url(base, shown)
-    st.caption("Link to this view")
+    st.caption(_("Link to this view"))
     st.code(link, language=None, wrap_lines=True)
-    st.caption("Embed code (an iframe 600 px high)")
+    st.caption(_("Embed code (an iframe {px} px high)").format(px=publish.EMBED_HEIGHT))
     st.code(publish.embed_code(base, shown), language="html", wrap_lines=True)
-    st.caption("Cite as")
+    st.caption(_("Cite as"))
     st.code(publish.citation(ds, shown, link, today), language=None, wrap_lines=True)
     name = f"central-asia-{publish.indicator_key(ds, shown)}-{(shown.as_of or today).isoformat()}"
     files = (
         ("PNG", "png", "image/png", lambda: cache.view_image(shown, "png", today)),
         ("SVG", "svg", "image/svg+xml", lambda: cache.view_image(shown, "svg", today)),
-        ("HTML map", "html", "text/html", lambda: cache.view_html(shown, base, today)),
-        ("CSV data", "csv", "text/csv", lambda: cache.view_csv(shown, today)),
+        (_("HTML map"), "html", "text/html", lambda: cache.view_html(shown, base, today)),
+        (_("CSV data"), "csv", "text/csv", lambda: cache.view_csv(shown, today)),
     )
     for col, (label, ext, mime, build) in zip(st.columns(2) * 2, files, strict=True):
         col.download_button(
@@ -66,61 +69,65 @@ def legend(
     key: str, day: dt.date | None, signal_ids: tuple[str, ...] | None, routes: bool, note: str = ""
 ) -> None:
     """The legends and `note` under them, in one element (see cache.legends)."""
-    if shown := cache.legends(key, day, signal_ids, routes, note):
+    if shown := cache.legends(key, day, signal_ids, routes, note, vs.current_language(ss)):
         st.html(shown)
 
 
 if not embedded:
-    st.markdown(  # the heading and its line in one element (see legend)
-        "#### Central Asia between Russia, the EU and China, since February 2022\n\n"
-        ":small[:gray[Kazakhstan, Uzbekistan, Kyrgyzstan, Tajikistan and Turkmenistan: the ties "
-        "that keep each close to Moscow and the signals of distance, its ties to the EU and "
-        "China, with sources. Click a country, a route or an event, or choose one from the "
-        "lists beside the map (below it on a phone).]]"
+    heading = _("Central Asia between Russia, the EU and China, since February 2022")
+    line = _(
+        "Kazakhstan, Uzbekistan, Kyrgyzstan, Tajikistan and Turkmenistan: the ties that keep "
+        "each close to Moscow and the signals of distance, its ties to the EU and China, with "
+        "sources. Click a country, a route or an event, or choose one from the lists beside the "
+        "map (below it on a phone)."
     )
+    # the heading and its line in one element (see legend)
+    st.markdown(f"#### {heading}\n\n:small[:gray[{line}]]")
     # The controls that change the whole view, above the map and the panel, in two flex rows
     # (one block each, not one per column): what the map shows, then its layers and sharing.
     # They rerun the page; a click on the map, the select boxes or the panel reruns only the
     # fragment below, which leaves them as they are.
     with st.container(horizontal=True, vertical_alignment="bottom", gap="medium"):
         st.selectbox(
-            "Colour the map by",
+            _("Colour the map by"),
             list(specs),
             key="w_indicator",
-            format_func=lambda k: specs[k].label,
+            format_func=labels.__getitem__,
             on_change=cb.on_view,
             width=360,
         )
         st.slider(
-            "As of",
+            _("As of"),
             min_value=days[0],
             max_value=days[1],
             key="w_as_of",
             on_change=cb.on_day,
-            format="D MMM YYYY",
-            help="The map, legend and panel as the sources stood on this day (the Timeline "
-            "page follows it too). Numbers: the latest period over by then.",
+            format=markup.slider_date_format(),
+            help=_(
+                "The map, legend and panel as the sources stood on this day (the Timeline "
+                "page follows it too). Numbers: the latest period over by then."
+            ),
         )
         st.button(
-            "Today",
+            _("Today"),
             key="w_today",
             on_click=cb.today,
             disabled=as_of is None,
             icon=":material/today:",
         )
     with st.container(horizontal=True, vertical_alignment="center", gap="medium"):
-        st.toggle("Energy export routes", key="w_routes", on_change=cb.on_view)
+        st.toggle(_("Energy export routes"), key="w_routes", on_change=cb.on_view)
         st.toggle(
-            "Online map tiles",
+            _("Online map tiles"),
             key="w_tiles",
-            help="An OpenStreetMap background, loaded from the internet (the map needs none).",
+            help=_("An OpenStreetMap background, loaded from the internet (the map needs none)."),
         )
         st.button(
-            "Share",
+            _("Share"),
             key="w_share",
             on_click=cb.share,
             icon=":material/share:",
-            help="Share and export this view",
+            help=_("Share and export this view"),
         )
     if vs.share_asked(ss) and view.indicator in specs:
         share_menu(vs.view(ss, ds.catalogue.signals))
@@ -130,8 +137,9 @@ st.html(panel.STYLE)  # once per page: the panel and legends below are sent with
 @st.fragment
 def map_and_panel() -> None:
     """The map and the panel: what a click changes. A click reruns this alone (the page's
-    heading and controls stay as they are), in its turn like a page's run."""
-    with runtime.page_run():
+    heading and controls stay as they are), in its turn like a page's run, and in the reader's
+    language (a fragment's rerun does not go through the app's frame, which sets it)."""
+    with runtime.page_run(), use(vs.current_language(ss)):
         _map_and_panel()
 
 
@@ -141,6 +149,7 @@ def _map_and_panel() -> None:
     chosen = view.selection
     key, routes = view.indicator or ds.catalogue.default_key() or "", view.routes
     as_of, signals = vs.as_of(ss), vs.signals(ss, ds.catalogue.signals)
+    lang = vs.current_language(ss)
     for notice in vs.notices(ss):
         st.info(markup.md(notice), icon=":material/link_off:")
     left, right = st.columns([3, 2], gap="medium")
@@ -162,25 +171,25 @@ def _map_and_panel() -> None:
             legend(key, as_of, signals, routes)
         else:
             st.selectbox(
-                "Country",
+                _("Country"),
                 list(FIVE),
                 key="w_country",
                 format_func=lambda k: opts.names.get(k, k),
                 index=None,
-                placeholder="Choose a country, or click the map",
+                placeholder=_("Choose a country, or click the map"),
                 on_change=cb.on_country,
             )
             st.selectbox(
-                "Energy route or event",
+                _("Energy route or event"),
                 list(opts.lines),
                 key="w_line",
                 format_func=lambda k: opts.lines.get(k, k),
                 index=None,
-                placeholder="Choose a route or event, or click it",
+                placeholder=_("Choose a route or event, or click it"),
                 on_change=cb.on_line,
             )
             st.button(
-                "Clear selection",
+                _("Clear selection"),
                 key="w_clear",
                 on_click=cb.clear,
                 disabled=not chosen,
@@ -188,16 +197,18 @@ def _map_and_panel() -> None:
             )
         if chosen is None:
             st.markdown(
-                "Click a country, a route or an event on the map to read what the sources "
-                "say about it: its ties to Moscow, the EU and China, each with its source."
+                _(
+                    "Click a country, a route or an event on the map to read what the sources "
+                    "say about it: its ties to Moscow, the EU and China, each with its source."
+                )
             )
         elif chosen.kind == "country":
-            groups = cache.fact_groups(chosen.id, as_of)
+            groups = cache.fact_groups(chosen.id, as_of, lang)
             facts = vs.facts_view(ss, groups)
-            head, body, more = cache.country_panel(chosen.id, as_of, signals, facts)
+            head, body, more = cache.country_panel(chosen.id, as_of, signals, facts, lang)
             st.html(head)  # the name, then the charts (one element: see charts)
             st.pills(
-                "Facts shown below",
+                _("Facts shown below"),
                 list(groups),
                 format_func=groups.__getitem__,
                 key="w_facts",
@@ -205,24 +216,25 @@ def _map_and_panel() -> None:
             )
             st.html(body)
             if more:
-                st.button("Show more facts", key="w_more", on_click=cb.more_facts)
+                st.button(_("Show more facts"), key="w_more", on_click=cb.more_facts)
         else:
-            st.html(cache.line_panel(chosen.kind, chosen.id))
+            st.html(cache.line_panel(chosen.kind, chosen.id, lang))
     with left:
         picked = (chosen.kind, chosen.id) if chosen else None
         tiles = bool(ss.get("w_tiles", False))
-        layers = component.map_layers(key, as_of, signals, picked, routes, tiles)
+        layers = component.map_layers(key, as_of, signals, picked, routes, tiles, lang)
         height = publish.EMBED_MAP_HEIGHT if embedded else mapstyle.HEIGHT
-        component.map_component(layers, height=height, on_change=cb.on_map)
+        component.map_component(layers, height=height, on_change=cb.on_map, lang=lang)
         if caption := vs.context_caption(as_of, signals):
             st.caption(caption)
-        map_day = f"Map as of {markup.day(as_of)} · " if as_of else ""
-        foot = f"{map_day}{cache.data_version().text} · made with Natural Earth"
+        map_day = _("Map as of {day}").format(day=markup.day(as_of)) + " · " if as_of else ""
+        foot = f"{map_day}{cache.data_version().text} · {_(publish.NATURAL_EARTH)}"
         if embedded:  # the legend is beside the map, above the panel
             st.caption(foot)
             shown = vs.view(ss, ds.catalogue.signals)
             link = publish.share_url(st.context.url or "http://localhost:8501/", shown)
-            st.markdown(f"[Open this view in the full app]({link})")
+            open_app = _("Open this view in the full app")
+            st.markdown(f"[{open_app}]({link})")
         else:
             legend(key, as_of, signals, routes, note=foot)
         # the map's text alternative, for every reader (mapview.Accessible names it in the map)

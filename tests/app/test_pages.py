@@ -260,7 +260,7 @@ def test_timeline_filters_change_what_is_shown(synthetic: dataset.Dataset) -> No
     assert "1 earlier hidden" in at.markdown[0].value
     at.toggle(key="tl_recent").set_value(False).run()
     assert set(at.dataframe[0].value["id"]) == everything
-    at.multiselect(key="tl_countries").set_value(["Uzbekistan"]).run()
+    at.multiselect(key="tl_countries").set_value(["UZB"]).run()
     assert set(at.dataframe[0].value["id"]) == {
         "uzb-aid",
         "region-summit",
@@ -275,7 +275,7 @@ def test_timeline_filters_change_what_is_shown(synthetic: dataset.Dataset) -> No
     assert points["encoding"]["color"]["field"] == "category"
     assert today_line["mark"]["type"] == "rule"
     assert points["encoding"]["x"]["scale"]["domain"][-1] == dt.date.today().isoformat()
-    at.multiselect(key="tl_countries").set_value(["Tajikistan"]).run()
+    at.multiselect(key="tl_countries").set_value(["TJK"]).run()
     assert not at.get("vega_lite_chart") and len(at.dataframe[0].value) == 0
 
 

@@ -102,7 +102,7 @@ ds = cache.dataset()
 print(tracked(ds, ds.countries[0]))
 import folium, jinja2, pandas
 before = tracked(folium.Map, jinja2.Environment, pandas.DataFrame)
-component.map_base()
+component.map_base("en")
 print(before, tracked(folium.Map, jinja2.Environment, pandas.DataFrame))
 """
     out = fresh_python.run(code)

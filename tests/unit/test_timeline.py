@@ -24,7 +24,7 @@ def test_one_row_per_fact_and_country_it_concerns(ds: dataset.Dataset) -> None:
 
 def test_filters(ds: dataset.Dataset) -> None:
     frame = timeline.timeline_frame(ds)
-    uzb = timeline.filter_timeline(frame, countries=["Uzbekistan"])
+    uzb = timeline.filter_timeline(frame, countries=["UZB"])
     assert set(uzb["id"]) == {"uzb-aid", "region-summit", "event-summit", "test-summit"}
     aid = timeline.filter_timeline(frame, categories=["aid"])
     assert set(aid["id"]) == {"uzb-aid"}

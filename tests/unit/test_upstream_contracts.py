@@ -60,8 +60,8 @@ def test_the_cached_map_component_sends_what_st_folium_would(
             feature_group_to_add=groups,
         )
         picked = (selection.kind, selection.id) if selection else None
-        layers = component.map_layers(key, None, None, picked, routes, tiles)
-        component.map_component(layers, height=mapview.HEIGHT, on_change=lambda: None)
+        layers = component.map_layers(key, None, None, picked, routes, tiles, "en")
+        component.map_component(layers, height=mapview.HEIGHT, on_change=lambda: None, lang="en")
         expected, got = calls[-2], calls[-1]
         assert set(expected) == set(got)
         for name in expected:
