@@ -9,7 +9,12 @@ from central_asia_atlas.cache import dataset
 from central_asia_atlas.i18n import N_, _, ngettext
 from central_asia_atlas.mapstyle import FAVICON
 from central_asia_atlas.publish import app_title
-from central_asia_atlas.runtime import declare_language, page_run, wait_for_warm_up
+from central_asia_atlas.runtime import (
+    LANGUAGE_STYLE,
+    declare_language,
+    page_run,
+    wait_for_warm_up,
+)
 
 wait_for_warm_up()  # a server's first view: the warm-up is under way
 ss = st.session_state
@@ -52,10 +57,13 @@ with i18n.use(lang):
     # ?embed=true (an iframe on another site): the page alone, with no navigation and no sidebar.
     embedded = st.context.is_embedded
     nav = st.navigation(pages, position="hidden" if embedded else "sidebar")
-    st.html(f"<style>{PAGE_STYLE}{EMBEDDED_STYLE if embedded else ''}</style>")
-    with st.sidebar:
+    st.html(f"<style>{PAGE_STYLE}{LANGUAGE_STYLE}{EMBEDDED_STYLE if embedded else ''}</style>")
+    if embedded:  # no sidebar at all in an iframe: the declaration goes in the page, hidden
         declare_language(lang)  # <html lang>, for screen readers and the browser
-        if not embedded:  # the switch: every page in that language, the rest of the view kept
+    else:
+        with st.sidebar:
+            declare_language(lang)
+            # the switch: every page in that language, the rest of the view kept
             vs.sync_language_switch(ss)
             st.selectbox(
                 i18n.in_every_language(LANGUAGE),

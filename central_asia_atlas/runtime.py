@@ -59,11 +59,17 @@ def declare_language(lang: str) -> None:
     Streamlit's page shell says `lang="en"` whatever the page shows, and has no option for it
     (1.67: `st.set_page_config` takes none; streamlit/streamlit#15726 asks for one), so a
     script sets it, at every full run (a language switch reruns the page). The element shows
-    nothing; the app's frame puts it in the sidebar, out of the page's flow."""
-    st.html(
-        f"<script>document.documentElement.lang = {json.dumps(lang)};</script>",
-        unsafe_allow_javascript=True,
-    )
+    nothing and takes no room (its container is hidden: LANGUAGE_STYLE, which the app's frame
+    puts in the page), so the embedded view, which has no sidebar, keeps its height."""
+    with st.container(key=LANGUAGE_KEY):
+        st.html(
+            f"<script>document.documentElement.lang = {json.dumps(lang)};</script>",
+            unsafe_allow_javascript=True,
+        )
+
+
+LANGUAGE_KEY = "atlas_lang"
+LANGUAGE_STYLE = f".st-key-{LANGUAGE_KEY} {{ display: none; }}"
 
 
 def run_through_entrypoint() -> None:

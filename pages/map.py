@@ -143,6 +143,12 @@ def map_and_panel() -> None:
         _map_and_panel()
 
 
+def map_in_words(key: str, as_of: dt.date | None, signals: tuple[str, ...] | None) -> None:
+    """The map's text alternative, for every reader (mapview.Accessible names it in the map)."""
+    with st.expander(_("The map in words")):
+        st.html(cache.map_in_words(key, as_of, signals, current()))
+
+
 def _map_and_panel() -> None:
     # Read from the session, not from the full run's variables: a click has moved them since.
     view = vs.sync_selection(ss)
@@ -169,6 +175,7 @@ def _map_and_panel() -> None:
                 unsafe_allow_javascript=True,
             )
             legend(key, as_of, signals, routes)
+            map_in_words(key, as_of, signals)  # in the box: the iframe has no room below the map
         else:
             st.selectbox(
                 _("Country"),
@@ -237,9 +244,7 @@ def _map_and_panel() -> None:
             st.markdown(f"[{open_app}]({link})")
         else:
             legend(key, as_of, signals, routes, note=foot)
-        # the map's text alternative, for every reader (mapview.Accessible names it in the map)
-        with st.expander(_("The map in words")):
-            st.html(cache.map_in_words(key, as_of, signals, current()))
+            map_in_words(key, as_of, signals)
     if want := vs.url_update(ss, st.query_params.to_dict(), ds.catalogue.signals):
         st.query_params.from_dict(want)
 

@@ -15,6 +15,7 @@ from tests.support.browser import (
     STEP_MS,
     Offline,
     Server,
+    choose,
     container_point,
     country_points,
     map_of,
@@ -38,8 +39,7 @@ def test_a_trade_share_colouring_reads_percentages_with_year_and_statistics(
 ) -> None:
     page.goto(server.url)
     frame, fl = map_of(page)
-    page.get_by_role("combobox", name="Colour the map by").click()
-    page.get_by_role("option", name=SPEC.label).click()
+    choose(page, "Colour the map by", SPEC.label)
     expect(page).to_have_url(re.compile(f"indicator={SHARE}"), timeout=STEP_MS)
     legend = page.locator(".atlas-legend", has_text=SPEC.label)
     expect(legend).to_be_visible(timeout=STEP_MS)
@@ -157,8 +157,7 @@ def test_the_china_customs_colouring_reads_five_values_of_one_year(
     assert year is not None and all(r.reading is not None for r in results.values())
     page.goto(server.url)
     frame, fl = map_of(page)
-    page.get_by_role("combobox", name="Colour the map by").click()
-    page.get_by_role("option", name=spec.label).click()
+    choose(page, "Colour the map by", spec.label)
     expect(page).to_have_url(re.compile(f"indicator={key}"), timeout=STEP_MS)
     legend = page.locator(".atlas-legend", has_text=spec.label)
     expect(legend).to_contain_text(f"Values for {year}", timeout=STEP_MS)

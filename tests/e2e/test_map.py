@@ -21,6 +21,7 @@ from tests.support.browser import (
     STEP_MS,
     Offline,
     Server,
+    choose,
     click_at,
     click_where,
     container_point,
@@ -107,8 +108,7 @@ def test_select_box_moves_the_highlight_and_the_map_stays_mounted(
     page.get_by_role("option", name="Kyrgyzstan").click()
     expect(panel(page, "country", "KGZ")).to_be_visible(timeout=STEP_MS)
     expect(fl.locator("path.atlas-highlight")).to_have_count(1)
-    page.get_by_role("combobox", name="Colour the map by").click()
-    page.get_by_role("option", name="Governance, as the sources assess it").click()
+    choose(page, "Colour the map by", "Governance, as the sources assess it")
     expect(page).to_have_url(f"{server.url}/?country=KGZ&indicator=governance&routes=1")
     page.get_by_role("button", name="Clear selection").click()
     expect(page.locator("section.atlas-panel")).to_have_count(0, timeout=STEP_MS)

@@ -2,7 +2,7 @@
 it (`<html lang="ru">`), and the language switch changes the language and keeps the rest of
 the view (the selection, the indicator, the day).
 
-Uses the session server and the offline page of tests/e2e/conftest.py.
+Uses the session server and the offline page (tests/e2e/conftest.py, tests/support/browser.py).
 """
 
 from __future__ import annotations
@@ -10,26 +10,14 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qs, urlsplit
 
-import pytest
 from playwright.sync_api import Page, expect
 
-from central_asia_atlas import store
-from tests.e2e.conftest import Offline, Server
+from tests.support.browser import IFRAME, LOAD_MS, Offline, Server, settle
+from tests.support.shipped import shipped
 
-pytestmark = pytest.mark.e2e
-
-LOAD_MS = 60_000
-IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
-DS = store.load()
+DS = shipped()
 VIEW = "country=UZB&indicator=trade_share_china&as_of=2024-06-30"
 SWITCH = "Language · Язык"
-
-
-def settle(page: Page) -> None:
-    """Wait until the script run is over."""
-    expect(page.locator('[data-testid="stApp"]')).to_have_attribute(
-        "data-test-script-state", "notRunning", timeout=LOAD_MS
-    )
 
 
 def query(page: Page) -> dict[str, str]:

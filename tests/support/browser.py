@@ -282,3 +282,12 @@ def settle(page: Page, timeout: float = LOAD_MS) -> None:
     expect(page.locator('[data-testid="stApp"]')).to_have_attribute(
         "data-test-script-state", "notRunning", timeout=timeout
     )
+
+
+def choose(page: Page, box: str, option: str) -> None:
+    """Pick `option` in the select box named `box` as a reader would with a long list: type
+    its name into the box and click it (Streamlit's list draws only the options in view)."""
+    combo = page.get_by_role("combobox", name=box)
+    combo.click()
+    combo.press_sequentially(option[:24])
+    page.get_by_role("option", name=option, exact=True).click()
