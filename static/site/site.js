@@ -344,9 +344,10 @@
   showRoutes();
   controls();
   writeUrl();
-  window.atlasSite = {
+  window.atlasSite = {  // for the tests and the benchmark
     state: state,
     map: map,
+    days: cfg.days,
     select: select,
     ready: changed().then(function () {
       document.body.setAttribute("data-site-ready", "1");
