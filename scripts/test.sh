@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install everything the tests need (Python packages, Debian's Chromium) and run every check:
-# ruff, mypy, the data validator, then unit, app and browser tests.
+# ruff, mypy, the import contracts, the data validator, the static site's build, then unit, app
+# and browser tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/bootstrap.sh requirements-dev.txt
@@ -16,4 +17,8 @@ fi
 .venv/bin/mypy
 .venv/bin/lint-imports --no-cache
 .venv/bin/python -m central_asia_atlas validate
-exec .venv/bin/python -m pytest "$@"
+# The static site's build step, as .github/workflows/site.yml runs it (docs/publishing.md).
+site_dir="$(mktemp -d)"
+trap 'rm -rf "$site_dir"' EXIT
+.venv/bin/python -m central_asia_atlas build-site "$site_dir/site" --base-url https://example.org/atlas/
+.venv/bin/python -m pytest "$@"
