@@ -208,7 +208,12 @@ def map_data(
     names: dict[str, str] = {}
     for c in ds.countries:
         key = f"country:{c.props.iso3}"
-        parts = siteviews.country_panel(ds, c.props.iso3, spans, by_day, relink)
+        stem = f"ties-{lang}-{c.props.iso3}"
+
+        def store(html: str, stem: str = stem) -> str:  # beside the panel, in assets/
+            return out.asset(stem, "json", script_json(html)).removeprefix(ASSETS)
+
+        parts = siteviews.country_panel(ds, c.props.iso3, spans, by_day, relink, store)
         panels[key] = out.asset(f"panel-{lang}-country-{c.props.iso3}", "json", script_json(parts))
         names[key] = c.props.name
     lines: list[tuple[sel.SelectionKind, str, str]] = [

@@ -180,18 +180,26 @@ def known_from_attrs(html: str, ds: Dataset) -> str:
     return _KNOWN.sub(add, html)
 
 
+Store = Callable[[str], str]  # keeps a piece of HTML as a file; returns its relative address
+
+
 def country_panel(
     ds: Dataset,
     iso3: str,
     spans: Sequence[Stretch],
     by_day: Mapping[dt.date | None, Table],
     relink: Relink,
+    store: Store | None = None,
 ) -> list[Any]:
     """A country's panel, as the map page shows it (`cache.country_panel`): its head and
     charts, then its ties and indicators, then its facts, newest first, a page at a time.
 
     A list of parts, in order: HTML, a slot (variants by day), or the facts (`f`: [known from,
     HTML], newest first; `none`: what shows without any; `page`: how many at a time).
+
+    With `store`, the ties and indicators of each stretch (about 13 KB each, and most of the
+    panel's variants) are files of their own, fetched when a day in their stretch is shown
+    (`{"src": address}`); today's stay in the panel, so that a click needs one file.
     """
 
     def head(d: dt.date | None) -> str:
@@ -210,11 +218,14 @@ def country_panel(
     ]
     label = panel.fact_groups(ds, iso3).get(panel.LATEST, panel.LATEST)
     section = f'data-kind="country" data-id="{escape(iso3, quote=True)}"'
+    ties = _slot(spans, body)
+    if store is not None:
+        ties["v"] = [[start, end, {"src": store(html)}] for start, end, html in ties["v"]]
     return [
         _slot(spans, head, says_day=True),
         _slot(spans, plots, says_day=True),
         f'<section class="atlas-panel" {section}>',
-        _slot(spans, body),
+        ties,
         panel.facts_heading_html(label),
         {"f": facts, "none": panel.no_facts_html(), "page": FACTS_PAGE},
         "</section>",
@@ -227,10 +238,16 @@ def line_panel(ds: Dataset, kind: str, ident: str, relink: Relink) -> list[Any]:
     return [relink(build(ds, ident, style=False))]
 
 
-def pick(parts: Sequence[Any], when: dt.date | None, shown: int | None = None) -> str:
+def pick(
+    parts: Sequence[Any],
+    when: dt.date | None,
+    shown: int | None = None,
+    load: Callable[[str], str] | None = None,
+) -> str:
     """The panel's HTML as the browser puts it together for `when` (None: today): the variant
-    of each slot that holds the day, then the first `shown` facts known by then (all of them
-    with None). The browser does the same in static/site/site.js; the tests compare the two."""
+    of each slot that holds the day (`load` reads one kept in a file of its own), then the
+    first `shown` facts known by then (all of them with None). The browser does the same in
+    static/site/site.js; the tests compare the two."""
     out = []
     iso = _iso(when)
     for part in parts:
@@ -242,7 +259,12 @@ def pick(parts: Sequence[Any], when: dt.date | None, shown: int | None = None) -
         elif when is None:
             out.append(part["t"])
         else:
-            out.append(next(v[2] for v in part["v"] if v[0] <= iso and (not v[1] or iso < v[1])))
+            got = next(v[2] for v in part["v"] if v[0] <= iso and (not v[1] or iso < v[1]))
+            if isinstance(got, dict):
+                if load is None:
+                    raise ValueError(f"a variant in a file of its own: {got['src']}")
+                got = load(got["src"])
+            out.append(got)
     return "".join(out)
 
 

@@ -190,12 +190,21 @@
     var key = s.kind + ":" + s.id;
     var url = new URL(cfg.panels[key], location.href).href;
     var want = key + "@" + (state.asOf || "") + "#" + state.limit;
+    var kept = {};  // a stretch's variant kept in a file of its own: its address -> HTML
     return Promise.all([get(url), needLabels()]).then(function (got) {
+      var files = got[0].map(function (part) {
+        var v = typeof part === "string" || part.f ? null : pick(part, state.asOf);
+        if (!v || typeof v === "string") return null;
+        var src = new URL(v.src, url).href;
+        return get(src).then(function (html) { kept[v.src] = html; });
+      });
+      return Promise.all(files).then(function () { return got[0]; });
+    }).then(function (parts) {
       var s2 = state.selection;
       if (!s2 || s2.kind + ":" + s2.id + "@" + (state.asOf || "") + "#" + state.limit !== want) return;
       var html = [];
       var left = 0;
-      got[0].forEach(function (part) {
+      parts.forEach(function (part) {
         if (typeof part === "string") {
           html.push(part);
         } else if (part.f) {
@@ -204,7 +213,8 @@
           html.push(known.length ? known.slice(0, state.limit).map(function (f) { return f[1]; }).join("") : part.none);
           left = Math.max(0, known.length - state.limit);
         } else {
-          html.push(pick(part, state.asOf));
+          var v = pick(part, state.asOf);
+          html.push(typeof v === "string" ? v : kept[v.src]);
         }
       });
       panel.innerHTML = html.join("");

@@ -358,9 +358,15 @@ def test_each_countrys_panel_is_the_apps_on_every_day(built: dict[str, bytes], i
     the facts known by then) is exactly the app's panel, character for character, once the
     site's links to its own pages are put back as the app's."""
     cfg = config(text(built, "index.html"))
-    parts = json.loads(built[posixpath.normpath(cfg["panels"][f"country:{iso3}"])])
+    path = posixpath.normpath(cfg["panels"][f"country:{iso3}"])
+    parts = json.loads(built[path])
+
+    def load(src: str) -> str:  # a variant in a file of its own, beside the panel's
+        kept: str = json.loads(built[posixpath.join(posixpath.dirname(path), src)])
+        return kept
+
     for when in DAYS:
-        shown = siteviews.pick(parts, when).replace(
+        shown = siteviews.pick(parts, when, load=load).replace(
             siteviews.DAY_SLOT, htmlmod.escape(day(when)) if when else ""
         )
         facts = re.findall(r'data-fact="([^"]+)"', shown)
