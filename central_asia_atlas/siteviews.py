@@ -197,9 +197,10 @@ def country_panel(
     A list of parts, in order: HTML, a slot (variants by day), or the facts (`f`: [known from,
     HTML], newest first; `none`: what shows without any; `page`: how many at a time).
 
-    With `store`, the ties and indicators of each stretch (about 13 KB each, and most of the
-    panel's variants) are files of their own, fetched when a day in their stretch is shown
-    (`{"src": address}`); today's stay in the panel, so that a click needs one file.
+    With `store`, the ties and indicators of each past stretch (about 13 KB each, and most of
+    the panel's variants) are files of their own, fetched when a day in their stretch is shown
+    (`{"src": address}`); today's (`t`) and the last stretch's, which holds the slider's
+    latest days, stay in the panel, so that a click needs one file.
     """
 
     def head(d: dt.date | None) -> str:
@@ -220,7 +221,10 @@ def country_panel(
     section = f'data-kind="country" data-id="{escape(iso3, quote=True)}"'
     ties = _slot(spans, body)
     if store is not None:
-        ties["v"] = [[start, end, {"src": store(html)}] for start, end, html in ties["v"]]
+        ties["v"] = [
+            [start, end, html if not end else {"src": store(html)}]
+            for start, end, html in ties["v"]
+        ]
     return [
         _slot(spans, head, says_day=True),
         _slot(spans, plots, says_day=True),

@@ -233,6 +233,28 @@ def test_the_map_pages_fetch_their_files_by_relative_addresses(built: dict[str, 
         assert {k.split(":")[0] for k in cfg["panels"]} == {"country", "route", "event"}
 
 
+def test_a_countrys_past_ties_are_files_beside_its_panel(built: dict[str, bytes]) -> None:
+    """A country's ties and indicators of each past stretch are a file of their own, named
+    relative to the panel's file; today's and the last stretch's are in the panel itself."""
+    cfg = config(text(built, "index.html"))
+    for iso3 in FIVE:
+        path = posixpath.normpath(cfg["panels"][f"country:{iso3}"])
+        parts = json.loads(built[path])
+        slots = [p for p in parts if isinstance(p, dict) and "v" in p]
+        kept = [s for s in slots if any(isinstance(v[2], dict) for v in s["v"])]
+        assert len(kept) == 1, iso3  # the ties and indicators, no other piece
+        ties = kept[0]
+        assert isinstance(ties["t"], str) and '<tr data-indicator="' in ties["t"]
+        *past, latest = ties["v"]
+        assert latest[1] == "" and isinstance(latest[2], str), iso3
+        assert past and all(isinstance(v[2], dict) for v in past), iso3
+        for v in past:
+            src = v[2]["src"]
+            assert not urlsplit(src).scheme and "/" not in src, src
+            html = json.loads(built[posixpath.join(posixpath.dirname(path), src)])
+            assert isinstance(html, str) and '<tr data-indicator="' in html, src
+
+
 def test_rel_makes_relative_addresses() -> None:
     assert rel("", "assets/a.css") == "assets/a.css"
     assert rel("country/KAZ/", "assets/a.css") == "../../assets/a.css"
