@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
+import gzip
 import json
 import os
 import re
@@ -160,8 +161,6 @@ COMPRESSED = (".html", ".js", ".css", ".json", ".csv", ".geojson", ".bib", ".txt
 def precompress(www: Path) -> int:
     """A `.gz` beside every file worth compressing (gzip -9), as a deployment for nginx's
     gzip_static would make; how many."""
-    import gzip
-
     n = 0
     for path in www.rglob("*"):
         if path.is_file() and path.suffix in COMPRESSED:
@@ -170,6 +169,18 @@ def precompress(www: Path) -> int:
             gz.chmod(0o644)
             n += 1
     return n
+
+
+def weights(www: Path, paths: list[str]) -> list[dict[str, Any]]:
+    """Each file a first view asked for (`paths`, as requested): its site path, its size and
+    its size with gzip at nginx's level (6), heaviest first."""
+    out = []
+    for path in paths:
+        name = path.split("?")[0].removeprefix(PREFIX)
+        name = name + "index.html" if not name or name.endswith("/") else name
+        raw = (www / PREFIX.strip("/") / name).read_bytes()
+        out.append({"file": name, "bytes": len(raw), "gzip": len(gzip.compress(raw, 6, mtime=0))})
+    return sorted(out, key=lambda w: -w["gzip"])
 
 
 # --- the browser on the site ------------------------------------------------------------------
@@ -463,6 +474,7 @@ def main() -> None:
                 loads.append(report.loadavg())
                 paths = [u[len(nginx.origin) :] for u in embed[0].urls]
                 res["paths"] = paths
+                res["weights"] = weights(www, paths)
                 res["wrk"] = load(nginx, paths, tmp, "gzip")
                 loads.append(report.loadavg())
                 nginx.stop()
@@ -531,6 +543,8 @@ def section(
         f"| Embed's first view transferred, `?country=KAZ` (KB, gzip) | {kb:,.1f} "
         f"({res['embed_requests']} requests) | {app_kb:,.0f} | ≤ {FIRST_VIEW_TARGET_KB} KB | "
         f"{'met' if kb <= FIRST_VIEW_TARGET_KB else 'NOT met'} |",
+        f"| … its files, KB with gzip -6 (KB raw), heaviest first | {carried(res['weights'])} "
+        "| | | |",
         f"| … the embed without a selection (KB) | {res['embed_bare_kb']:,.1f} | n/a | | |",
         f"| … the map page (KB) | {res['page_kb']:,.1f} | n/a | | |",
         f"| Load to the panel, fresh browser (s, median of {READERS}) | "
@@ -586,6 +600,15 @@ def section(
         "table above. Raw figures: `benchmarks/out/site-raw.json`.",
     ]
     return out
+
+
+def carried(weights: list[dict[str, Any]]) -> str:
+    """What a first view's files weigh, heaviest first: "name (KB raw → KB gzip)", hashes out."""
+    short = [re.sub(r"\.[0-9a-f]{10}\.", ".", w["file"]).removeprefix("assets/") for w in weights]
+    return "; ".join(
+        f"`{n}` {w['gzip'] / 1000:,.1f} ({w['bytes'] / 1000:,.0f} raw)"
+        for n, w in zip(short, weights, strict=True)
+    )
 
 
 def nginx_version() -> str:
