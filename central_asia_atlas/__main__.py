@@ -1,9 +1,10 @@
 """Command line: `python -m central_asia_atlas <command>`.
 
-validate, anchor, build-geometry; and the curation commands add-source, add-fact, add-event,
-add-value, add-route, import, and the corrections edit-fact, remove-fact, edit-source,
-remove-source, remove-value (see docs/curation.md). Exit 0 on success, 1 when the data
-has a problem or a change is refused (nothing is then written), 2 on a usage error.
+validate, anchor, build-geometry, build-site (the static site: docs/publishing.md); and the
+curation commands add-source, add-fact, add-event, add-value, add-route, import, and the
+corrections edit-fact, remove-fact, edit-source, remove-source, remove-value (see
+docs/curation.md). Exit 0 on success, 1 when the data has a problem or a change is refused
+(nothing is then written), 2 on a usage error.
 """
 
 from __future__ import annotations
@@ -51,6 +52,28 @@ def _validate(args: argparse.Namespace) -> int:
     for line in coverage(ds):
         print(line)
     print(f"OK: {counts}")
+    return 0
+
+
+def _build_site(args: argparse.Namespace) -> int:
+    from .site import SiteError, build_site
+
+    ds = store.load(Path(args.data), Path(args.seeds))
+    if ds.problems:
+        for problem in ds.problems:
+            print(problem, file=sys.stderr)
+        print(
+            f"build-site: the data has {len(ds.problems)} problem(s); run validate", file=sys.stderr
+        )
+        return 1
+    try:
+        out = build_site(ds, Path(args.out), args.base_url, data_dir=Path(args.data))
+    except SiteError as exc:
+        print(f"build-site: {exc}", file=sys.stderr)
+        return 2
+    pages = len(out.pages())
+    size = sum(len(b) for b in out.files.values())
+    print(f"OK: {len(out.files)} files ({pages} pages, {size / 1e6:.1f} MB) in {args.out}")
     return 0
 
 
@@ -748,6 +771,13 @@ def main(argv: list[str] | None = None) -> int:
         "from Natural Earth (npm world-atlas); properties are kept",
     )
     geo.add_argument("--tolerance", type=float, default=0.02, help="simplification, degrees")
+    site = sub.add_parser(
+        "build-site", help="write the static site (map, embed, pages, data) into a directory"
+    )
+    site.add_argument("out", help="a new or empty directory, or one build-site wrote before")
+    site.add_argument(
+        "--base-url", help="the site's public address (canonical links and the sitemap)"
+    )
     _curation_parsers(sub)
     # accept --data/--seeds after the sub-command too
     for p in sub.choices.values():
@@ -758,6 +788,7 @@ def main(argv: list[str] | None = None) -> int:
         "validate": _validate,
         "anchor": _anchor,
         "build-geometry": _build_geometry,
+        "build-site": _build_site,
         "add-source": _add_source,
         "add-fact": _add_fact,
         "add-event": _add_event,

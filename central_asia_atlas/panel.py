@@ -222,7 +222,7 @@ def facts_html(refs: Iterable[FactRef], dataset: Dataset) -> str:
     for ref in sorted(refs, key=lambda r: (r.fact.date, r.fact.id)):
         groups.setdefault(ref.fact.category, []).append(ref)
     if not groups:
-        return '<p class="atlas-meta">' + escape(_("No sourced facts yet.")) + "</p>"
+        return no_facts_html()
     out = []
     for cat in Category:
         if cat in groups:
@@ -426,24 +426,41 @@ def country_html(
             if more
             else ""
         )
-        body = "".join(fact_html(r, dataset) for r in picked) or (
-            '<p class="atlas-meta">' + escape(_("No sourced facts yet.")) + "</p>"
-        )
-        heading = _("Facts: {group}, newest first").format(group=label)
-        facts_part = (
-            f'<h4 data-facts="{escape(view.group, quote=True)}">{escape(heading)}</h4>{body}{rest}'
-        )
+        body = "".join(fact_html(r, dataset) for r in picked) or no_facts_html()
+        facts_part = f"{facts_heading_html(label, view.group)}{body}{rest}"
         shown = {r.fact.id for r in picked}
     inner = (
         (_head(dataset, iso3, as_of) if head else "")
-        + "<h4>"
-        + escape(_("Ties on each side"))
-        + f"</h4>{ties_html(dataset, iso3, as_of, shown)}<h4>"
-        + escape(_("Indicators"))
-        + f"</h4>{indicator_rows(dataset, iso3, table)}"
-        f"{facts_part}"
+        + ties_and_indicators_html(dataset, iso3, table, as_of, shown)
+        + facts_part
     )
     return _panel("country", iso3, inner, style)
+
+
+def ties_and_indicators_html(
+    dataset: Dataset,
+    iso3: str,
+    table: Mapping[str, Mapping[str, IndicatorResult]],
+    as_of: dt.date | None = None,
+    shown: Collection[str] | None = None,
+) -> str:
+    """The part of a country's panel between its head and its facts: the ties on each side
+    (linking to the facts in `shown`, the others on the Sources page), then every indicator."""
+    return (
+        f"<h4>{escape(_('Ties on each side'))}</h4>{ties_html(dataset, iso3, as_of, shown)}"
+        f"<h4>{escape(_('Indicators'))}</h4>{indicator_rows(dataset, iso3, table)}"
+    )
+
+
+def facts_heading_html(group_label: str, group: str = LATEST) -> str:
+    """The heading over a page of a country's facts (`group_label`: see `fact_groups`)."""
+    heading = _("Facts: {group}, newest first").format(group=group_label)
+    return f'<h4 data-facts="{escape(group, quote=True)}">{escape(heading)}</h4>'
+
+
+def no_facts_html() -> str:
+    """What the panel says where it has no fact to show."""
+    return f'<p class="atlas-meta">{escape(_("No sourced facts yet."))}</p>'
 
 
 def country_head_html(

@@ -14,6 +14,7 @@ import csv
 import datetime as dt
 import html
 import io
+import os
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, NamedTuple
 from urllib.parse import urlencode, urlsplit, urlunsplit
@@ -70,14 +71,41 @@ def _app_root(base_url: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, path, "", ""))
 
 
-def share_url(base_url: str, view: sel.View, **extra: str) -> str:
+def share_url(base_url: str, view: sel.View, page: str = "", **extra: str) -> str:
     """The absolute link that restores `view` on the map page.
 
     `base_url` is the app's root (the map is its default page), as st.context.url gives it
-    on the map page; a query or fragment in it is dropped.
+    on the map page, or the static site's root; a query or fragment in it is dropped. `page`
+    is a path below the root (the site's embed page: `SITE_EMBED_PAGE`).
     """
     params = {**extra, **sel.to_query_params(view, view.indicator)}
-    return f"{_app_root(base_url)}?{urlencode(params)}"
+    return f"{_app_root(base_url)}{page}?{urlencode(params)}"
+
+
+# The static site (`site`, `python -m central_asia_atlas build-site`): where it is published,
+# if anywhere, and its page for an iframe. The app's Share dialog then gives embed code that
+# points at the site, which serves any number of readers from static files (docs/publishing.md).
+SITE_URL_ENV = "CENTRAL_ASIA_ATLAS_SITE_URL"
+SITE_EMBED_PAGE = "embed/"
+
+
+def site_url(environ: Mapping[str, str] | None = None) -> str | None:
+    """The published static site's root URL (the environment variable SITE_URL_ENV, which a
+    root-level secret of that name sets on Streamlit Community Cloud), or None if none is set
+    or it is not an http(s) URL."""
+    raw = (os.environ if environ is None else environ).get(SITE_URL_ENV, "").strip()
+    parts = urlsplit(raw)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return None
+    return _app_root(raw)
+
+
+def embed_url(base_url: str, view: sel.View, site: bool = False) -> str:
+    """The address an iframe of `view` loads: the app's view with ``?embed=true``, or with
+    `site` the static site's embed page (`base_url` then being the site's root)."""
+    if site:
+        return share_url(base_url, view, SITE_EMBED_PAGE)
+    return share_url(base_url, view, embed="true")
 
 
 def embed_code(
@@ -86,10 +114,12 @@ def embed_code(
     width: int | str = "100%",
     height: int | str = EMBED_HEIGHT,
     title: str | None = None,
+    site: bool = False,
 ) -> str:
-    """Copy-paste iframe code: ``?embed=true`` plus the view; every attribute value escaped.
-    The frame's title (for screen readers) is the atlas's name in the view's language."""
-    src = share_url(base_url, view, embed="true")
+    """Copy-paste iframe code: the app's ``?embed=true`` plus the view, or with `site` the
+    static site's embed page (see `embed_url`); every attribute value escaped. The frame's
+    title (for screen readers) is the atlas's name in the view's language."""
+    src = embed_url(base_url, view, site)
     if title is None:
         with i18n.use(view.lang):
             title = app_title()

@@ -49,7 +49,9 @@ def share_menu(shown: View) -> None:
     st.caption(_("Link to this view"))
     st.code(link, language=None, wrap_lines=True)
     st.caption(_("Embed code (an iframe {px} px high)").format(px=publish.EMBED_HEIGHT))
-    st.code(publish.embed_code(base, shown), language="html", wrap_lines=True)
+    site = publish.site_url()  # a published static site serves the iframe (docs/publishing.md)
+    code = publish.embed_code(site or base, shown, site=bool(site))
+    st.code(code, language="html", wrap_lines=True)
     st.caption(_("Cite as"))
     st.code(publish.citation(ds, shown, link, today), language=None, wrap_lines=True)
     name = f"central-asia-{publish.indicator_key(ds, shown)}-{(shown.as_of or today).isoformat()}"

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Install everything the tests need (Python packages, Debian's Chromium, HAProxy and npm, and
 # axe-core from npm) and run every check: ruff, mypy, the import contracts, the data validator,
-# then both test tiers: the fast one (unit and app tests, one worker per CPU: plain `pytest`) and the browser one
-# (`pytest -m e2e`, one test at a time). Arguments go to both pytest runs (e.g. `-x`, or test
-# files: a tier none of them is in is passed over).
+# the static site's build, then both test tiers: the fast one (unit and app tests, one worker
+# per CPU: plain `pytest`) and the browser one (`pytest -m e2e`, one test at a time).
+# Arguments go to both pytest runs (e.g. `-x`, or test files: a tier none of them is in is
+# passed over).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/bootstrap.sh requirements-dev.txt
@@ -34,6 +35,10 @@ fi
 .venv/bin/mypy
 .venv/bin/lint-imports --no-cache
 .venv/bin/python -m central_asia_atlas validate
+# The static site's build step, as .github/workflows/site.yml runs it (docs/publishing.md).
+site_dir="$(mktemp -d)"
+trap 'rm -rf "$site_dir"' EXIT
+.venv/bin/python -m central_asia_atlas build-site "$site_dir/site" --base-url https://example.org/atlas/
 status=0
 ran=0
 for tier in "not e2e" "e2e"; do

@@ -371,3 +371,37 @@ def test_builders_leave_matplotlib_settings_alone() -> None:
     before: dict[str, Any] = dict(matplotlib.rcParams)
     images.map_svg(sample(), VIEW, today=DAY)
     assert dict(matplotlib.rcParams) == before
+
+
+# --- the static site -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "want"),
+    [
+        ("https://maps.example.org/atlas", "https://maps.example.org/atlas/"),
+        (" https://maps.example.org/atlas/?x=1#top ", "https://maps.example.org/atlas/"),
+        ("http://127.0.0.1:8000", "http://127.0.0.1:8000/"),
+        ("", None),
+        ("maps.example.org/atlas", None),  # no scheme: not an address the iframe can load
+        ("javascript:alert(1)", None),
+        ("file:///srv/site", None),
+    ],
+)
+def test_the_site_url_is_an_http_address_from_the_environment(value: str, want: str) -> None:
+    assert publish.site_url({publish.SITE_URL_ENV: value}) == want
+    assert publish.site_url({}) is None
+
+
+def test_embed_code_for_the_site_points_at_its_embed_page_with_the_apps_parameters() -> None:
+    site = "https://maps.example.org/atlas/"
+    code = publish.embed_code(site, VIEW, title=f"Map {EVIL}", site=True)
+    (tag, attrs), *rest = tags(code)
+    assert tag == "iframe" and rest == []
+    src = urlsplit(attrs["src"] or "")
+    assert f"{src.scheme}://{src.netloc}{src.path}" == f"{site}embed/"
+    params = {k: v[-1] for k, v in parse_qs(src.query).items()}
+    # the app's own names: a view the app shares opens the same on the site
+    assert params == sel.to_query_params(VIEW, None)
+    assert attrs["height"] == str(publish.EMBED_HEIGHT)
+    assert "<script" not in code
