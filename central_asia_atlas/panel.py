@@ -446,9 +446,10 @@ def ties_and_indicators_html(
 ) -> str:
     """The part of a country's panel between its head and its facts: the ties on each side
     (linking to the facts in `shown`, the others on the Sources page), then every indicator."""
+    ties, shown_values = _("Ties on each side"), _("Indicators")
     return (
-        f"<h4>{escape(_('Ties on each side'))}</h4>{ties_html(dataset, iso3, as_of, shown)}"
-        f"<h4>{escape(_('Indicators'))}</h4>{indicator_rows(dataset, iso3, table)}"
+        f"<h4>{escape(ties)}</h4>{ties_html(dataset, iso3, as_of, shown)}"
+        f"<h4>{escape(shown_values)}</h4>{indicator_rows(dataset, iso3, table)}"
     )
 
 
@@ -460,7 +461,8 @@ def facts_heading_html(group_label: str, group: str = LATEST) -> str:
 
 def no_facts_html() -> str:
     """What the panel says where it has no fact to show."""
-    return f'<p class="atlas-meta">{escape(_("No sourced facts yet."))}</p>'
+    none = _("No sourced facts yet.")
+    return f'<p class="atlas-meta">{escape(none)}</p>'
 
 
 def country_head_html(

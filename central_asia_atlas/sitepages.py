@@ -22,12 +22,15 @@ from urllib.parse import urlencode
 from . import charts, i18n, indicators, mapview, panel, publish, reader, siteviews
 from . import selection as sel
 from .dataset import Dataset
-from .i18n import _
+from .i18n import _, ngettext
 from .mapstyle import FAVICON
 from .markup import day
 from .model import FIVE
 
-_READER_LINK = re.compile(r'href="' + re.escape(panel.READER_PAGE) + r'\?fact=([^"#&]+)"')
+# the app's link to its reader, with the reader's language after the fact's id when not English
+_READER_LINK = re.compile(
+    r'href="' + re.escape(panel.READER_PAGE) + r'\?fact=([^"#&]+)(?:&(?:amp;)?lang=[a-z]+)?"'
+)
 
 
 def rel(frm: str, to: str) -> str:
@@ -173,10 +176,11 @@ def _top(lang: Lang, path: str) -> str:
         if code != lang.code
     )
     langs = f'<span class="site-langs">{others}</span>' if others else ""
+    site = _("Site")
     return (
         f'<header class="site-top">'
         f"{_a(rel(path, lang.dir), publish.app_title(), ' class=site-name')}"
-        f'<nav aria-label="{e(_("Site"), quote=True)}">{items}</nav>{langs}</header>'
+        f'<nav aria-label="{e(site, quote=True)}">{items}</nav>{langs}</header>'
     )
 
 
@@ -378,10 +382,11 @@ def _share(day_shown: dt.date) -> str:
     e = escape
     template = publish.embed_code("./", sel.View(), title=publish.app_title(), site=True)
     csv = _("The values of this colouring (CSV, as of {day})").format(day=day(day_shown))
+    embed = _("Embed code (an iframe {px} px high)").format(px=publish.EMBED_HEIGHT)
     return (
         f'<details class="site-share"><summary>{e(_("Share"))}</summary>'
         f'<label>{e(_("Link to this view"))}<input id="site-share-link" readonly></label>'
-        f"<label>{e(_('Embed code (an iframe 600 px high)'))}"
+        f"<label>{e(embed)}"
         f'<textarea id="site-share-embed" rows="3" readonly></textarea></label>'
         f'<template id="site-embed-template">{template}</template>'
         f'<p><a id="site-share-csv" href="">{e(csv)}</a></p></details>'
@@ -503,13 +508,14 @@ def embed_page(
     key = ds.catalogue.default_key() or next(iter(ds.catalogue.indicators))
     code = map_code(ds, basemap, rel(page, assets.basemap), key)
     intro = _("Click a country, a route or an event on the map to read what the sources say.")
+    open_full = _("Open this view in the full atlas")
     body = (
         f'<main class="site-embed-main"><div class="site-map">{code.div}</div>'
         f'<div class="site-embed-side">{_legends(ds, key, lang)}'
         f'<div id="site-panel" aria-live="polite"><p>{e(intro)}</p></div>'
         f'<button type="button" id="site-more" hidden>{e(_("Show more facts"))}</button>'
         f'<p class="site-open"><a id="site-open" href="{e(rel(page, lang.dir), quote=True)}" '
-        f'target="_blank" rel="noopener">{e(_("Open this view in the full atlas"))}</a></p>'
+        f'target="_blank" rel="noopener">{e(open_full)}</a></p>'
         f"</div></main>"
     )
     return shell(
@@ -608,9 +614,10 @@ def sources_page(ds: Dataset, lang: Lang, assets: Assets) -> str:
         "Every claim on the map quotes one of these documents. Highlighted text is quoted by a "
         "fact (its id and countries in the margin); grey dotted text is quoted by none."
     )
+    stored = _("Stored documents")
     body = (
         f'<main class="site-page"><h1>{e(_("Sources"))}</h1><p class="site-lead">{e(about)}</p>'
-        f"<h2>{e(_('Stored documents'))}</h2><ul>{docs}</ul>"
+        f"<h2>{e(stored)}</h2><ul>{docs}</ul>"
         f'<h2>{e(_("Reference sources"))}</h2><div class="site-table"><table><thead><tr>'
         f"{head}</tr></thead><tbody>{rows}</tbody></table></div></main>"
     )
@@ -633,7 +640,11 @@ def document_page(ds: Dataset, lang: Lang, assets: Assets, doc_id: str) -> str:
         f'<p class="site-numbers">{e(_("Facts quoting this document"))}: '
         f"<b>{len(out.anchors)}</b> · {e(_('Body sentences quoted'))}: <b>{e(quoted)}</b></p>"
     )
-    folded = _("Page furniture folded away ({n} lines)").format(n=out.furniture_blocks)
+    folded = ngettext(
+        "Page furniture folded away ({n} lines)",
+        "Page furniture folded away ({n} lines)",
+        out.furniture_blocks,
+    ).format(n=out.furniture_blocks)
     back = _a(rel(page, lang.dir + "sources/"), _("Sources"))
     body = (
         f'<main class="site-page site-reader"><p class="site-back">{back}</p>'
@@ -679,10 +690,11 @@ def not_found(base: str | None) -> str:
     """404.html: served at whatever address was missed, so it links by the public URL only."""
     title = escape(publish.app_title())
     link = f'<p><a href="{escape(base, quote=True)}">{title}</a></p>' if base else ""
+    nothing = _("No page at this address.")
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>404 · {title}</title></head>"
         '<body style="font-family:system-ui,sans-serif;margin:2rem">'
-        f"<h1>404</h1><p>{escape(_('No page at this address.'))}</p>{link}</body></html>\n"
+        f"<h1>404</h1><p>{escape(nothing)}</p>{link}</body></html>\n"
     )

@@ -27,14 +27,15 @@ from central_asia_atlas import indicators, panel, publish, reader
 from central_asia_atlas import selection as sel
 from central_asia_atlas.markup import day
 from central_asia_atlas.model import FIVE
-from tests.e2e.conftest import ARTIFACTS, STARTUP_SECONDS, free_port
-from tests.e2e.test_map import DS, country_points, names
+from tests.support.browser import ARTIFACTS, STARTUP_SECONDS, STEP_MS, country_points, free_port
+from tests.support.shipped import shipped
 from tests.support.site import BASE_URL, build_shipped
 
 pytestmark = pytest.mark.e2e
 
+DS = shipped()
+names = {c.props.iso3: c.props.name for c in DS.countries}
 PREFIX = "/atlas/"
-STEP_MS = 20_000
 DEFAULT = DS.catalogue.default_key() or ""
 Opener = Callable[..., Page]  # open_page(width=1400, height=1000, scripts=True)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import base64
 import itertools
 import re
@@ -362,10 +363,10 @@ def test_the_map_page_imports_no_map_or_chart_library_before_it_draws_the_map() 
     its widgets: the browser draws them meanwhile (mapstyle; start to interactive map,
     benchmarks/). At a server's start the warm-up imports folium before any page runs."""
     imports = [
-        line.strip()
+        ast.unparse(node)
         for page in (ROOT / "streamlit_app.py", ROOT / "app_frame.py", ROOT / "pages" / "map.py")
-        for line in page.read_text(encoding="utf-8").splitlines()
-        if line.startswith(("import ", "from "))
+        for node in ast.parse(page.read_text(encoding="utf-8")).body
+        if isinstance(node, ast.Import | ast.ImportFrom)
     ]
     heavy = ["altair", "folium", "streamlit_folium", "pandas", "matplotlib", "geopandas"]
     code = "\n".join([*imports, "import sys", f"print([m for m in {heavy!r} if m in sys.modules])"])

@@ -24,10 +24,11 @@ from central_asia_atlas.markup import day
 from central_asia_atlas.model import FIVE
 from central_asia_atlas.sitepages import rel
 from tests.support.cli import run_cli
+from tests.support.datasets import HOSTILE
+from tests.support.hostile import EVIL, hostile
 from tests.support.paths import ROOT
+from tests.support.shipped import shipped
 from tests.support.site import BASE_URL, build_shipped, config, files, parse
-from tests.unit.atlas_samples import HOSTILE, shipped
-from tests.unit.test_publish import EVIL, hostile
 
 DS = shipped()
 HASHED = re.compile(r"^assets/[a-z0-9_-]+(?:-[A-Za-z0-9_-]+)*\.([0-9a-f]{10})\.[a-z]+$")
@@ -58,11 +59,16 @@ def test_every_page_is_written(built: dict[str, bytes]) -> None:
     want |= {f"route/{r.props.id}/index.html" for r in DS.routes}
     want |= {f"event/{e.props.id}/index.html" for e in DS.events}
     want |= {f"sources/{d.id}/index.html" for d in reader.documents(DS)}
-    assert set(page_paths(built)) == want | {"404.html"}
-    version = htmlmod.escape(site.publish.data_version(DS).text, quote=True)
-    for path in want:
+    # English at the root, each other language of the catalogue under its code, page for page
+    langs = {code: "" if code == i18n.SOURCE else f"{code}/" for code in i18n.languages()}
+    assert set(langs) == {"en", *DS.catalogue.languages}
+    every = {(code, f"{prefix}{path}") for code, prefix in langs.items() for path in want}
+    assert set(page_paths(built)) == {path for _, path in every} | {"404.html"}
+    for code, path in every:
+        with i18n.use(code):  # the data version in the page's language
+            version = htmlmod.escape(site.publish.data_version(DS).text, quote=True)
         page = text(built, path)
-        assert page.startswith('<!DOCTYPE html>\n<html lang="en">'), path
+        assert page.startswith(f'<!DOCTYPE html>\n<html lang="{code}">'), path
         assert f'<meta name="atlas-data-version" content="{version}">' in page, path
         assert f'<link rel="canonical" href="{BASE_URL}{path.removesuffix("index.html")}">' in page
     # the build's own list: every file with its hash
