@@ -24,7 +24,6 @@ import json
 import re
 from collections.abc import Iterator
 from html.parser import HTMLParser
-from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
@@ -34,8 +33,8 @@ from streamlit.testing.v1 import AppTest
 from central_asia_atlas import i18n, store
 from central_asia_atlas.dataset import FILES
 from central_asia_atlas.model import FIVE
+from tests.support.paths import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app_frame.py")
 DS = store.load()
 GUIDE = (ROOT / "docs" / "curation.md").read_text(encoding="utf-8")

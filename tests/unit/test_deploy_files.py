@@ -18,8 +18,8 @@ import pytest
 import yaml
 
 from scripts import cluster
+from tests.support.paths import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
 HEALTH = "/_stcore/health"
 COOKIE = "atlas_replica"

@@ -20,8 +20,8 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
 from central_asia_atlas import i18n
+from tests.support.paths import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 LOCALE = ROOT / "central_asia_atlas" / "locale"
 POT = LOCALE / "messages.pot"
 KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}  # as scripts/i18n.sh extract
