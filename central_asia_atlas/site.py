@@ -23,7 +23,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import re
 import shutil
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -32,7 +31,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from . import exports, i18n, indicators, mapview, panel, publish, reader, siteviews
+from . import exports, i18n, indicators, mapview, panel, publish, reader, siteviews, standalone
 from . import selection as sel
 from .dataset import BASEMAP_FILE, ROOT, Dataset, current_data_dir
 from .i18n import _
@@ -57,14 +56,11 @@ from .timeline import date_range
 from .viewstate import day_range
 
 STATIC = ROOT / "static"
-LEAFLET = STATIC / "leaflet"
 SITE_STATIC = STATIC / "site"
 MANIFEST = "site-manifest.json"  # every file of a build: a directory holding one may be rebuilt
 ASSETS = "assets/"
 HASH_CHARS = 10
 IMMUTABLE = "public, max-age=31536000, immutable"
-
-_CSS_IMAGE = re.compile(r"url\((['\"]?)images/([A-Za-z0-9_.-]+\.png)\1\)")
 
 
 class SiteError(Exception):
@@ -161,15 +157,9 @@ def _unstyled(block: str) -> str:
 def shared_assets(out: Output, basemap: Mapping[str, Any]) -> Assets:
     """Leaflet (its images named by content), the site's script, its style (the panel's, the
     reader's and its own), the basemap; and Leaflet's licence."""
-    css = (LEAFLET / "leaflet.css").read_text(encoding="utf-8")
-
-    def image(m: re.Match[str]) -> str:
-        png = (LEAFLET / "images" / m.group(2)).read_bytes()
-        return f"url({rel(ASSETS, out.asset(Path(m.group(2)).stem, 'png', png))})"
-
-    css = _CSS_IMAGE.sub(image, css)
-    js = (LEAFLET / "leaflet.js").read_text(encoding="utf-8")
-    js = re.sub(r"^//# sourceMappingURL=.*$", "", js, flags=re.MULTILINE)  # no .map request
+    css, js = standalone.leaflet_files(
+        lambda name, png: rel(ASSETS, out.asset(Path(name).stem, "png", png))
+    )
     style = "\n".join(
         [
             _unstyled(panel.STYLE),
@@ -177,7 +167,7 @@ def shared_assets(out: Output, basemap: Mapping[str, Any]) -> Assets:
             (SITE_STATIC / "site.css").read_text(encoding="utf-8"),
         ]
     )
-    out.put("licences/leaflet.txt", (LEAFLET / "LICENSE").read_bytes())
+    out.put("licences/leaflet.txt", (standalone.LEAFLET_DIR / "LICENSE").read_bytes())
     return Assets(
         leaflet_js=out.asset("leaflet", "js", js),
         leaflet_css=out.asset("leaflet", "css", css),

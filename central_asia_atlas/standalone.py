@@ -10,7 +10,7 @@ import base64
 import datetime as dt
 import html
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from . import i18n, panel
@@ -39,17 +39,25 @@ LEAFLET_DIR = ROOT / "static" / "leaflet"
 _CSS_URL = re.compile(r"url\((['\"]?)images/([A-Za-z0-9_.-]+\.png)\1\)")
 
 
-def leaflet_inline() -> str:
-    """Leaflet's CSS (its images as data: URLs) and JS, as inline <style> and <script>."""
+def leaflet_files(image_url: Callable[[str, bytes], str]) -> tuple[str, str]:
+    """Leaflet's CSS and JS as the repo ships them (static/leaflet), each image the CSS names
+    addressed by `image_url(file name, its bytes)`, and no source-map line (no .map request).
+    The standalone HTML inlines them; the static site keeps them as hashed assets."""
     css = (LEAFLET_DIR / "leaflet.css").read_text(encoding="utf-8")
 
-    def data_url(m: re.Match[str]) -> str:
-        png = (LEAFLET_DIR / "images" / m.group(2)).read_bytes()
-        return f"url(data:image/png;base64,{base64.b64encode(png).decode('ascii')})"
+    def image(m: re.Match[str]) -> str:
+        return f"url({image_url(m.group(2), (LEAFLET_DIR / 'images' / m.group(2)).read_bytes())})"
 
-    css = _CSS_URL.sub(data_url, css)
     js = (LEAFLET_DIR / "leaflet.js").read_text(encoding="utf-8")
-    js = re.sub(r"^//# sourceMappingURL=.*$", "", js, flags=re.MULTILINE)  # no .map request
+    js = re.sub(r"^//# sourceMappingURL=.*$", "", js, flags=re.MULTILINE)
+    return _CSS_URL.sub(image, css), js
+
+
+def leaflet_inline() -> str:
+    """Leaflet's CSS (its images as data: URLs) and JS, as inline <style> and <script>."""
+    css, js = leaflet_files(
+        lambda _name, png: f"data:image/png;base64,{base64.b64encode(png).decode('ascii')}"
+    )
     if "</" in css or re.search(r"</script", js, re.IGNORECASE):
         raise ValueError("Leaflet's files would close their inline tags early")
     return f"<style>{css}</style>\n<script>{js}</script>"
